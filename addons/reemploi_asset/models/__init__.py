@@ -1,0 +1,10 @@
+from . import (
+    reemploi_equipment_category,
+    reemploi_grade,
+    reemploi_defect,
+    reemploi_equipment,
+    reemploi_grading,
+    reemploi_erasure,
+    reemploi_custody_event,
+    stock_lot,
+)

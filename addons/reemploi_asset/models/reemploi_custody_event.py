@@ -1,0 +1,180 @@
+import logging
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from ..services import custody_chain
+from .reemploi_equipment import STATE_SELECTION
+
+_logger = logging.getLogger(__name__)
+
+
+class ReemploiCustodyEvent(models.Model):
+    """Append-only chain of custody of a device.
+
+    Each event is sealed with the hash of the previous event of the same
+    device (see ``services/custody_chain.py``). Events are never written in
+    place nor deleted, by nobody, except when the module is uninstalled.
+    """
+
+    _name = "reemploi.custody.event"
+    _description = "Chain of custody event"
+    _order = "equipment_id, sequence"
+    _rec_name = "event_type"
+
+    equipment_id = fields.Many2one(
+        "reemploi.equipment", required=True, index=True, ondelete="restrict", readonly=True
+    )
+    sequence = fields.Integer(required=True, readonly=True)
+    date = fields.Datetime(required=True, readonly=True)
+    event_type = fields.Selection(
+        [
+            ("registered", "Registered"),
+            ("state", "State change"),
+            ("erasure", "Erasure"),
+            ("grading", "Grading"),
+            ("transfer", "Transfer"),
+            ("note", "Note"),
+        ],
+        required=True,
+        readonly=True,
+    )
+    from_state = fields.Selection(STATE_SELECTION, readonly=True)
+    to_state = fields.Selection(STATE_SELECTION, readonly=True)
+    user_id = fields.Many2one("res.users", string="By", readonly=True)
+    partner_id = fields.Many2one("res.partner", string="Owner", readonly=True)
+    company_id = fields.Many2one("res.company", string="Operator", readonly=True)
+    location = fields.Char(string="Where", readonly=True)
+    document_ref = fields.Char(string="Document", readonly=True)
+    note = fields.Char(readonly=True)
+    previous_hash = fields.Char(readonly=True)
+    hash = fields.Char(readonly=True, index=True)
+
+    _sql_constraints = [
+        (
+            "sequence_unique",
+            "unique(equipment_id, sequence)",
+            "Two custody events of a device cannot share a sequence number.",
+        ),
+    ]
+
+    def _payload(self):
+        self.ensure_one()
+        return {
+            "equipment_id": self.equipment_id.id,
+            "sequence": self.sequence,
+            "date": fields.Datetime.to_string(self.date),
+            "event_type": self.event_type,
+            "from_state": self.from_state,
+            "to_state": self.to_state,
+            "user_id": self.user_id.id,
+            "partner_id": self.partner_id.id,
+            "company_id": self.company_id.id,
+            "location": self.location,
+            "document_ref": self.document_ref,
+            "note": self.note,
+        }
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        equipment_ids = sorted({vals["equipment_id"] for vals in vals_list})
+        # Serialise writers of the same chains: the row lock is held until the
+        # transaction ends, so two events can never claim the same predecessor.
+        self.env.cr.execute(
+            "SELECT id FROM reemploi_equipment WHERE id = ANY(%s) ORDER BY id FOR UPDATE",
+            [equipment_ids],
+        )
+        self.env.cr.execute(
+            """
+            SELECT DISTINCT ON (equipment_id) equipment_id, sequence, hash
+              FROM reemploi_custody_event
+             WHERE equipment_id = ANY(%s)
+          ORDER BY equipment_id, sequence DESC
+            """,
+            [equipment_ids],
+        )
+        heads = {row[0]: (row[1], row[2]) for row in self.env.cr.fetchall()}
+        now = fields.Datetime.now()
+        records = self.browse()
+        for vals in vals_list:
+            sequence, previous = heads.get(vals["equipment_id"], (0, custody_chain.GENESIS))
+            vals = dict(vals)
+            vals.update(
+                {
+                    "sequence": sequence + 1,
+                    "date": now,
+                    "user_id": self.env.uid,
+                    "previous_hash": previous,
+                    "hash": False,
+                }
+            )
+            # create one by one: each hash needs the previous one
+            record = super().create([vals])
+            digest = custody_chain.event_hash(record._payload(), previous)
+            self.env.cr.execute(
+                "UPDATE reemploi_custody_event SET hash = %s WHERE id = %s",
+                [digest, record.id],
+            )
+            record.invalidate_recordset(["hash"])
+            heads[vals["equipment_id"]] = (sequence + 1, digest)
+            records |= record
+        return records
+
+    def write(self, vals):
+        raise UserError(
+            self.env._(
+                "Custody events are append-only evidence and cannot be changed; "
+                "record a new event instead."
+            )
+        )
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_never(self):
+        raise UserError(
+            self.env._("Custody events are append-only evidence and cannot be deleted.")
+        )
+
+    @api.model
+    def _verify_chains(self, equipment=None):
+        """Verify the chains of ``equipment`` (default: every device).
+
+        Return ``{equipment_id: message}`` for each broken chain, naming the
+        first broken link. Reads the stored rows directly so that nothing in
+        the ORM cache can hide a change made in the database.
+        """
+        query = """
+            SELECT id, equipment_id, sequence, date, event_type, from_state,
+                   to_state, user_id, partner_id, company_id, location,
+                   document_ref, note, previous_hash, hash
+              FROM reemploi_custody_event
+        """
+        params = []
+        if equipment is not None:
+            query += " WHERE equipment_id = ANY(%s)"
+            params.append(list(equipment.ids))
+        query += " ORDER BY equipment_id, sequence"
+        self.env.cr.execute(query, params)
+        columns = [desc[0] for desc in self.env.cr.description]
+        chains = {}
+        for row in self.env.cr.fetchall():
+            event = dict(zip(columns, row, strict=True))
+            event["date"] = fields.Datetime.to_string(event["date"])
+            chains.setdefault(event["equipment_id"], []).append(event)
+        broken = {}
+        for equipment_id, events in chains.items():
+            failure = custody_chain.first_broken_link(events)
+            if failure:
+                index, reason = failure
+                event = events[index]
+                broken[equipment_id] = self.env._(
+                    "Custody chain of device %(device)s is broken at event "
+                    "#%(sequence)s (id %(id)s, %(date)s): %(reason)s does not match.",
+                    device=equipment_id,
+                    sequence=event["sequence"],
+                    id=event["id"],
+                    date=event["date"],
+                    reason=reason,
+                )
+        for message in broken.values():
+            _logger.warning(message)
+        return broken

@@ -1,0 +1,688 @@
+import base64
+import io
+import secrets
+
+import qrcode
+from dateutil.relativedelta import relativedelta
+
+from odoo import Command, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+from ..services import lifecycle
+
+STATE_SELECTION = [
+    (lifecycle.IN_USE, "In use"),
+    (lifecycle.TO_DECOMMISSION, "To decommission"),
+    (lifecycle.DECLARED, "Declared"),
+    (lifecycle.COLLECTED, "Collected"),
+    (lifecycle.RECEIVED, "Received"),
+    (lifecycle.ERASED, "Erased"),
+    (lifecycle.GRADED, "Graded"),
+    (lifecycle.REFURBISHED, "Refurbished"),
+    (lifecycle.FOR_SALE, "For sale"),
+    (lifecycle.SOLD, "Sold"),
+    (lifecycle.DONATED, "Donated"),
+    (lifecycle.RECYCLED, "Recycled"),
+    (lifecycle.MISSING, "Missing"),
+]
+
+
+def _normalise_serial(serial):
+    return "".join((serial or "").split()).upper()
+
+
+class ReemploiEquipment(models.Model):
+    _name = "reemploi.equipment"
+    _description = "Equipment"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "id desc"
+    _rec_names_search = ["serial", "asset_tag", "model", "manufacturer"]
+    _check_company_auto = True
+
+    # identity
+    serial = fields.Char(tracking=True, index="trigram")
+    serial_key = fields.Char(
+        compute="_compute_serial_key", store=True, index=True, copy=False
+    )
+    asset_tag = fields.Char(string="Asset tag", tracking=True, index=True)
+    manufacturer = fields.Char(tracking=True)
+    model = fields.Char(string="Model")
+    category_id = fields.Many2one(
+        "reemploi.equipment.category", required=True, tracking=True, index=True
+    )
+    # specifications
+    cpu = fields.Char(string="Processor")
+    ram_gb = fields.Float(string="RAM (GB)")
+    storage_gb = fields.Float(string="Storage (GB)")
+    storage_type = fields.Selection(
+        [("hdd", "HDD"), ("ssd", "SSD"), ("nvme", "NVMe"), ("emmc", "eMMC"),
+         ("none", "None")],
+    )
+    screen_size = fields.Float(string="Screen size (in)")
+    os_name = fields.Char(string="Operating system")
+    # life
+    purchase_date = fields.Date()
+    expected_end_date = fields.Date(
+        string="Expected end of use",
+        compute="_compute_expected_end_date",
+        store=True,
+        readonly=False,
+        help="Purchase date plus the renewal policy of the category; can be "
+        "set by hand for a single device.",
+    )
+    owner_id = fields.Many2one(
+        "res.partner",
+        string="Owner",
+        tracking=True,
+        index=True,
+        help="Donor organisation that owns or gave the device.",
+    )
+    site_id = fields.Many2one(
+        "res.partner",
+        string="Site",
+        domain="['|', ('id', '=', owner_id), ('parent_id', '=', owner_id)]",
+    )
+    company_id = fields.Many2one(
+        "res.company",
+        string="Operator",
+        tracking=True,
+        index=True,
+        help="Reuse operator that holds the device.",
+    )
+    state = fields.Selection(
+        STATE_SELECTION,
+        default=lifecycle.IN_USE,
+        required=True,
+        tracking=True,
+        index=True,
+        readonly=True,
+        copy=False,
+        group_expand="_group_expand_states",
+    )
+    state_date = fields.Datetime(string="State since", readonly=True, copy=False)
+    # processing
+    has_data_medium = fields.Boolean(
+        string="Holds data",
+        compute="_compute_has_data_medium",
+        store=True,
+        readonly=False,
+    )
+    medium_count = fields.Integer(
+        string="Storage media",
+        compute="_compute_has_data_medium",
+        store=True,
+        readonly=False,
+        help="Number of data-bearing media in the device; each one needs a "
+        "verified erasure before the device leaves for sale or donation.",
+    )
+    erasure_ids = fields.One2many("reemploi.erasure", "equipment_id", string="Erasures")
+    erasure_verified = fields.Boolean(
+        compute="_compute_erasure_verified",
+        store=True,
+        string="Erasure verified",
+        help="Every data-bearing medium has a verified erasure.",
+    )
+    grading_ids = fields.One2many("reemploi.grading", "equipment_id", string="Gradings")
+    grade_id = fields.Many2one(
+        "reemploi.grade",
+        readonly=True,
+        tracking=True,
+        copy=False,
+        domain=[("scale", "=", "overall")],
+        index=True,
+    )
+    functional_grade_id = fields.Many2one(
+        "reemploi.grade",
+        string="Functional grade",
+        readonly=True,
+        copy=False,
+        domain=[("scale", "=", "functional")],
+    )
+    custody_event_ids = fields.One2many(
+        "reemploi.custody.event", "equipment_id", string="Custody events"
+    )
+    lot_id = fields.Many2one(
+        "stock.lot",
+        string="Stock serial",
+        copy=False,
+        check_company=True,
+        help="Serial number in the operator's stock once the device is received.",
+    )
+    # traceability
+    qr_token = fields.Char(
+        string="Traceability token",
+        default=lambda self: self._default_qr_token(),
+        copy=False,
+        readonly=True,
+        required=True,
+        index=True,
+    )
+    traceability_url = fields.Char(compute="_compute_traceability_url")
+    co2e_avoided_kg = fields.Float(
+        string="CO2e avoided (kg)",
+        compute="_compute_co2e_avoided_kg",
+        store=True,
+        digits=(16, 1),
+    )
+    weight_kg = fields.Float(related="category_id.weight_kg", string="Weight (kg)")
+    note = fields.Html()
+    active = fields.Boolean(default=True)
+
+    _sql_constraints = [
+        ("qr_token_unique", "unique(qr_token)", "The traceability token must be unique."),
+        (
+            "medium_count_positive",
+            "CHECK(medium_count >= 0)",
+            "The number of storage media cannot be negative.",
+        ),
+    ]
+
+    @api.model
+    def _default_qr_token(self):
+        return secrets.token_urlsafe(24)
+
+    def _group_expand_states(self, states, domain):
+        return [key for key, _label in STATE_SELECTION]
+
+    @api.depends("serial")
+    def _compute_serial_key(self):
+        for equipment in self:
+            equipment.serial_key = _normalise_serial(equipment.serial) or False
+
+    @api.depends("purchase_date", "category_id.renewal_years")
+    def _compute_expected_end_date(self):
+        for equipment in self:
+            years = equipment.category_id.renewal_years
+            if equipment.purchase_date and years:
+                equipment.expected_end_date = equipment.purchase_date + relativedelta(
+                    months=round(years * 12)
+                )
+            else:
+                equipment.expected_end_date = False
+
+    @api.depends("category_id")
+    def _compute_has_data_medium(self):
+        for equipment in self:
+            holds = equipment.category_id.has_data_medium
+            equipment.has_data_medium = holds
+            equipment.medium_count = 1 if holds else 0
+
+    @api.depends(
+        "has_data_medium",
+        "medium_count",
+        "erasure_ids.verified",
+        "erasure_ids.medium_serial",
+    )
+    def _compute_erasure_verified(self):
+        for equipment in self:
+            equipment.erasure_verified = equipment._erasure_gaps() == []
+
+    @api.depends("category_id.co2e_kg", "state")
+    def _compute_co2e_avoided_kg(self):
+        for equipment in self:
+            reused = equipment.state in lifecycle.REUSED_STATES
+            equipment.co2e_avoided_kg = equipment.category_id.co2e_kg if reused else 0.0
+
+    def _compute_display_name(self):
+        for equipment in self:
+            parts = [equipment.manufacturer, equipment.model]
+            label = " ".join(p for p in parts if p) or equipment.category_id.name or ""
+            ident = equipment.serial or equipment.asset_tag
+            equipment.display_name = f"{label} [{ident}]" if ident else label
+
+    def _compute_traceability_url(self):
+        base_url = self.get_base_url()
+        for equipment in self:
+            token = equipment.qr_token
+            equipment.traceability_url = f"{base_url}/r/{token}" if token else False
+
+    @api.constrains("serial", "manufacturer", "owner_id")
+    def _check_serial_unique(self):
+        candidates = self.filtered("serial_key")
+        if not candidates:
+            return
+        # sudo: the duplicate may belong to another operator company; only its
+        # name is shown, and the user is told to look for it
+        others = self.sudo().with_context(active_test=False).search(
+            [
+                ("serial_key", "in", candidates.mapped("serial_key")),
+                ("id", "not in", candidates.ids),
+            ]
+        )
+        for equipment in candidates:
+            maker = (equipment.manufacturer or "").strip().lower()
+            for other in others:
+                if (
+                    other.serial_key == equipment.serial_key
+                    and (other.manufacturer or "").strip().lower() == maker
+                    and other.owner_id == equipment.owner_id
+                ):
+                    raise ValidationError(
+                        self.env._(
+                            "The serial number %(serial)s of %(manufacturer)s is "
+                            "already registered for %(owner)s as %(duplicate)s "
+                            "(id %(id)s). Open that device instead of creating a "
+                            "second one, or correct the serial number.",
+                            serial=equipment.serial,
+                            manufacturer=equipment.manufacturer or "-",
+                            owner=equipment.owner_id.display_name
+                            or self.env._("no owner"),
+                            duplicate=other.display_name,
+                            id=other.id,
+                        )
+                    )
+            dups = candidates.filtered(
+                lambda e, eq=equipment: e != eq
+                and e.serial_key == eq.serial_key
+                and (e.manufacturer or "").strip().lower()
+                == (eq.manufacturer or "").strip().lower()
+                and e.owner_id == eq.owner_id
+            )
+            if dups:
+                raise ValidationError(
+                    self.env._(
+                        "The serial number %(serial)s appears twice in the same "
+                        "batch for %(owner)s.",
+                        serial=equipment.serial,
+                        owner=equipment.owner_id.display_name or self.env._("no owner"),
+                    )
+                )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        now = fields.Datetime.now()
+        for vals in vals_list:
+            vals.setdefault("state_date", now)
+        records = super().create(vals_list)
+        records._log_custody("registered", note=self.env._("Device registered"))
+        return records
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_custody_history(self):
+        if self:
+            raise UserError(
+                self.env._(
+                    "%(device)s has a chain of custody, which is evidence and is "
+                    "never deleted: archive the device instead.",
+                    device=self[0].display_name,
+                )
+            )
+
+    # ------------------------------------------------------------------
+    # Lifecycle
+    # ------------------------------------------------------------------
+    def _erasure_gaps(self):
+        """Reasons why the data of this device is not known to be destroyed."""
+        self.ensure_one()
+        if not self.has_data_medium or not self.medium_count:
+            return []
+        gaps = []
+        unverified = self.erasure_ids.filtered(lambda e: not e.verified)
+        if unverified:
+            gaps.extend(e.medium_serial or e.display_name for e in unverified)
+        media = {e.medium_serial for e in self.erasure_ids if e.verified}
+        if len(media) < self.medium_count:
+            gaps.append(
+                self.env._(
+                    "%(done)s of %(count)s media verified",
+                    done=len(media),
+                    count=self.medium_count,
+                )
+            )
+        return gaps
+
+    def _check_erasure_verified(self, target):
+        for equipment in self:
+            gaps = equipment._erasure_gaps()
+            if gaps:
+                raise UserError(
+                    self.env._(
+                        "%(device)s cannot be %(target)s: its data erasure is not "
+                        "verified (%(gaps)s). Record a verified erasure for every "
+                        "storage medium first.",
+                        device=equipment.display_name,
+                        target=dict(STATE_SELECTION)[target].lower(),
+                        gaps=", ".join(gaps),
+                    )
+                )
+
+    def _transition(self, target, note=None, document_ref=None, location=None):
+        """Move the devices to ``target`` or raise without changing any."""
+        labels = dict(STATE_SELECTION)
+        for equipment in self:
+            if not lifecycle.can_transition(equipment.state, target):
+                raise UserError(
+                    self.env._(
+                        "%(device)s is %(current)s and cannot become %(target)s. "
+                        "Allowed next steps: %(allowed)s.",
+                        device=equipment.display_name,
+                        current=labels[equipment.state].lower(),
+                        target=labels[target].lower(),
+                        allowed=", ".join(
+                            labels[s].lower()
+                            for s in lifecycle.allowed_targets(equipment.state)
+                        )
+                        or self.env._("none"),
+                    )
+                )
+        if target in lifecycle.NEEDS_VERIFIED_ERASURE:
+            self._check_erasure_verified(target)
+        previous = {equipment.id: equipment.state for equipment in self}
+        self.write({"state": target, "state_date": fields.Datetime.now()})
+        self._log_custody(
+            "state",
+            previous=previous,
+            note=note,
+            document_ref=document_ref,
+            location=location,
+        )
+        return True
+
+    def _log_custody(self, event_type, previous=None, **values):
+        events = self.env["reemploi.custody.event"]
+        if not self:
+            return events
+        vals_list = []
+        for equipment in self:
+            vals = {
+                "equipment_id": equipment.id,
+                "event_type": event_type,
+                "from_state": (previous or {}).get(equipment.id),
+                "to_state": equipment.state,
+                "company_id": equipment.company_id.id,
+                "partner_id": equipment.owner_id.id,
+            }
+            vals.update({k: v for k, v in values.items() if v})
+            vals_list.append(vals)
+        # sudo: custody events are append-only evidence written by the
+        # lifecycle itself for records the user just changed
+        return events.sudo().create(vals_list)
+
+    def action_to_decommission(self):
+        return self._transition(lifecycle.TO_DECOMMISSION)
+
+    def action_declare(self):
+        return self._transition(lifecycle.DECLARED)
+
+    def action_collect(self):
+        return self._transition(lifecycle.COLLECTED)
+
+    def action_receive(self, company=None):
+        company = company or self.env.company
+        for equipment in self:
+            if not equipment.company_id:
+                equipment.company_id = company
+        self._transition(lifecycle.RECEIVED, location=company.name)
+        self._ensure_stock_lot()
+        return True
+
+    def action_mark_erased(self):
+        for equipment in self:
+            if not equipment.has_data_medium:
+                raise UserError(
+                    self.env._(
+                        "%(device)s holds no data: grade it directly.",
+                        device=equipment.display_name,
+                    )
+                )
+        self._check_erasure_verified(lifecycle.ERASED)
+        return self._transition(lifecycle.ERASED)
+
+    def action_grade(self):
+        for equipment in self:
+            grading = equipment._last_done_grading()
+            if not grading:
+                raise UserError(
+                    self.env._(
+                        "%(device)s has no completed grading: open a grading "
+                        "session, record its checks and validate it first.",
+                        device=equipment.display_name,
+                    )
+                )
+            if equipment.state == lifecycle.RECEIVED and equipment.has_data_medium:
+                raise UserError(
+                    self.env._(
+                        "%(device)s holds data: record and verify its erasure "
+                        "before grading it.",
+                        device=equipment.display_name,
+                    )
+                )
+        for equipment in self:
+            grading = equipment._last_done_grading()
+            equipment.write(
+                {
+                    "grade_id": grading.grade_id.id,
+                    "functional_grade_id": grading.functional_grade_id.id,
+                }
+            )
+        return self._transition(lifecycle.GRADED)
+
+    def action_refurbish(self):
+        return self._transition(lifecycle.REFURBISHED)
+
+    def action_publish(self):
+        return self._transition(lifecycle.FOR_SALE)
+
+    def action_sell(self):
+        return self._transition(lifecycle.SOLD)
+
+    def action_donate(self):
+        return self._transition(lifecycle.DONATED)
+
+    def action_recycle(self):
+        return self._transition(lifecycle.RECYCLED)
+
+    def action_mark_missing(self):
+        return self._transition(lifecycle.MISSING)
+
+    def action_new_grading(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "reemploi.grading",
+            "view_mode": "form",
+            "context": {"default_equipment_id": self.id},
+            "target": "current",
+        }
+
+    def action_new_erasure(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "reemploi.erasure",
+            "view_mode": "form",
+            "context": {"default_equipment_id": self.id},
+            "target": "current",
+        }
+
+    def action_verify_custody(self):
+        self.ensure_one()
+        broken = self.env["reemploi.custody.event"]._verify_chains(self)
+        if broken:
+            message = broken[self.id]
+            kind = "danger"
+        else:
+            message = self.env._(
+                "The custody chain of %(device)s is intact.",
+                device=self.display_name,
+            )
+            kind = "success"
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {"message": message, "type": kind, "sticky": bool(broken)},
+        }
+
+    def _last_done_grading(self):
+        self.ensure_one()
+        done = self.grading_ids.filtered(lambda g: g.state == "done")
+        return done.sorted(lambda g: (g.date, g.id))[-1:] if done else done
+
+    def _ensure_stock_lot(self):
+        """Create the stock serial of received devices whose category has a product."""
+        todo = self.filtered(
+            lambda e: not e.lot_id and e.company_id and e.category_id.product_id
+        )
+        if not todo:
+            return
+        lots = self.env["stock.lot"].create(
+            [
+                {
+                    "name": equipment.serial or equipment.asset_tag
+                    or f"RE-{equipment.id}",
+                    "product_id": equipment.category_id.product_id.id,
+                    "company_id": equipment.company_id.id,
+                }
+                for equipment in todo
+            ]
+        )
+        for equipment, lot in zip(todo, lots, strict=True):
+            equipment.lot_id = lot
+
+    # ------------------------------------------------------------------
+    # QR label and public page
+    # ------------------------------------------------------------------
+    def _qr_code_png(self, box_size=6):
+        self.ensure_one()
+        qr = qrcode.QRCode(
+            error_correction=qrcode.constants.ERROR_CORRECT_M,
+            box_size=box_size,
+            border=2,
+        )
+        qr.add_data(self.traceability_url)
+        qr.make(fit=True)
+        buffer = io.BytesIO()
+        qr.make_image().save(buffer, format="PNG")
+        return buffer.getvalue()
+
+    def _qr_code_data_uri(self):
+        return "data:image/png;base64," + base64.b64encode(self._qr_code_png()).decode()
+
+    def _public_traceability_values(self):
+        """Values shown on the public page: no donor data, no person's name."""
+        self.ensure_one()
+        labels = dict(STATE_SELECTION)
+        steps = []
+        for event in self.custody_event_ids.sorted("sequence"):
+            if event.event_type == "state" or event.sequence == 1:
+                steps.append(
+                    {
+                        "state": labels.get(event.to_state, event.to_state or ""),
+                        "date": event.date.date(),
+                    }
+                )
+        return {
+            "category": self.category_id.name,
+            "manufacturer": self.manufacturer or "",
+            "model": self.model or "",
+            "grade": self.grade_id.code or "",
+            "grade_name": self.grade_id.name or "",
+            "state": labels[self.state],
+            "steps": steps,
+            "has_data_medium": self.has_data_medium,
+            "erasure_verified": self.erasure_verified,
+            "co2e_avoided_kg": self.co2e_avoided_kg,
+            "co2e_potential_kg": self.category_id.co2e_kg,
+        }
+
+    @api.model
+    def _cron_verify_custody_chains(self):
+        return self.env["reemploi.custody.event"]._verify_chains()
+
+    # ------------------------------------------------------------------
+    # Demo data
+    # ------------------------------------------------------------------
+    @api.model
+    def _demo_walk_lifecycle(self, targets):
+        """Bring demo devices to their target states through the real actions."""
+        path = {
+            lifecycle.IN_USE: [],
+            lifecycle.TO_DECOMMISSION: [lifecycle.TO_DECOMMISSION],
+            lifecycle.DECLARED: [lifecycle.TO_DECOMMISSION, lifecycle.DECLARED],
+            lifecycle.MISSING: [lifecycle.DECLARED, lifecycle.MISSING],
+        }
+        intake = [lifecycle.DECLARED, lifecycle.COLLECTED, lifecycle.RECEIVED]
+        path[lifecycle.COLLECTED] = intake[:2]
+        path[lifecycle.RECEIVED] = intake
+        path[lifecycle.RECYCLED] = intake + [lifecycle.RECYCLED]
+        path[lifecycle.ERASED] = intake + [lifecycle.ERASED]
+        path[lifecycle.GRADED] = path[lifecycle.ERASED] + [lifecycle.GRADED]
+        path[lifecycle.DONATED] = path[lifecycle.GRADED] + [lifecycle.DONATED]
+        path[lifecycle.REFURBISHED] = path[lifecycle.GRADED] + [lifecycle.REFURBISHED]
+        path[lifecycle.FOR_SALE] = path[lifecycle.REFURBISHED] + [lifecycle.FOR_SALE]
+        path[lifecycle.SOLD] = path[lifecycle.FOR_SALE] + [lifecycle.SOLD]
+        actions = {
+            lifecycle.TO_DECOMMISSION: "action_to_decommission",
+            lifecycle.DECLARED: "action_declare",
+            lifecycle.COLLECTED: "action_collect",
+            lifecycle.RECEIVED: "action_receive",
+            lifecycle.REFURBISHED: "action_refurbish",
+            lifecycle.FOR_SALE: "action_publish",
+            lifecycle.SOLD: "action_sell",
+            lifecycle.DONATED: "action_donate",
+            lifecycle.RECYCLED: "action_recycle",
+            lifecycle.MISSING: "action_mark_missing",
+        }
+        for equipment_id, target in targets.items():
+            equipment = self.browse(int(equipment_id)).with_company(
+                self.browse(int(equipment_id)).company_id or self.env.company
+            )
+            for step in path[target]:
+                if step == lifecycle.ERASED and not equipment.has_data_medium:
+                    continue
+                if step == lifecycle.RECYCLED and not equipment.erasure_verified:
+                    equipment._demo_erase(method="destroy")
+                    equipment.action_recycle()
+                elif step == lifecycle.ERASED:
+                    equipment._demo_erase()
+                    equipment.action_mark_erased()
+                elif step == lifecycle.GRADED:
+                    equipment._demo_grade()
+                    equipment.action_grade()
+                else:
+                    getattr(equipment, actions[step])()
+        return True
+
+    def _demo_erase(self, method="purge"):
+        self.ensure_one()
+        now = fields.Datetime.now()
+        destroy = method == "destroy"
+        self.env["reemploi.erasure"].create(
+            {
+                "equipment_id": self.id,
+                "company_id": self.company_id.id,
+                "medium_type": "mobile" if self.category_id.code == "smartphone" else "ssd",
+                "medium_serial": f"{self.serial}-D1",
+                "method": method,
+                "technique": "Broyage" if destroy else "Effacement cryptographique",
+                "tool_name": "ShredOS / nwipe",
+                "tool_version": "0.37",
+                "operator_role": "Technicienne reconditionnement",
+                "date_start": now - relativedelta(minutes=40),
+                "date_end": now,
+                "place": self.company_id.city or self.company_id.name,
+                "result": "success",
+                "verification_method": "visual" if destroy else "sample",
+                "verification_result": "pass",
+                "destination": "destroyed" if destroy else "reuse",
+            }
+        )
+
+    def _demo_grade(self):
+        self.ensure_one()
+        minor = self.env.ref("reemploi_asset.defect_scratch_minor")
+        self.env["reemploi.grading"].create(
+            {
+                "equipment_id": self.id,
+                "company_id": self.company_id.id,
+                "check_power": "ok",
+                "check_boot": "ok",
+                "check_screen": "ok",
+                "check_storage": "ok" if self.has_data_medium else "na",
+                "check_keyboard": "ok" if self.category_id.code == "laptop" else "na",
+                "check_battery": "ok" if self.category_id.has_battery else "na",
+                "battery_design_capacity": 50.0 if self.category_id.has_battery else 0.0,
+                "battery_full_capacity": 43.5 if self.category_id.has_battery else 0.0,
+                "defect_ids": [Command.set(minor.ids)],
+            }
+        ).action_done()

@@ -1,0 +1,201 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+
+class ReemploiErasure(models.Model):
+    """Sanitisation of one storage medium, with the evidence NIST SP 800-88
+    (appendix G, certificate of sanitisation) asks for."""
+
+    _name = "reemploi.erasure"
+    _description = "Data erasure of a storage medium"
+    _inherit = ["mail.thread"]
+    _order = "date_end desc, id desc"
+    _check_company_auto = True
+
+    equipment_id = fields.Many2one(
+        "reemploi.equipment",
+        required=True,
+        index=True,
+        ondelete="restrict",
+        check_company=True,
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company, index=True
+    )
+    # the device (NIST: manufacturer, model, serial, asset number)
+    device_manufacturer = fields.Char(related="equipment_id.manufacturer")
+    device_model = fields.Char(related="equipment_id.model")
+    device_serial = fields.Char(related="equipment_id.serial")
+    device_asset_tag = fields.Char(related="equipment_id.asset_tag")
+    # the medium
+    medium_type = fields.Selection(
+        [
+            ("hdd", "Hard disk (HDD)"),
+            ("ssd", "SATA SSD"),
+            ("nvme", "NVMe SSD"),
+            ("emmc", "eMMC / embedded flash"),
+            ("flash", "Removable flash"),
+            ("mobile", "Mobile device storage"),
+            ("other", "Other"),
+        ],
+        required=True,
+        default="ssd",
+    )
+    medium_manufacturer = fields.Char()
+    medium_model = fields.Char()
+    medium_serial = fields.Char(required=True, tracking=True)
+    medium_capacity_gb = fields.Float(string="Capacity (GB)")
+    # the sanitisation
+    method = fields.Selection(
+        [("clear", "Clear"), ("purge", "Purge"), ("destroy", "Destroy")],
+        string="NIST category",
+        required=True,
+        default="purge",
+        tracking=True,
+    )
+    technique = fields.Char(
+        required=True,
+        help="e.g. single-pass overwrite, ATA Secure Erase, NVMe Format with "
+        "crypto erase, shredding.",
+    )
+    tool_name = fields.Char(string="Tool", required=True)
+    tool_version = fields.Char(required=True)
+    user_id = fields.Many2one(
+        "res.users",
+        string="Operator",
+        required=True,
+        default=lambda self: self.env.user,
+    )
+    operator_role = fields.Char(string="Operator role", default="Technician")
+    date_start = fields.Datetime(string="Start", default=fields.Datetime.now, required=True)
+    date_end = fields.Datetime(string="End")
+    place = fields.Char(
+        help="Where the sanitisation took place.",
+        default=lambda self: self.env.company.city or self.env.company.name,
+    )
+    result = fields.Selection(
+        [("success", "Success"), ("failure", "Failure")], tracking=True
+    )
+    verification_method = fields.Selection(
+        [
+            ("full", "Full read-back"),
+            ("sample", "Representative sampling"),
+            ("visual", "Visual inspection (destruction)"),
+            ("tool", "Tool's own verification"),
+        ],
+    )
+    verification_result = fields.Selection(
+        [("pass", "Passed"), ("fail", "Failed")], tracking=True
+    )
+    destination = fields.Selection(
+        [
+            ("reuse", "Reuse"),
+            ("recycling", "Recycling"),
+            ("returned", "Returned to owner"),
+            ("destroyed", "Destroyed"),
+        ],
+        string="Destination after sanitisation",
+        default="reuse",
+    )
+    report_attachment_id = fields.Many2one(
+        "ir.attachment", string="Tool report", help="Report exported by the erasure tool."
+    )
+    verified = fields.Boolean(compute="_compute_verified", store=True, index=True)
+    note = fields.Text()
+
+    @api.depends("result", "verification_result", "verification_method", "date_end")
+    def _compute_verified(self):
+        for erasure in self:
+            erasure.verified = bool(
+                erasure.result == "success"
+                and erasure.verification_result == "pass"
+                and erasure.verification_method
+                and erasure.date_end
+            )
+
+    def _compute_display_name(self):
+        for erasure in self:
+            erasure.display_name = f"{erasure.medium_serial or '?'} ({erasure.method})"
+
+    @api.constrains("date_start", "date_end")
+    def _check_dates(self):
+        for erasure in self:
+            if erasure.date_end and erasure.date_end < erasure.date_start:
+                raise ValidationError(
+                    self.env._(
+                        "The erasure of medium %(medium)s ends before it starts: "
+                        "correct its dates.",
+                        medium=erasure.medium_serial,
+                    )
+                )
+
+    @api.constrains("equipment_id", "medium_serial", "verified")
+    def _check_one_verified_per_medium(self):
+        verified = self.filtered("verified")
+        if not verified:
+            return
+        groups = self._read_group(
+            [
+                ("equipment_id", "in", verified.equipment_id.ids),
+                ("verified", "=", True),
+            ],
+            ["equipment_id", "medium_serial"],
+            ["__count"],
+        )
+        for equipment, medium, count in groups:
+            if count > 1:
+                raise ValidationError(
+                    self.env._(
+                        "Medium %(medium)s of %(device)s already has a verified "
+                        "erasure.",
+                        medium=medium,
+                        device=equipment.display_name,
+                    )
+                )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        records = super().create(vals_list)
+        records._log_verified()
+        return records
+
+    def write(self, vals):
+        was_verified = {erasure.id for erasure in self if erasure.verified}
+        if was_verified and set(vals) - {"note", "report_attachment_id"}:
+            raise UserError(
+                self.env._(
+                    "A verified erasure is evidence and cannot be changed; record "
+                    "a new erasure instead."
+                )
+            )
+        result = super().write(vals)
+        self.filtered(lambda e: e.id not in was_verified)._log_verified()
+        return result
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_verified(self):
+        if any(erasure.verified for erasure in self):
+            raise UserError(
+                self.env._("A verified erasure is evidence and cannot be deleted.")
+            )
+
+    def _log_verified(self):
+        for erasure in self.filtered("verified"):
+            erasure.equipment_id._log_custody(
+                "erasure",
+                note=self.env._(
+                    "Medium %(medium)s sanitised (%(method)s, %(tool)s %(version)s), "
+                    "verification passed",
+                    medium=erasure.medium_serial,
+                    method=erasure.method,
+                    tool=erasure.tool_name,
+                    version=erasure.tool_version,
+                ),
+                document_ref=f"reemploi.erasure,{erasure.id}",
+                location=erasure.place,
+            )
+
+    def action_print_certificate(self):
+        return self.env.ref("reemploi_asset.action_report_erasure_certificate").report_action(
+            self.equipment_id
+        )

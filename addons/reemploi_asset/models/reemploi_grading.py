@@ -1,0 +1,187 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from ..services import grading as grading_rules
+
+CHECK_SELECTION = [("ok", "OK"), ("ko", "Failed"), ("na", "Not applicable")]
+
+
+class ReemploiGrading(models.Model):
+    _name = "reemploi.grading"
+    _description = "Grading session"
+    _inherit = ["mail.thread"]
+    _order = "date desc, id desc"
+    _check_company_auto = True
+
+    equipment_id = fields.Many2one(
+        "reemploi.equipment",
+        required=True,
+        index=True,
+        ondelete="restrict",
+        check_company=True,
+    )
+    company_id = fields.Many2one(
+        "res.company",
+        required=True,
+        default=lambda self: self.env.company,
+        index=True,
+    )
+    user_id = fields.Many2one(
+        "res.users", string="Operator", default=lambda self: self.env.user, required=True
+    )
+    date = fields.Datetime(default=fields.Datetime.now, required=True)
+    state = fields.Selection(
+        [("draft", "Draft"), ("done", "Done"), ("cancel", "Cancelled")],
+        default="draft",
+        required=True,
+        tracking=True,
+        copy=False,
+    )
+    check_power = fields.Selection(CHECK_SELECTION, string="Powers on")
+    check_boot = fields.Selection(CHECK_SELECTION, string="Boots")
+    check_screen = fields.Selection(CHECK_SELECTION, string="Screen")
+    check_storage = fields.Selection(CHECK_SELECTION, string="Storage")
+    check_keyboard = fields.Selection(CHECK_SELECTION, string="Keyboard")
+    check_pointing = fields.Selection(CHECK_SELECTION, string="Touchpad / touch")
+    check_battery = fields.Selection(CHECK_SELECTION, string="Battery charges")
+    check_ports = fields.Selection(CHECK_SELECTION, string="Ports")
+    check_network = fields.Selection(CHECK_SELECTION, string="Wi-Fi / network")
+    check_audio = fields.Selection(CHECK_SELECTION, string="Audio")
+    check_camera = fields.Selection(CHECK_SELECTION, string="Camera")
+    battery_design_capacity = fields.Float(string="Battery design capacity (Wh)")
+    battery_full_capacity = fields.Float(string="Battery full-charge capacity (Wh)")
+    battery_health = fields.Float(
+        string="Battery health (%)", compute="_compute_grade", store=True
+    )
+    defect_ids = fields.Many2many("reemploi.defect", string="Defects")
+    photo_ids = fields.Many2many(
+        "ir.attachment",
+        "reemploi_grading_photo_rel",
+        "grading_id",
+        "attachment_id",
+        string="Photos",
+    )
+    cosmetic_grade_id = fields.Many2one(
+        "reemploi.grade", compute="_compute_grade", store=True, string="Cosmetic grade"
+    )
+    functional_grade_id = fields.Many2one(
+        "reemploi.grade", compute="_compute_grade", store=True, string="Functional grade"
+    )
+    grade_id = fields.Many2one(
+        "reemploi.grade", compute="_compute_grade", store=True, string="Grade"
+    )
+    grade_reasons = fields.Text(compute="_compute_grade", store=True, string="Why")
+    note = fields.Text()
+
+    def _check_values(self):
+        self.ensure_one()
+        return {
+            code: self[f"check_{code}"]
+            for code in grading_rules.CHECK_CODES
+            if self[f"check_{code}"]
+        }
+
+    @api.depends(
+        *[f"check_{code}" for code in grading_rules.CHECK_CODES],
+        "battery_design_capacity",
+        "battery_full_capacity",
+        "defect_ids.kind",
+        "defect_ids.severity",
+    )
+    def _compute_grade(self):
+        grades = {
+            (g.scale, g.code): g
+            for g in self.env["reemploi.grade"].with_context(active_test=False).search([])
+        }
+        for session in self:
+            session.update(
+                {
+                    "battery_health": 0.0,
+                    "cosmetic_grade_id": False,
+                    "functional_grade_id": False,
+                    "grade_id": False,
+                    "grade_reasons": False,
+                }
+            )
+            try:
+                health = grading_rules.battery_health(
+                    session.battery_design_capacity,
+                    session.battery_full_capacity or None,
+                )
+                result = grading_rules.compute_grade(
+                    session._check_values(),
+                    [(d.kind, d.severity) for d in session.defect_ids],
+                    health,
+                )
+            except grading_rules.GradingError as error:
+                session.grade_reasons = str(error)
+                continue
+            session.update(
+                {
+                    "battery_health": health or 0.0,
+                    "cosmetic_grade_id": grades.get(("overall", result.cosmetic)),
+                    "functional_grade_id": grades.get(("functional", result.functional)),
+                    "grade_id": grades.get(("overall", result.grade)),
+                    "grade_reasons": "\n".join(result.reasons),
+                }
+            )
+
+    def _compute_display_name(self):
+        for session in self:
+            session.display_name = self.env._(
+                "Grading of %(device)s", device=session.equipment_id.display_name
+            )
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_done(self):
+        if any(session.state == "done" for session in self):
+            raise UserError(
+                self.env._("A validated grading is evidence: cancel it instead.")
+            )
+
+    def action_done(self):
+        for session in self:
+            if session.state != "draft":
+                raise UserError(
+                    self.env._(
+                        "%(session)s is not a draft.", session=session.display_name
+                    )
+                )
+            if not session._check_values():
+                raise UserError(
+                    self.env._(
+                        "%(session)s has no check recorded: test the device and "
+                        "record at least one check before validating.",
+                        session=session.display_name,
+                    )
+                )
+            if not session.grade_id:
+                raise UserError(
+                    self.env._(
+                        "%(session)s cannot be graded: %(reason)s",
+                        session=session.display_name,
+                        reason=session.grade_reasons or "",
+                    )
+                )
+        self.write({"state": "done"})
+        for session in self:
+            session.equipment_id._log_custody(
+                "grading",
+                note=self.env._(
+                    "Graded %(grade)s (%(reasons)s)",
+                    grade=session.grade_id.code,
+                    reasons=(session.grade_reasons or "").replace("\n", "; "),
+                ),
+                document_ref=f"reemploi.grading,{session.id}",
+            )
+        return True
+
+    def action_done_and_grade(self):
+        """Validate the session and grade the device in one step."""
+        self.action_done()
+        self.equipment_id.action_grade()
+        return True
+
+    def action_cancel(self):
+        self.write({"state": "cancel"})
+        return True
