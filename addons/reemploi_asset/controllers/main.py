@@ -7,7 +7,9 @@ TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 
 
 class ReemploiTraceability(http.Controller):
-    @http.route("/r/<string:token>", type="http", auth="public", methods=["GET"])
+    @http.route(
+        "/r/<string:token>", type="http", auth="public", methods=["GET"], website=True
+    )
     def traceability_page(self, token, **kwargs):
         """Public traceability page of a device, reached from its QR label."""
         if not TOKEN_RE.match(token):

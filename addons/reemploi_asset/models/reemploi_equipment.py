@@ -28,7 +28,8 @@ STATE_SELECTION = [
 
 
 def _normalise_serial(serial):
-    return "".join((serial or "").split()).upper()
+    """Serial as compared for duplicates: letters and digits, upper case."""
+    return "".join(char for char in (serial or "") if char.isalnum()).upper()
 
 
 class ReemploiEquipment(models.Model):
@@ -109,7 +110,7 @@ class ReemploiEquipment(models.Model):
     )
     medium_count = fields.Integer(
         string="Storage media",
-        compute="_compute_has_data_medium",
+        compute="_compute_medium_count",
         store=True,
         readonly=False,
         help="Number of data-bearing media in the device; each one needs a "
@@ -203,9 +204,12 @@ class ReemploiEquipment(models.Model):
     @api.depends("category_id")
     def _compute_has_data_medium(self):
         for equipment in self:
-            holds = equipment.category_id.has_data_medium
-            equipment.has_data_medium = holds
-            equipment.medium_count = 1 if holds else 0
+            equipment.has_data_medium = equipment.category_id.has_data_medium
+
+    @api.depends("has_data_medium")
+    def _compute_medium_count(self):
+        for equipment in self:
+            equipment.medium_count = 1 if equipment.has_data_medium else 0
 
     @api.depends(
         "has_data_medium",
@@ -231,10 +235,11 @@ class ReemploiEquipment(models.Model):
             equipment.display_name = f"{label} [{ident}]" if ident else label
 
     def _compute_traceability_url(self):
-        base_url = self.get_base_url()
         for equipment in self:
             token = equipment.qr_token
-            equipment.traceability_url = f"{base_url}/r/{token}" if token else False
+            equipment.traceability_url = (
+                f"{equipment.get_base_url()}/r/{token}" if token else False
+            )
 
     @api.constrains("serial", "manufacturer", "owner_id")
     def _check_serial_unique(self):
@@ -554,6 +559,17 @@ class ReemploiEquipment(models.Model):
         buffer = io.BytesIO()
         qr.make_image().save(buffer, format="PNG")
         return buffer.getvalue()
+
+    def _label_sheet_pages(self, rows, columns):
+        """Split the devices into pages of rows of labels for the A4 sheet."""
+        per_page = rows * columns
+        return [
+            [
+                self[start + offset : start + offset + columns]
+                for offset in range(0, min(per_page, len(self) - start), columns)
+            ]
+            for start in range(0, len(self), per_page)
+        ]
 
     def _qr_code_data_uri(self):
         return "data:image/png;base64," + base64.b64encode(self._qr_code_png()).decode()

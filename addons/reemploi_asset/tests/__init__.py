@@ -1,0 +1,9 @@
+from . import (
+    test_services,
+    test_equipment_lifecycle,
+    test_grading,
+    test_erasure,
+    test_custody_chain,
+    test_security,
+    test_traceability,
+)

@@ -1,0 +1,116 @@
+from odoo import Command, fields
+from odoo.tests import TransactionCase, new_test_user
+
+
+class ReemploiCase(TransactionCase):
+    """Two operators (X, Y), two donors (A, B), a coordinator and their users.
+
+    Nothing here relies on demo data.
+    """
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
+        cls.Equipment = cls.env["reemploi.equipment"]
+        cls.company_x = cls.env["res.company"].create({"name": "Opérateur X"})
+        cls.company_y = cls.env["res.company"].create({"name": "Opérateur Y"})
+        cls.donor_a = cls.env["res.partner"].create(
+            {"name": "Donateur A", "is_company": True}
+        )
+        cls.donor_b = cls.env["res.partner"].create(
+            {"name": "Donateur B", "is_company": True}
+        )
+        cls.laptop = cls.env.ref("reemploi_asset.category_laptop")
+        cls.monitor = cls.env.ref("reemploi_asset.category_monitor")
+        cls.grade_a = cls.env.ref("reemploi_asset.grade_a")
+        cls.grade_b = cls.env.ref("reemploi_asset.grade_b")
+        cls.grade_c = cls.env.ref("reemploi_asset.grade_c")
+        cls.grade_d = cls.env.ref("reemploi_asset.grade_d")
+        cls.user_operator_x = cls._operator("op_x", cls.company_x)
+        cls.user_operator_y = cls._operator("op_y", cls.company_y)
+        cls.user_coordinator = new_test_user(
+            cls.env,
+            login="coordinator",
+            groups="reemploi_asset.group_reemploi_coordinator",
+        )
+        cls.user_donor_a = cls._donor("donor_a", cls.donor_a)
+        cls.user_donor_b = cls._donor("donor_b", cls.donor_b)
+        cls.user_public = cls.env.ref("base.public_user")
+
+    @classmethod
+    def _operator(cls, login, company):
+        return new_test_user(
+            cls.env,
+            login=login,
+            groups="reemploi_asset.group_reemploi_operator_manager",
+            company_id=company.id,
+            company_ids=[Command.set(company.ids)],
+        )
+
+    @classmethod
+    def _donor(cls, login, organisation):
+        contact = cls.env["res.partner"].create(
+            {"name": f"Contact {login}", "parent_id": organisation.id}
+        )
+        return new_test_user(
+            cls.env,
+            login=login,
+            groups="reemploi_asset.group_reemploi_donor",
+            partner_id=contact.id,
+        )
+
+    @classmethod
+    def _device(cls, serial, owner=None, company=None, category=None, **values):
+        vals = {
+            "serial": serial,
+            "manufacturer": "Dell",
+            "model": "Latitude 5490",
+            "category_id": (category or cls.laptop).id,
+            "owner_id": (owner or cls.donor_a).id,
+            "company_id": company.id if company else False,
+        }
+        vals.update(values)
+        return cls.env["reemploi.equipment"].create(vals)
+
+    @classmethod
+    def _erase(cls, device, medium_serial=None, **values):
+        vals = {
+            "equipment_id": device.id,
+            "company_id": device.company_id.id,
+            "medium_type": "nvme",
+            "medium_serial": medium_serial or f"{device.serial}-D1",
+            "method": "purge",
+            "technique": "NVMe Format, crypto erase",
+            "tool_name": "nwipe",
+            "tool_version": "0.37",
+            "date_end": fields.Datetime.now(),
+            "result": "success",
+            "verification_method": "sample",
+            "verification_result": "pass",
+        }
+        vals.update(values)
+        return cls.env["reemploi.erasure"].create(vals)
+
+    @classmethod
+    def _grading(cls, device, validate=True, **values):
+        vals = {
+            "equipment_id": device.id,
+            "company_id": device.company_id.id,
+            "check_power": "ok",
+            "check_boot": "ok",
+            "check_screen": "ok",
+            "check_storage": "ok",
+        }
+        vals.update(values)
+        grading = cls.env["reemploi.grading"].create(vals)
+        if validate:
+            grading.action_done()
+        return grading
+
+    @classmethod
+    def _received(cls, serial, company=None, **values):
+        device = cls._device(serial, company=company or cls.company_x, **values)
+        device.action_declare()
+        device.action_receive()
+        return device
