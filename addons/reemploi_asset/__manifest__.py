@@ -30,9 +30,15 @@
         "views/reemploi_custody_event_views.xml",
         "views/reemploi_equipment_views.xml",
         "views/reemploi_traceability_templates.xml",
+        "views/reemploi_equipment_portal_templates.xml",
         "views/reemploi_asset_menus.xml",
     ],
     "demo": ["demo/reemploi_asset_demo.xml"],
+    "assets": {
+        "web.assets_tests": [
+            "reemploi_asset/static/tests/tours/*.js",
+        ],
+    },
     "application": True,
     "installable": True,
 }

@@ -6,4 +6,5 @@ from . import (
     test_custody_chain,
     test_security,
     test_traceability,
+    test_portal,
 )

@@ -1,0 +1,116 @@
+from odoo import http
+from odoo.exceptions import AccessError, MissingError
+from odoo.http import request
+
+from odoo.addons.portal.controllers.portal import CustomerPortal
+from odoo.addons.portal.controllers.portal import pager as portal_pager
+
+
+class ReemploiPortal(CustomerPortal):
+    """Donors follow the devices of their organisation on the portal."""
+
+    def _prepare_home_portal_values(self, counters):
+        values = super()._prepare_home_portal_values(counters)
+        if "equipment_count" in counters:
+            Equipment = request.env["reemploi.equipment"]
+            values["equipment_count"] = (
+                Equipment.search_count([]) if Equipment.has_access("read") else 0
+            )
+        return values
+
+    def _equipment_searchbar_filters(self):
+        return {
+            "all": {"label": request.env._("All"), "domain": []},
+            "in_use": {
+                "label": request.env._("In use"),
+                "domain": [("state", "in", ("in_use", "to_decommission"))],
+            },
+            "in_progress": {
+                "label": request.env._("In the reuse chain"),
+                "domain": [
+                    (
+                        "state",
+                        "in",
+                        ("declared", "collected", "received", "erased", "graded",
+                         "refurbished", "for_sale"),
+                    )
+                ],
+            },
+            "reused": {
+                "label": request.env._("Reused"),
+                "domain": [("state", "in", ("sold", "donated"))],
+            },
+            "recycled": {
+                "label": request.env._("Recycled"),
+                "domain": [("state", "=", "recycled")],
+            },
+        }
+
+    @http.route(
+        ["/my/equipment", "/my/equipment/page/<int:page>"],
+        type="http",
+        auth="user",
+        website=True,
+    )
+    def portal_my_equipment(self, page=1, sortby="date", filterby="all", **kwargs):
+        Equipment = request.env["reemploi.equipment"]
+        if not Equipment.has_access("read"):
+            return request.redirect("/my")
+        sortings = {
+            "date": {"label": request.env._("Newest"), "order": "id desc"},
+            "serial": {"label": request.env._("Serial number"), "order": "serial"},
+            "state": {"label": request.env._("State"), "order": "state, id desc"},
+        }
+        filters = self._equipment_searchbar_filters()
+        sortby = sortby if sortby in sortings else "date"
+        filterby = filterby if filterby in filters else "all"
+        domain = filters[filterby]["domain"]
+        pager = portal_pager(
+            url="/my/equipment",
+            url_args={"sortby": sortby, "filterby": filterby},
+            total=Equipment.search_count(domain),
+            page=page,
+            step=self._items_per_page,
+        )
+        devices = Equipment.search(
+            domain,
+            order=sortings[sortby]["order"],
+            limit=self._items_per_page,
+            offset=pager["offset"],
+        )
+        values = self._prepare_portal_layout_values()
+        values.update(
+            {
+                "devices": devices,
+                "page_name": "reemploi_equipment",
+                "pager": pager,
+                "default_url": "/my/equipment",
+                "searchbar_sortings": sortings,
+                "sortby": sortby,
+                "searchbar_filters": filters,
+                "filterby": filterby,
+            }
+        )
+        return request.render("reemploi_asset.portal_my_equipment", values)
+
+    @http.route("/my/equipment/<int:equipment_id>", type="http", auth="user", website=True)
+    def portal_my_equipment_detail(self, equipment_id, report_type=None, **kwargs):
+        try:
+            device_sudo = self._document_check_access("reemploi.equipment", equipment_id)
+        except (AccessError, MissingError):
+            return request.redirect("/my")
+        if report_type in ("html", "pdf", "text"):
+            return self._show_report(
+                model=device_sudo,
+                report_type=report_type,
+                report_ref="reemploi_asset.action_report_erasure_certificate",
+                download=kwargs.get("download") == "true",
+            )
+        values = self._prepare_portal_layout_values()
+        values.update(
+            {
+                "device": device_sudo,
+                "page_name": "reemploi_equipment_detail",
+            }
+        )
+        return request.render("reemploi_asset.portal_my_equipment_detail", values)
