@@ -2,6 +2,7 @@ import logging
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import split_every
 
 from ..services import custody_chain
 from .reemploi_equipment import STATE_SELECTION
@@ -142,28 +143,37 @@ class ReemploiCustodyEvent(models.Model):
         first broken link. Reads the stored rows directly so that nothing in
         the ORM cache can hide a change made in the database.
         """
-        query = """
-            SELECT id, equipment_id, sequence, date, event_type, from_state,
-                   to_state, user_id, partner_id, company_id, location,
-                   document_ref, note, previous_hash, hash
-              FROM reemploi_custody_event
-        """
-        params = []
-        if equipment is not None:
-            query += " WHERE equipment_id = ANY(%s)"
-            params.append(list(equipment.ids))
-        query += " ORDER BY equipment_id, sequence"
-        self.env.cr.execute(query, params)
-        columns = [desc[0] for desc in self.env.cr.description]
-        chains = {}
-        for row in self.env.cr.fetchall():
-            event = dict(zip(columns, row, strict=True))
-            event["date"] = fields.Datetime.to_string(event["date"])
-            chains.setdefault(event["equipment_id"], []).append(event)
+        if equipment is None:
+            self.env.cr.execute(
+                "SELECT DISTINCT equipment_id FROM reemploi_custody_event ORDER BY 1"
+            )
+            equipment_ids = [row[0] for row in self.env.cr.fetchall()]
+        else:
+            equipment_ids = sorted(equipment.ids)
         broken = {}
-        for equipment_id, events in chains.items():
-            failure = custody_chain.first_broken_link(events)
-            if failure:
+        # a batch of devices at a time: memory holds a batch, not the table
+        for batch in split_every(1000, equipment_ids, list):
+            self.env.cr.execute(
+                """
+                SELECT id, equipment_id, sequence, date, event_type, from_state,
+                       to_state, user_id, partner_id, company_id, location,
+                       document_ref, note, previous_hash, hash
+                  FROM reemploi_custody_event
+                 WHERE equipment_id = ANY(%s)
+              ORDER BY equipment_id, sequence
+                """,
+                [batch],
+            )
+            columns = [desc[0] for desc in self.env.cr.description]
+            chains = {}
+            for row in self.env.cr.fetchall():
+                event = dict(zip(columns, row, strict=True))
+                event["date"] = fields.Datetime.to_string(event["date"])
+                chains.setdefault(event["equipment_id"], []).append(event)
+            for equipment_id, events in chains.items():
+                failure = custody_chain.first_broken_link(events)
+                if not failure:
+                    continue
                 index, reason = failure
                 event = events[index]
                 broken[equipment_id] = self.env._(
