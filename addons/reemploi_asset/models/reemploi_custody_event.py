@@ -151,6 +151,11 @@ class ReemploiCustodyEvent(models.Model):
         else:
             equipment_ids = sorted(equipment.ids)
         broken = {}
+        reasons = {
+            "sequence": self.env._("its sequence number"),
+            "previous_hash": self.env._("its link to the previous event"),
+            "hash": self.env._("its hash"),
+        }
         # a batch of devices at a time: memory holds a batch, not the table
         for batch in split_every(1000, equipment_ids, list):
             self.env.cr.execute(
@@ -177,13 +182,18 @@ class ReemploiCustodyEvent(models.Model):
                 index, reason = failure
                 event = events[index]
                 broken[equipment_id] = self.env._(
-                    "Custody chain of device %(device)s is broken at event "
-                    "#%(sequence)s (id %(id)s, %(date)s): %(reason)s does not match.",
-                    device=equipment_id,
+                    "The custody chain of %(device)s (id %(device_id)s) is broken "
+                    "at event #%(sequence)s (id %(id)s, %(date)s): %(reason)s does "
+                    "not match. The stored history was changed outside the "
+                    "application: restore it from a backup and investigate.",
+                    # sudo: only the name of the device is read for the message
+                    device=self.env["reemploi.equipment"].sudo().browse(equipment_id)
+                    .display_name,
+                    device_id=equipment_id,
                     sequence=event["sequence"],
                     id=event["id"],
                     date=event["date"],
-                    reason=reason,
+                    reason=reasons[reason],
                 )
         for message in broken.values():
             _logger.warning(message)

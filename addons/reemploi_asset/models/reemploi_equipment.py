@@ -114,7 +114,8 @@ class ReemploiEquipment(models.Model):
         store=True,
         readonly=False,
         help="Number of data-bearing media in the device; each one needs a "
-        "verified erasure before the device leaves for sale or donation.",
+        "verified erasure before the device leaves for sale, donation or "
+        "recycling.",
     )
     erasure_ids = fields.One2many("reemploi.erasure", "equipment_id", string="Erasures")
     erasure_verified = fields.Boolean(
@@ -287,7 +288,7 @@ class ReemploiEquipment(models.Model):
                 raise ValidationError(
                     self.env._(
                         "The serial number %(serial)s appears twice in the same "
-                        "batch for %(owner)s.",
+                        "import for %(owner)s.",
                         serial=equipment.serial,
                         owner=equipment.owner_id.display_name or self.env._("no owner"),
                     )
@@ -336,6 +337,10 @@ class ReemploiEquipment(models.Model):
             )
         return gaps
 
+    def _state_labels(self):
+        """State labels in the user's language."""
+        return dict(self._fields["state"]._description_selection(self.env))
+
     def _check_erasure_verified(self, target):
         for equipment in self:
             gaps = equipment._erasure_gaps()
@@ -346,14 +351,14 @@ class ReemploiEquipment(models.Model):
                         "verified (%(gaps)s). Record a verified erasure for every "
                         "storage medium first.",
                         device=equipment.display_name,
-                        target=dict(STATE_SELECTION)[target].lower(),
+                        target=self._state_labels()[target].lower(),
                         gaps=", ".join(gaps),
                     )
                 )
 
     def _transition(self, target, note=None, document_ref=None, location=None):
         """Move the devices to ``target`` or raise without changing any."""
-        labels = dict(STATE_SELECTION)
+        labels = self._state_labels()
         for equipment in self:
             if not lifecycle.can_transition(equipment.state, target):
                 raise UserError(
@@ -577,7 +582,7 @@ class ReemploiEquipment(models.Model):
     def _public_traceability_values(self):
         """Values shown on the public page: no donor data, no person's name."""
         self.ensure_one()
-        labels = dict(STATE_SELECTION)
+        labels = self._state_labels()
         steps = []
         for event in self.custody_event_ids.sorted("sequence"):
             if event.event_type == "state" or event.sequence == 1:

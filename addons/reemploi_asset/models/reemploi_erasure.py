@@ -62,11 +62,11 @@ class ReemploiErasure(models.Model):
     tool_version = fields.Char(required=True)
     user_id = fields.Many2one(
         "res.users",
-        string="Operator",
+        string="Technician",
         required=True,
         default=lambda self: self.env.user,
     )
-    operator_role = fields.Char(string="Operator role", default="Technician")
+    operator_role = fields.Char(string="Role", default=lambda self: self.env._("Technician"))
     date_start = fields.Datetime(string="Start", default=fields.Datetime.now, required=True)
     date_end = fields.Datetime(string="End")
     place = fields.Char(

@@ -27,7 +27,7 @@ class ReemploiGrading(models.Model):
         index=True,
     )
     user_id = fields.Many2one(
-        "res.users", string="Operator", default=lambda self: self.env.user, required=True
+        "res.users", string="Technician", default=lambda self: self.env.user, required=True
     )
     date = fields.Datetime(default=fields.Datetime.now, required=True)
     state = fields.Selection(
