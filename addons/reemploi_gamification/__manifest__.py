@@ -8,5 +8,4 @@
     "license": "AGPL-3",
     "depends": ["reemploi_market", "gamification"],
     "data": ["security/ir.model.access.csv"],
-    "installable": True,
 }

@@ -1,6 +1,7 @@
 {
     "name": "Réemploi — Market",
-    "summary": "Lots declared by donors, collection rounds, matching, refurbished shop and take-back reports",
+    "summary": "Lots declared by donors, collection rounds, matching, "
+    "refurbished shop and take-back reports",
     "version": "18.0.1.0.0",
     "category": "Inventory/Reuse",
     "website": "https://github.com/reemploi/reemploi",
@@ -8,5 +9,4 @@
     "license": "AGPL-3",
     "depends": ["reemploi_asset", "sale_stock", "website_sale"],
     "data": ["security/ir.model.access.csv"],
-    "installable": True,
 }

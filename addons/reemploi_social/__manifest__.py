@@ -1,6 +1,7 @@
 {
     "name": "Réemploi — Solidarity",
-    "summary": "Accredited associations, solidarity prices, quotas, vouchers and fair allocation",
+    "summary": "Accredited associations, solidarity prices, quotas, vouchers "
+    "and fair allocation",
     "version": "18.0.1.0.0",
     "category": "Inventory/Reuse",
     "website": "https://github.com/reemploi/reemploi",
@@ -8,5 +9,4 @@
     "license": "AGPL-3",
     "depends": ["reemploi_market"],
     "data": ["security/ir.model.access.csv"],
-    "installable": True,
 }

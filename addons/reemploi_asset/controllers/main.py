@@ -25,6 +25,4 @@ class ReemploiTraceability(http.Controller):
         if not equipment:
             raise request.not_found()
         values = equipment._public_traceability_values()
-        return request.render(
-            "reemploi_asset.traceability_page", {"device": values}
-        )
+        return request.render("reemploi_asset.traceability_page", {"device": values})

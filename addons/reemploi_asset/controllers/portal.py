@@ -31,8 +31,15 @@ class ReemploiPortal(CustomerPortal):
                     (
                         "state",
                         "in",
-                        ("declared", "collected", "received", "erased", "graded",
-                         "refurbished", "for_sale"),
+                        (
+                            "declared",
+                            "collected",
+                            "received",
+                            "erased",
+                            "graded",
+                            "refurbished",
+                            "for_sale",
+                        ),
                     )
                 ],
             },
@@ -93,10 +100,14 @@ class ReemploiPortal(CustomerPortal):
         )
         return request.render("reemploi_asset.portal_my_equipment", values)
 
-    @http.route("/my/equipment/<int:equipment_id>", type="http", auth="user", website=True)
+    @http.route(
+        "/my/equipment/<int:equipment_id>", type="http", auth="user", website=True
+    )
     def portal_my_equipment_detail(self, equipment_id, report_type=None, **kwargs):
         try:
-            device_sudo = self._document_check_access("reemploi.equipment", equipment_id)
+            device_sudo = self._document_check_access(
+                "reemploi.equipment", equipment_id
+            )
         except (AccessError, MissingError):
             return request.redirect("/my")
         if report_type in ("html", "pdf", "text"):

@@ -24,7 +24,11 @@ class ReemploiCustodyEvent(models.Model):
     _rec_name = "event_type"
 
     equipment_id = fields.Many2one(
-        "reemploi.equipment", required=True, index=True, ondelete="restrict", readonly=True
+        "reemploi.equipment",
+        required=True,
+        index=True,
+        ondelete="restrict",
+        readonly=True,
     )
     sequence = fields.Integer(required=True, readonly=True)
     date = fields.Datetime(required=True, readonly=True)
@@ -82,7 +86,8 @@ class ReemploiCustodyEvent(models.Model):
         # Serialise writers of the same chains: the row lock is held until the
         # transaction ends, so two events can never claim the same predecessor.
         self.env.cr.execute(
-            "SELECT id FROM reemploi_equipment WHERE id = ANY(%s) ORDER BY id FOR UPDATE",
+            "SELECT id FROM reemploi_equipment WHERE id = ANY(%s) "
+            "ORDER BY id FOR UPDATE",
             [equipment_ids],
         )
         self.env.cr.execute(
@@ -96,30 +101,31 @@ class ReemploiCustodyEvent(models.Model):
         )
         heads = {row[0]: (row[1], row[2]) for row in self.env.cr.fetchall()}
         now = fields.Datetime.now()
-        records = self.browse()
+        date = fields.Datetime.to_string(now)
+        sealed = []
         for vals in vals_list:
-            sequence, previous = heads.get(vals["equipment_id"], (0, custody_chain.GENESIS))
-            vals = dict(vals)
+            equipment_id = vals["equipment_id"]
+            sequence, previous = heads.get(equipment_id, (0, custody_chain.GENESIS))
+            vals = {
+                key: value
+                for key, value in vals.items()
+                if key not in ("sequence", "date", "user_id", "previous_hash", "hash")
+            }
             vals.update(
                 {
                     "sequence": sequence + 1,
                     "date": now,
                     "user_id": self.env.uid,
                     "previous_hash": previous,
-                    "hash": False,
                 }
             )
-            # create one by one: each hash needs the previous one
-            record = super().create([vals])
-            digest = custody_chain.event_hash(record._payload(), previous)
-            self.env.cr.execute(
-                "UPDATE reemploi_custody_event SET hash = %s WHERE id = %s",
-                [digest, record.id],
-            )
-            record.invalidate_recordset(["hash"])
-            heads[vals["equipment_id"]] = (sequence + 1, digest)
-            records |= record
-        return records
+            for key in ("note", "location", "document_ref"):
+                if vals.get(key):
+                    vals[key] = str(vals[key])
+            vals["hash"] = custody_chain.event_hash(dict(vals, date=date), previous)
+            heads[equipment_id] = (sequence + 1, vals["hash"])
+            sealed.append(vals)
+        return super().create(sealed)
 
     def write(self, vals):
         raise UserError(
@@ -187,7 +193,9 @@ class ReemploiCustodyEvent(models.Model):
                     "not match. The stored history was changed outside the "
                     "application: restore it from a backup and investigate.",
                     # sudo: only the name of the device is read for the message
-                    device=self.env["reemploi.equipment"].sudo().browse(equipment_id)
+                    device=self.env["reemploi.equipment"]
+                    .sudo()
+                    .browse(equipment_id)
                     .display_name,
                     device_id=equipment_id,
                     sequence=event["sequence"],

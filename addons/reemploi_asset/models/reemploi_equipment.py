@@ -56,8 +56,13 @@ class ReemploiEquipment(models.Model):
     ram_gb = fields.Float(string="RAM (GB)")
     storage_gb = fields.Float(string="Storage (GB)")
     storage_type = fields.Selection(
-        [("hdd", "HDD"), ("ssd", "SSD"), ("nvme", "NVMe"), ("emmc", "eMMC"),
-         ("none", "None")],
+        [
+            ("hdd", "HDD"),
+            ("ssd", "SSD"),
+            ("nvme", "NVMe"),
+            ("emmc", "eMMC"),
+            ("none", "None"),
+        ],
     )
     screen_size = fields.Float(string="Screen size (in)")
     os_name = fields.Char(string="Operating system")
@@ -73,14 +78,12 @@ class ReemploiEquipment(models.Model):
     )
     owner_id = fields.Many2one(
         "res.partner",
-        string="Owner",
         tracking=True,
         index=True,
         help="Donor organisation that owns or gave the device.",
     )
     site_id = fields.Many2one(
         "res.partner",
-        string="Site",
         domain="['|', ('id', '=', owner_id), ('parent_id', '=', owner_id)]",
     )
     company_id = fields.Many2one(
@@ -171,7 +174,11 @@ class ReemploiEquipment(models.Model):
     active = fields.Boolean(default=True)
 
     _sql_constraints = [
-        ("qr_token_unique", "unique(qr_token)", "The traceability token must be unique."),
+        (
+            "qr_token_unique",
+            "unique(qr_token)",
+            "The traceability token must be unique.",
+        ),
         (
             "medium_count_positive",
             "CHECK(medium_count >= 0)",
@@ -249,11 +256,15 @@ class ReemploiEquipment(models.Model):
             return
         # sudo: the duplicate may belong to another operator company; only its
         # name is shown, and the user is told to look for it
-        others = self.sudo().with_context(active_test=False).search(
-            [
-                ("serial_key", "in", candidates.mapped("serial_key")),
-                ("id", "not in", candidates.ids),
-            ]
+        others = (
+            self.sudo()
+            .with_context(active_test=False)
+            .search(
+                [
+                    ("serial_key", "in", candidates.mapped("serial_key")),
+                    ("id", "not in", candidates.ids),
+                ]
+            )
         )
         for equipment in candidates:
             maker = (equipment.manufacturer or "").strip().lower()
@@ -278,11 +289,13 @@ class ReemploiEquipment(models.Model):
                         )
                     )
             dups = candidates.filtered(
-                lambda e, eq=equipment: e != eq
-                and e.serial_key == eq.serial_key
-                and (e.manufacturer or "").strip().lower()
-                == (eq.manufacturer or "").strip().lower()
-                and e.owner_id == eq.owner_id
+                lambda e, eq=equipment: (
+                    e != eq
+                    and e.serial_key == eq.serial_key
+                    and (e.manufacturer or "").strip().lower()
+                    == (eq.manufacturer or "").strip().lower()
+                    and e.owner_id == eq.owner_id
+                )
             )
             if dups:
                 raise ValidationError(
@@ -538,7 +551,8 @@ class ReemploiEquipment(models.Model):
         lots = self.env["stock.lot"].create(
             [
                 {
-                    "name": equipment.serial or equipment.asset_tag
+                    "name": equipment.serial
+                    or equipment.asset_tag
                     or f"RE-{equipment.id}",
                     "product_id": equipment.category_id.product_id.id,
                     "company_id": equipment.company_id.id,
@@ -672,7 +686,9 @@ class ReemploiEquipment(models.Model):
             {
                 "equipment_id": self.id,
                 "company_id": self.company_id.id,
-                "medium_type": "mobile" if self.category_id.code == "smartphone" else "ssd",
+                "medium_type": "mobile"
+                if self.category_id.code == "smartphone"
+                else "ssd",
                 "medium_serial": f"{self.serial}-D1",
                 "method": method,
                 "technique": "Broyage" if destroy else "Effacement cryptographique",
@@ -702,7 +718,9 @@ class ReemploiEquipment(models.Model):
                 "check_storage": "ok" if self.has_data_medium else "na",
                 "check_keyboard": "ok" if self.category_id.code == "laptop" else "na",
                 "check_battery": "ok" if self.category_id.has_battery else "na",
-                "battery_design_capacity": 50.0 if self.category_id.has_battery else 0.0,
+                "battery_design_capacity": 50.0
+                if self.category_id.has_battery
+                else 0.0,
                 "battery_full_capacity": 43.5 if self.category_id.has_battery else 0.0,
                 "defect_ids": [Command.set(minor.ids)],
             }

@@ -66,8 +66,12 @@ class ReemploiErasure(models.Model):
         required=True,
         default=lambda self: self.env.user,
     )
-    operator_role = fields.Char(string="Role", default=lambda self: self.env._("Technician"))
-    date_start = fields.Datetime(string="Start", default=fields.Datetime.now, required=True)
+    operator_role = fields.Char(
+        string="Role", default=lambda self: self.env._("Technician")
+    )
+    date_start = fields.Datetime(
+        string="Start", default=fields.Datetime.now, required=True
+    )
     date_end = fields.Datetime(string="End")
     place = fields.Char(
         help="Where the sanitisation took place.",
@@ -98,7 +102,9 @@ class ReemploiErasure(models.Model):
         default="reuse",
     )
     report_attachment_id = fields.Many2one(
-        "ir.attachment", string="Tool report", help="Report exported by the erasure tool."
+        "ir.attachment",
+        string="Tool report",
+        help="Report exported by the erasure tool.",
     )
     verified = fields.Boolean(compute="_compute_verified", store=True, index=True)
     note = fields.Text()
@@ -196,6 +202,6 @@ class ReemploiErasure(models.Model):
             )
 
     def action_print_certificate(self):
-        return self.env.ref("reemploi_asset.action_report_erasure_certificate").report_action(
-            self.equipment_id
-        )
+        return self.env.ref(
+            "reemploi_asset.action_report_erasure_certificate"
+        ).report_action(self.equipment_id)

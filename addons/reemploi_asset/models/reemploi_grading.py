@@ -27,7 +27,10 @@ class ReemploiGrading(models.Model):
         index=True,
     )
     user_id = fields.Many2one(
-        "res.users", string="Technician", default=lambda self: self.env.user, required=True
+        "res.users",
+        string="Technician",
+        default=lambda self: self.env.user,
+        required=True,
     )
     date = fields.Datetime(default=fields.Datetime.now, required=True)
     state = fields.Selection(
@@ -65,11 +68,12 @@ class ReemploiGrading(models.Model):
         "reemploi.grade", compute="_compute_grade", store=True, string="Cosmetic grade"
     )
     functional_grade_id = fields.Many2one(
-        "reemploi.grade", compute="_compute_grade", store=True, string="Functional grade"
+        "reemploi.grade",
+        compute="_compute_grade",
+        store=True,
+        string="Functional grade",
     )
-    grade_id = fields.Many2one(
-        "reemploi.grade", compute="_compute_grade", store=True, string="Grade"
-    )
+    grade_id = fields.Many2one("reemploi.grade", compute="_compute_grade", store=True)
     grade_reasons = fields.Text(compute="_compute_grade", store=True, string="Why")
     note = fields.Text()
 
@@ -91,7 +95,9 @@ class ReemploiGrading(models.Model):
     def _compute_grade(self):
         grades = {
             (g.scale, g.code): g
-            for g in self.env["reemploi.grade"].with_context(active_test=False).search([])
+            for g in self.env["reemploi.grade"]
+            .with_context(active_test=False)
+            .search([])
         }
         for session in self:
             session.update(
@@ -120,7 +126,9 @@ class ReemploiGrading(models.Model):
                 {
                     "battery_health": health or 0.0,
                     "cosmetic_grade_id": grades.get(("overall", result.cosmetic)),
-                    "functional_grade_id": grades.get(("functional", result.functional)),
+                    "functional_grade_id": grades.get(
+                        ("functional", result.functional)
+                    ),
                     "grade_id": grades.get(("overall", result.grade)),
                     "grade_reasons": "\n".join(result.reasons),
                 }

@@ -27,9 +27,7 @@ class TestCustodyChain(ReemploiCase):
     def test_chains_are_per_device(self):
         other = self._device("SER-OTHER")
         self.assertEqual(other.custody_event_ids.sequence, 1)
-        self.assertEqual(
-            other.custody_event_ids.previous_hash, custody_chain.GENESIS
-        )
+        self.assertEqual(other.custody_event_ids.previous_hash, custody_chain.GENESIS)
 
     def test_no_write_even_for_superuser(self):
         with self.assertRaises(UserError):
@@ -87,7 +85,8 @@ class TestCustodyChain(ReemploiCase):
         payload["note"] = "forged"
         forged_hash = custody_chain.event_hash(payload, tampered.previous_hash)
         self.env.cr.execute(
-            "UPDATE reemploi_custody_event SET note = 'forged', hash = %s WHERE id = %s",
+            "UPDATE reemploi_custody_event SET note = 'forged', hash = %s "
+            "WHERE id = %s",
             [forged_hash, tampered.id],
         )
         broken = self.Event._verify_chains(self.device)

@@ -90,8 +90,13 @@ class TestEquipmentLifecycle(ReemploiCase):
         self._grading(device)
         device.action_grade()
         device.action_donate()
-        for method in ("action_sell", "action_recycle", "action_mark_missing",
-                       "action_publish", "action_declare"):
+        for method in (
+            "action_sell",
+            "action_recycle",
+            "action_mark_missing",
+            "action_publish",
+            "action_declare",
+        ):
             with self.subTest(method=method), self.assertRaises(UserError):
                 getattr(device, method)()
         self.assertEqual(device.state, "donated")
@@ -170,8 +175,13 @@ class TestEquipmentLifecycle(ReemploiCase):
         device = self._received("SER-RECYCLE")
         with self.assertRaises(UserError):
             device.action_recycle()
-        self._erase(device, method="destroy", technique="Shredding",
-                    verification_method="visual", destination="destroyed")
+        self._erase(
+            device,
+            method="destroy",
+            technique="Shredding",
+            verification_method="visual",
+            destination="destroyed",
+        )
         device.action_recycle()
         self.assertEqual(device.state, "recycled")
 
@@ -210,10 +220,16 @@ class TestEquipmentLifecycle(ReemploiCase):
         with self.assertRaises(ValidationError):
             self.Equipment.create(
                 [
-                    {"serial": "DUP-1", "category_id": self.laptop.id,
-                     "owner_id": self.donor_a.id},
-                    {"serial": "dup-1", "category_id": self.laptop.id,
-                     "owner_id": self.donor_a.id},
+                    {
+                        "serial": "DUP-1",
+                        "category_id": self.laptop.id,
+                        "owner_id": self.donor_a.id,
+                    },
+                    {
+                        "serial": "dup-1",
+                        "category_id": self.laptop.id,
+                        "owner_id": self.donor_a.id,
+                    },
                 ]
             )
 

@@ -26,10 +26,19 @@ class TestErasure(ReemploiCase):
         self.assertEqual(erasure.device_asset_tag, "INV-0042")
         self.assertEqual(erasure.device_manufacturer, "Dell")
         self.assertEqual(erasure.user_id, self.env.user)
-        for field in ("medium_type", "medium_serial", "method", "technique",
-                      "tool_name", "tool_version", "verification_method",
-                      "verification_result", "date_start", "date_end",
-                      "destination"):
+        for field in (
+            "medium_type",
+            "medium_serial",
+            "method",
+            "technique",
+            "tool_name",
+            "tool_version",
+            "verification_method",
+            "verification_result",
+            "date_start",
+            "date_end",
+            "destination",
+        ):
             self.assertTrue(erasure[field], field)
 
     def test_dates_in_order(self):

@@ -21,7 +21,9 @@ class TestDonorPortal(ReemploiCase, HttpCase):
 
     def test_other_donor_device_redirects(self):
         self.authenticate("donor_a", "donor_a")
-        response = self.url_open(f"/my/equipment/{self.device_b.id}", allow_redirects=False)
+        response = self.url_open(
+            f"/my/equipment/{self.device_b.id}", allow_redirects=False
+        )
         self.assertEqual(response.status_code, 303)
         self.assertTrue(response.headers["Location"].endswith("/my"))
 

@@ -10,7 +10,9 @@ from ..services import custody_chain, grading, lifecycle
 ALL_OK = {"power": "ok", "boot": "ok", "screen": "ok", "storage": "ok"}
 
 checks_st = st.dictionaries(
-    st.sampled_from(grading.CHECK_CODES), st.sampled_from(["ok", "ko", "na"]), min_size=1
+    st.sampled_from(grading.CHECK_CODES),
+    st.sampled_from(["ok", "ko", "na"]),
+    min_size=1,
 ).filter(lambda c: any(v in ("ok", "ko") for v in c.values()))
 defects_st = st.lists(
     st.tuples(

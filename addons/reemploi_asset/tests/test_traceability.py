@@ -47,7 +47,9 @@ class TestTraceabilityPage(ReemploiCase, HttpCase):
     def test_wrong_token_is_404(self):
         self.assertEqual(self.url_open("/r/" + "x" * 32).status_code, 404)
         self.assertEqual(self.url_open("/r/short").status_code, 404)
-        self.assertEqual(self.url_open("/r/" + self.device.qr_token[:-1] + "_").status_code, 404)
+        self.assertEqual(
+            self.url_open("/r/" + self.device.qr_token[:-1] + "_").status_code, 404
+        )
 
     def test_tokens_are_unguessable(self):
         other = self._device("SER-PUBLIC-43")
@@ -55,7 +57,9 @@ class TestTraceabilityPage(ReemploiCase, HttpCase):
         self.assertGreaterEqual(len(self.device.qr_token), 32)
 
     def test_label_pdfs(self):
-        devices = self.device | self._device("SER-LABEL-2") | self._device("SER-LABEL-3")
+        devices = (
+            self.device | self._device("SER-LABEL-2") | self._device("SER-LABEL-3")
+        )
         Report = self.env["ir.actions.report"].with_context(force_report_rendering=True)
         for report in ("action_report_label_sheet", "action_report_label_62mm"):
             pdf, kind = Report._render_qweb_pdf(f"reemploi_asset.{report}", devices.ids)
@@ -67,7 +71,9 @@ class TestTraceabilityPage(ReemploiCase, HttpCase):
         self.assertEqual(html.decode().count("data:image/png;base64,"), 3)
 
     def test_qr_encodes_traceability_url(self):
-        self.assertTrue(self.device.traceability_url.endswith(f"/r/{self.device.qr_token}"))
+        self.assertTrue(
+            self.device.traceability_url.endswith(f"/r/{self.device.qr_token}")
+        )
         png = self.device._qr_code_png()
         self.assertTrue(png.startswith(b"\x89PNG"))
 
