@@ -8,7 +8,7 @@
     "author": "Réemploi contributors",
     "license": "AGPL-3",
     "depends": ["stock", "mail", "portal"],
-    "external_dependencies": {"python": ["qrcode"]},
+    "external_dependencies": {"python": ["qrcode", "xlsxwriter", "openpyxl"]},
     "data": [
         "security/reemploi_asset_groups.xml",
         "security/ir.model.access.csv",
@@ -29,6 +29,8 @@
         "views/reemploi_erasure_views.xml",
         "views/reemploi_custody_event_views.xml",
         "views/reemploi_equipment_views.xml",
+        "views/reemploi_import_views.xml",
+        "wizards/reemploi_import_wizard_views.xml",
         "views/reemploi_traceability_templates.xml",
         "views/reemploi_equipment_portal_templates.xml",
         "views/reemploi_asset_menus.xml",

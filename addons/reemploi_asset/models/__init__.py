@@ -6,5 +6,7 @@ from . import (
     reemploi_grading,
     reemploi_erasure,
     reemploi_custody_event,
+    reemploi_import_source,
+    reemploi_import_run,
     stock_lot,
 )

@@ -172,6 +172,22 @@ class ReemploiEquipment(models.Model):
     weight_kg = fields.Float(related="category_id.weight_kg", string="Weight (kg)")
     note = fields.Html()
     active = fields.Boolean(default=True)
+    # imports
+    import_source_id = fields.Many2one(
+        "reemploi.import.source", string="Import source", index=True, readonly=True
+    )
+    source_ref = fields.Char(
+        string="Identifier in the source", index=True, readonly=True, copy=False
+    )
+    import_hash = fields.Char(readonly=True, copy=False)
+    last_seen_run_id = fields.Many2one(
+        "reemploi.import.run", string="Last seen in", readonly=True, copy=False
+    )
+    not_seen_since = fields.Date(
+        readonly=True,
+        copy=False,
+        help="The device was missing from a full inventory import since this date.",
+    )
 
     _sql_constraints = [
         (
@@ -249,11 +265,29 @@ class ReemploiEquipment(models.Model):
                 f"{equipment.get_base_url()}/r/{token}" if token else False
             )
 
+    def _serial_identity(self):
+        self.ensure_one()
+        maker = (self.manufacturer or "").strip().lower()
+        return (self.serial_key, maker, self.owner_id.id)
+
     @api.constrains("serial", "manufacturer", "owner_id")
     def _check_serial_unique(self):
         candidates = self.filtered("serial_key")
         if not candidates:
             return
+        seen = {}
+        for equipment in candidates:
+            identity = equipment._serial_identity()
+            if identity in seen:
+                raise ValidationError(
+                    self.env._(
+                        "The serial number %(serial)s appears twice in the same "
+                        "import for %(owner)s.",
+                        serial=equipment.serial,
+                        owner=equipment.owner_id.display_name or self.env._("no owner"),
+                    )
+                )
+            seen[identity] = equipment
         # sudo: the duplicate may belong to another operator company; only its
         # name is shown, and the user is told to look for it
         others = (
@@ -261,49 +295,25 @@ class ReemploiEquipment(models.Model):
             .with_context(active_test=False)
             .search(
                 [
-                    ("serial_key", "in", candidates.mapped("serial_key")),
+                    ("serial_key", "in", list({key for key, _m, _o in seen})),
                     ("id", "not in", candidates.ids),
                 ]
             )
         )
-        for equipment in candidates:
-            maker = (equipment.manufacturer or "").strip().lower()
-            for other in others:
-                if (
-                    other.serial_key == equipment.serial_key
-                    and (other.manufacturer or "").strip().lower() == maker
-                    and other.owner_id == equipment.owner_id
-                ):
-                    raise ValidationError(
-                        self.env._(
-                            "The serial number %(serial)s of %(manufacturer)s is "
-                            "already registered for %(owner)s as %(duplicate)s "
-                            "(id %(id)s). Open that device instead of creating a "
-                            "second one, or correct the serial number.",
-                            serial=equipment.serial,
-                            manufacturer=equipment.manufacturer or "-",
-                            owner=equipment.owner_id.display_name
-                            or self.env._("no owner"),
-                            duplicate=other.display_name,
-                            id=other.id,
-                        )
-                    )
-            dups = candidates.filtered(
-                lambda e, eq=equipment: (
-                    e != eq
-                    and e.serial_key == eq.serial_key
-                    and (e.manufacturer or "").strip().lower()
-                    == (eq.manufacturer or "").strip().lower()
-                    and e.owner_id == eq.owner_id
-                )
-            )
-            if dups:
+        for other in others:
+            equipment = seen.get(other._serial_identity())
+            if equipment:
                 raise ValidationError(
                     self.env._(
-                        "The serial number %(serial)s appears twice in the same "
-                        "import for %(owner)s.",
+                        "The serial number %(serial)s of %(manufacturer)s is "
+                        "already registered for %(owner)s as %(duplicate)s "
+                        "(id %(id)s). Open that device instead of creating a "
+                        "second one, or correct the serial number.",
                         serial=equipment.serial,
+                        manufacturer=equipment.manufacturer or "-",
                         owner=equipment.owner_id.display_name or self.env._("no owner"),
+                        duplicate=other.display_name,
+                        id=other.id,
                     )
                 )
 

@@ -7,4 +7,7 @@ from . import (
     test_security,
     test_traceability,
     test_portal,
+    test_tabular,
+    test_import_mapping,
+    test_import,
 )

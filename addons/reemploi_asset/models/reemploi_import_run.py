@@ -1,0 +1,565 @@
+import base64
+import io
+import json
+import logging
+import time
+
+import xlsxwriter
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import file_open, split_every
+
+from ..services import import_mapping, tabular
+
+_logger = logging.getLogger(__name__)
+
+CHUNK = 1000  # devices created per batch
+CHUNK_ROWS = 2000  # rows of a background import processed per transaction
+BACKGROUND_ROWS = 2000  # larger files are processed by a scheduled job
+
+
+class ReemploiImportRun(models.Model):
+    """One import of a file or one synchronisation of a source."""
+
+    _name = "reemploi.import.run"
+    _description = "Inventory import run"
+    _order = "id desc"
+
+    source_id = fields.Many2one(
+        "reemploi.import.source", required=True, index=True, ondelete="restrict"
+    )
+    owner_id = fields.Many2one(related="source_id.owner_id", store=True, index=True)
+    filename = fields.Char()
+    state = fields.Selection(
+        [
+            ("queued", "Queued"),
+            ("running", "Running"),
+            ("done", "Done"),
+            ("failed", "Failed"),
+        ],
+        default="running",
+        required=True,
+        readonly=True,
+    )
+    attachment_id = fields.Many2one("ir.attachment", string="File", readonly=True)
+    rows_done = fields.Integer(string="Rows processed", readonly=True)
+    progress = fields.Float(compute="_compute_progress")
+    date_start = fields.Datetime(default=fields.Datetime.now, readonly=True)
+    duration = fields.Float(string="Duration (s)", digits=(16, 2), readonly=True)
+    row_count = fields.Integer(string="Rows", readonly=True)
+    created_count = fields.Integer(string="Created", readonly=True)
+    updated_count = fields.Integer(string="Updated", readonly=True)
+    unchanged_count = fields.Integer(string="Unchanged", readonly=True)
+    rejected_count = fields.Integer(string="Rejected", readonly=True)
+    not_seen_count = fields.Integer(string="Not seen", readonly=True)
+    message = fields.Text(readonly=True)
+    header = fields.Text(readonly=True, help="Columns of the file, as JSON.")
+    line_ids = fields.One2many(
+        "reemploi.import.run.line", "run_id", string="Rows to check"
+    )
+    replay_of_id = fields.Many2one(
+        "reemploi.import.run", string="Replay of", readonly=True
+    )
+
+    def _compute_display_name(self):
+        for run in self:
+            run.display_name = f"{run.source_id.name} — {run.filename or run.id}"
+
+    @api.depends("rows_done", "row_count", "state")
+    def _compute_progress(self):
+        for run in self:
+            if run.state == "done":
+                run.progress = 100.0
+            else:
+                run.progress = (
+                    100.0 * run.rows_done / run.row_count if run.row_count else 0.0
+                )
+
+    # ------------------------------------------------------------------
+    # Entry points
+    # ------------------------------------------------------------------
+    @api.model
+    def _import_file(self, source, data, filename=""):
+        """Import ``data`` (bytes) for ``source``; always return the run.
+
+        The file is read at once, so that a file that cannot be read is
+        refused while the user waits; a file of more than BACKGROUND_ROWS
+        rows is then processed by a scheduled job, CHUNK_ROWS at a time.
+        """
+        run = self.create({"source_id": source.id, "filename": filename})
+        started = time.perf_counter()
+        try:
+            table = tabular.read_table(data, filename)
+        except tabular.TabularError as error:
+            return run._fail(str(error), started)
+        run.write(
+            {
+                "header": json.dumps(table.header, ensure_ascii=False),
+                "row_count": len(table.rows),
+            }
+        )
+        if not run._check_mapping(table.header, started):
+            return run
+        if len(table.rows) > self._background_rows():
+            attachment = self.env["ir.attachment"].create(
+                {
+                    "name": filename or f"import-{run.id}",
+                    "raw": data,
+                    "res_model": self._name,
+                    "res_id": run.id,
+                }
+            )
+            run.write({"state": "queued", "attachment_id": attachment.id})
+            self.env.ref("reemploi_asset.ir_cron_process_import_runs")._trigger()
+            return run
+        return run._process_rows(table.rows, final=True, started=started)
+
+    @api.model
+    def _background_rows(self):
+        return int(self.env.context.get("reemploi_background_rows", BACKGROUND_ROWS))
+
+    def _import_rows(self, header, rows):
+        """Import rows already read (replay of rejected rows)."""
+        self.ensure_one()
+        started = time.perf_counter()
+        self.write(
+            {"header": json.dumps(header, ensure_ascii=False), "row_count": len(rows)}
+        )
+        if self._check_mapping(header, started):
+            self._process_rows(rows, final=True, started=started)
+        return self
+
+    def _check_mapping(self, header, started):
+        try:
+            mapping = self.source_id._mapping(header)
+        except ValueError as error:
+            self._fail(str(error), started)
+            return False
+        if mapping.missing_identity():
+            self._fail(
+                self.env._(
+                    "No column gives a serial number, an asset tag or an "
+                    "identifier. Columns found: %(columns)s. Map one of them in "
+                    "the source and import again.",
+                    columns=", ".join(header) or "-",
+                ),
+                started,
+            )
+            return False
+        return True
+
+    def _process_rows(self, rows, final, started=None):
+        """Map and apply ``rows``; the counts add up over the chunks."""
+        self.ensure_one()
+        started = started or time.perf_counter()
+        mapping = self.source_id._mapping(json.loads(self.header or "[]"))
+        rejected, items = [], []
+        for row in rows:
+            if row.error:
+                rejected.append((row, row.error))
+                continue
+            vals, errors = mapping.map_row(
+                row.values, tabular.parse_date, tabular.parse_decimal
+            )
+            if errors:
+                rejected.append((row, "; ".join(errors)))
+            else:
+                items.append((row, vals))
+        counts = self._apply(items, rejected, final)
+        self._log_rejected(rejected)
+        values = {
+            field: self[field] + counts.get(field, 0)
+            for field in ("created_count", "updated_count", "unchanged_count")
+        }
+        values.update(
+            {
+                "not_seen_count": counts.get("not_seen_count", 0),
+                "rejected_count": self.rejected_count + len(rejected),
+                "rows_done": self.rows_done + len(rows),
+                "duration": self.duration + time.perf_counter() - started,
+                "state": "done" if final else self.state,
+            }
+        )
+        self.write(values)
+        return self
+
+    def _process_next_chunk(self):
+        """Process the next CHUNK_ROWS rows of a queued run.
+
+        Devices and ``rows_done`` change in the same transaction: a worker
+        that dies mid-chunk leaves neither, and the chunk is done again.
+        """
+        self.ensure_one()
+        started = time.perf_counter()
+        try:
+            table = tabular.read_table(self.attachment_id.raw, self.filename or "")
+        except tabular.TabularError as error:
+            return self._fail(str(error), started)
+        rows = table.rows[self.rows_done : self.rows_done + CHUNK_ROWS]
+        final = self.rows_done + len(rows) >= len(table.rows)
+        return self._process_rows(rows, final=final, started=started)
+
+    @api.model
+    def _cron_process_queued(self):
+        run = self.search([("state", "=", "queued")], order="id", limit=1)
+        if not run:
+            return
+        before = run.rows_done
+        # the devices are registered in the name of whoever uploaded the file
+        run.with_user(run.create_uid)._process_next_chunk()
+        queued = self.search([("state", "=", "queued")])
+        remaining = sum(queued.mapped("row_count")) - sum(queued.mapped("rows_done"))
+        self.env["ir.cron"]._notify_progress(
+            done=run.rows_done - before, remaining=remaining
+        )
+        if remaining:
+            self.env.ref("reemploi_asset.ir_cron_process_import_runs")._trigger()
+
+    def _fail(self, message, started):
+        self.write(
+            {
+                "state": "failed",
+                "message": message,
+                "duration": time.perf_counter() - started,
+            }
+        )
+        return self
+
+    # ------------------------------------------------------------------
+    # Upsert
+    # ------------------------------------------------------------------
+    def _apply(self, items, rejected, final=True):
+        """Create, update or leave the devices; return the counts."""
+        source = self.source_id
+        # sudo: whoever may run this source's import (access to the source and
+        # its runs) registers the devices of the source's owner, and only
+        # those: owner and source are set here, not taken from the file.
+        Equipment = (
+            self.env["reemploi.equipment"]
+            .sudo()
+            .with_context(
+                tracking_disable=True, mail_create_nolog=True, active_test=False
+            )
+        )
+        # merge duplicates inside the file: later non-empty values win
+        merged, first_line, warnings = {}, {}, []
+        for row, vals in items:
+            key = import_mapping.identity_key(vals)
+            if key in merged:
+                warnings.append(
+                    (
+                        row,
+                        self.env._(
+                            "same device as line %(line)s: merged, later values win",
+                            line=first_line[key],
+                        ),
+                    )
+                )
+                merged[key][1].update(vals)
+            else:
+                merged[key] = (row, dict(vals))
+                first_line[key] = row.line
+        self._log_rows(warnings, "warning")
+
+        existing = self._existing(Equipment, merged)
+        categories = {
+            c.code: c.id for c in self.env["reemploi.equipment.category"].search([])
+        }
+        sites = self._sites(
+            {vals.get("site") for _row, vals in merged.values()} - {None}
+        )
+        to_create, to_update, seen = [], [], Equipment.browse()
+        retire_keys = set()
+        unchanged = 0
+        for key, (row, vals) in merged.items():
+            fingerprint = import_mapping.fingerprint(vals)
+            record_vals = self._record_values(vals, categories, sites)
+            record_vals["import_hash"] = fingerprint
+            if vals.get("state") == "to_decommission":
+                retire_keys.add(key)
+            device = existing.get(key)
+            if device and device.import_hash == fingerprint:
+                unchanged += 1
+                seen |= device
+            elif device:
+                to_update.append((key, row, device, record_vals))
+            else:
+                record_vals.update(
+                    {"owner_id": source.owner_id.id, "import_source_id": source.id}
+                )
+                to_create.append((key, row, record_vals))
+
+        created = self._create_devices(Equipment, to_create, rejected)
+        updated = self._update_devices(to_update, rejected)
+        touched = seen | Equipment.union(*created.values(), *updated.values())
+        if touched:
+            touched.write({"last_seen_run_id": self.id, "not_seen_since": False})
+        # the donor's own decision to retire a device is a lifecycle step
+        changed = {**created, **updated}
+        retire = Equipment.union(
+            *(changed[key] for key in retire_keys if key in changed)
+        ).filtered(lambda device: device.state == "in_use")
+        if retire:
+            retire._transition(
+                "to_decommission",
+                note=self.env._(
+                    "Marked for decommissioning by %(name)s", name=source.name
+                ),
+                document_ref=f"reemploi.import.run,{self.id}",
+            )
+        not_seen = 0
+        if final and source.full_inventory:
+            missing = Equipment.search(
+                [
+                    ("import_source_id", "=", source.id),
+                    ("last_seen_run_id", "!=", self.id),
+                    ("state", "in", ("in_use", "to_decommission")),
+                    ("not_seen_since", "=", False),
+                ]
+            )
+            missing.write({"not_seen_since": fields.Date.context_today(self)})
+            not_seen = len(missing)
+        return {
+            "created_count": len(created),
+            "updated_count": len(updated),
+            "unchanged_count": unchanged,
+            "not_seen_count": not_seen,
+        }
+
+    def _existing(self, Equipment, merged):
+        """Devices already known, by the same identity keys as the file."""
+        source = self.source_id
+        refs = [key[1] for key in merged if key[0] == "ref"]
+        serials = [key[1] for key in merged if key[0] == "serial"]
+        tags = [key[1] for key in merged if key[0] == "tag"]
+        found = {}
+        if refs:
+            for device in Equipment.search(
+                [("import_source_id", "=", source.id), ("source_ref", "in", refs)]
+            ):
+                found[("ref", device.source_ref)] = device
+        if serials:
+            for device in Equipment.search(
+                [("owner_id", "=", source.owner_id.id), ("serial_key", "in", serials)]
+            ):
+                found.setdefault(("serial", device.serial_key), device)
+        if tags:
+            for device in Equipment.search(
+                [("owner_id", "=", source.owner_id.id), ("asset_tag", "in", tags)]
+            ):
+                found.setdefault(("tag", device.asset_tag), device)
+        return found
+
+    def _sites(self, names):
+        """Sites of the donor by name, created when new."""
+        if not names:
+            return {}
+        owner = self.source_id.owner_id
+        # sudo: sites are contacts of the source's owner, created by name only
+        Partner = self.env["res.partner"].sudo()
+        sites = {
+            p.name: p.id
+            for p in Partner.search(
+                [("parent_id", "=", owner.id), ("name", "in", list(names))]
+            )
+        }
+        new = [name for name in names if name not in sites]
+        if new:
+            created = Partner.create(
+                [{"name": name, "parent_id": owner.id, "type": "other"} for name in new]
+            )
+            sites.update({p.name: p.id for p in created})
+        return sites
+
+    @staticmethod
+    def _record_values(vals, categories, sites):
+        record = {}
+        for field, value in vals.items():
+            if field == "category":
+                record["category_id"] = categories[value]
+            elif field == "site":
+                record["site_id"] = sites[value]
+            elif field == "state":
+                continue
+            else:
+                record[field] = value
+        return record
+
+    def _create_devices(self, Equipment, to_create, rejected):
+        """Create in chunks; a chunk that fails is retried row by row so
+        that one bad row never costs the others. Return {key: device}."""
+        created = {}
+        for chunk in split_every(CHUNK, to_create, list):
+            try:
+                with self.env.cr.savepoint():
+                    devices = Equipment.create([vals for _key, _row, vals in chunk])
+                created.update(
+                    zip((key for key, _row, _vals in chunk), devices, strict=True)
+                )
+                continue
+            except Exception:  # noqa: BLE001 - the failing rows are isolated below
+                _logger.info("import chunk failed, retrying row by row")
+            for key, row, vals in chunk:
+                try:
+                    with self.env.cr.savepoint():
+                        created[key] = Equipment.create([vals])
+                except Exception as error:  # noqa: BLE001 - reported on the row
+                    rejected.append((row, self._error_text(error)))
+        return created
+
+    def _update_devices(self, to_update, rejected):
+        updated = {}
+        for key, row, device, vals in to_update:
+            try:
+                with self.env.cr.savepoint():
+                    device.write(vals)
+                updated[key] = device
+            except Exception as error:  # noqa: BLE001 - reported on the row
+                rejected.append((row, self._error_text(error)))
+        return updated
+
+    @staticmethod
+    def _error_text(error):
+        return str(error.args[0]) if error.args else str(error)
+
+    def _log_rejected(self, rejected):
+        self._log_rows(rejected, "rejected")
+
+    def _log_rows(self, rows, kind):
+        if not rows:
+            return
+        self.env["reemploi.import.run.line"].create(
+            [
+                {
+                    "run_id": self.id,
+                    "kind": kind,
+                    "line": row.line,
+                    "raw": json.dumps(row.raw, ensure_ascii=False),
+                    "reason": str(reason),
+                }
+                for row, reason in rows
+            ]
+        )
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+    def action_download_rejected(self):
+        """The rejected rows as XLSX, each cell written as text."""
+        self.ensure_one()
+        buffer = io.BytesIO()
+        workbook = xlsxwriter.Workbook(
+            buffer, {"in_memory": True, "strings_to_formulas": False}
+        )
+        sheet = workbook.add_worksheet(self.env._("Rejected rows"))
+        bold = workbook.add_format({"bold": True})
+        header = json.loads(self.header or "[]")
+        titles = [self.env._("Line"), self.env._("Kind"), self.env._("Reason"), *header]
+        for column, title in enumerate(titles):
+            sheet.write_string(0, column, str(title), bold)
+        for index, line in enumerate(self.line_ids.sorted("line"), start=1):
+            sheet.write_number(index, 0, line.line)
+            sheet.write_string(index, 1, line.kind)
+            sheet.write_string(index, 2, line.reason or "")
+            for column, value in enumerate(json.loads(line.raw or "[]"), start=3):
+                sheet.write_string(index, column, str(value))
+        workbook.close()
+        attachment = self.env["ir.attachment"].create(
+            {
+                "name": f"rejected-{self.id}.xlsx",
+                "datas": base64.b64encode(buffer.getvalue()),
+                "res_model": self._name,
+                "res_id": self.id,
+                "mimetype": "application/vnd.openxmlformats-officedocument."
+                "spreadsheetml.sheet",
+            }
+        )
+        return {
+            "type": "ir.actions.act_url",
+            "url": f"/web/content/{attachment.id}?download=true",
+            "target": "self",
+        }
+
+    def action_replay_rejected(self):
+        """Import the rejected rows again with the source's current mapping."""
+        self.ensure_one()
+        lines = self.line_ids.filtered(lambda line: line.kind == "rejected")
+        if not lines:
+            raise UserError(
+                self.env._(
+                    "%(run)s has no rejected row to replay.", run=self.display_name
+                )
+            )
+        header = json.loads(self.header or "[]")
+        rows = []
+        for line in lines.sorted("line"):
+            raw = json.loads(line.raw or "[]")
+            error = None
+            if len(raw) > len(header) and any(cell for cell in raw[len(header) :]):
+                error = self.env._(
+                    "expected %(expected)s columns, found %(found)s",
+                    expected=len(header),
+                    found=len(raw),
+                )
+            padded = list(raw) + [""] * (len(header) - len(raw))
+            rows.append(
+                tabular.Row(
+                    line=line.line,
+                    values=dict(zip(header, padded, strict=False)),
+                    raw=raw,
+                    error=error,
+                )
+            )
+        replay = self.create(
+            {
+                "source_id": self.source_id.id,
+                "filename": self.filename,
+                "replay_of_id": self.id,
+            }
+        )
+        replay._import_rows(header, rows)
+        lines.write({"replayed": True})
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self._name,
+            "res_id": replay.id,
+            "view_mode": "form",
+        }
+
+    def action_open_equipment(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "reemploi_asset.reemploi_equipment_action"
+        )
+        action["domain"] = [("last_seen_run_id", "=", self.id)]
+        return action
+
+    @api.model
+    def _demo_import_file(self, source_id, path):
+        with file_open(path, "rb") as demo_file:
+            data = demo_file.read()
+        return self._import_file(
+            self.env["reemploi.import.source"].browse(source_id),
+            data,
+            path.rsplit("/", 1)[-1],
+        )
+
+
+class ReemploiImportRunLine(models.Model):
+    _name = "reemploi.import.run.line"
+    _description = "Row of an import to check"
+    _order = "run_id, line"
+
+    run_id = fields.Many2one(
+        "reemploi.import.run", required=True, ondelete="cascade", index=True
+    )
+    kind = fields.Selection(
+        [("rejected", "Rejected"), ("warning", "Warning")],
+        required=True,
+        default="rejected",
+    )
+    line = fields.Integer(required=True)
+    raw = fields.Text(string="Values", help="The row's cells as read, as JSON.")
+    reason = fields.Char(required=True)
+    replayed = fields.Boolean()

@@ -1,0 +1,196 @@
+from odoo import api, fields, models
+
+from ..services import import_mapping
+
+
+class ReemploiImportSource(models.Model):
+    """Where a donor's inventory comes from, and how to read it."""
+
+    _name = "reemploi.import.source"
+    _description = "Inventory import source"
+    _inherit = ["mail.thread"]
+    _order = "name"
+
+    name = fields.Char(required=True, tracking=True)
+    active = fields.Boolean(default=True)
+    kind = fields.Selection(
+        [
+            ("file", "File (CSV / XLSX)"),
+            ("glpi", "GLPI"),
+            ("ocs", "OCS Inventory"),
+            ("snipeit", "Snipe-IT"),
+        ],
+        required=True,
+        default="file",
+    )
+    preset = fields.Selection(
+        [
+            ("generic", "Generic"),
+            ("glpi", "GLPI list export"),
+            ("ocs", "OCS Inventory export"),
+            ("snipeit", "Snipe-IT asset export"),
+        ],
+        string="File layout",
+        required=True,
+        default="generic",
+    )
+    owner_id = fields.Many2one(
+        "res.partner",
+        string="Donor",
+        required=True,
+        index=True,
+        tracking=True,
+        help="Organisation that owns the devices of this source.",
+    )
+    full_inventory = fields.Boolean(
+        help="Each import holds the whole park: devices missing from it are "
+        "marked as not seen since that import (never deleted).",
+    )
+    mapping_ids = fields.One2many(
+        "reemploi.import.mapping", "source_id", string="Mappings", copy=True
+    )
+    # connection (connectors)
+    url = fields.Char(string="Server URL")
+    app_token = fields.Char(groups="base.group_system", copy=False)
+    user_token = fields.Char(
+        string="User token / API key", groups="base.group_system", copy=False
+    )
+    interval_minutes = fields.Integer(string="Every (minutes)", default=15)
+    cursor = fields.Char(
+        string="Last cursor",
+        readonly=True,
+        copy=False,
+        help="Where the last successful synchronisation stopped (e.g. date_mod).",
+    )
+    run_ids = fields.One2many("reemploi.import.run", "source_id", string="Runs")
+    last_run_id = fields.Many2one(
+        "reemploi.import.run", compute="_compute_last_run", string="Last run"
+    )
+    equipment_count = fields.Integer(compute="_compute_equipment_count")
+
+    _sql_constraints = [
+        (
+            "interval_positive",
+            "CHECK(interval_minutes > 0)",
+            "The synchronisation interval must be positive.",
+        ),
+    ]
+
+    def _compute_last_run(self):
+        for source in self:
+            source.last_run_id = source.run_ids[:1]
+
+    def _compute_equipment_count(self):
+        counts = dict(
+            self.env["reemploi.equipment"]._read_group(
+                [("import_source_id", "in", self.ids)],
+                ["import_source_id"],
+                ["__count"],
+            )
+        )
+        for source in self:
+            source.equipment_count = counts.get(source, 0)
+
+    @api.onchange("kind")
+    def _onchange_kind(self):
+        if self.kind != "file":
+            self.preset = self.kind
+
+    def _mapping(self, header):
+        """The :class:`import_mapping.Mapping` of this source for a header."""
+        self.ensure_one()
+        columns, states, categories = {}, {}, {}
+        for line in self.mapping_ids:
+            if line.mapping_type == "column":
+                columns[line.target_field] = line.source_value
+            elif line.mapping_type == "state":
+                states[line.source_value] = line.target_state
+            else:
+                categories[line.source_value] = line.category_id.code
+        codes = self.env["reemploi.equipment.category"].search([]).mapped("code")
+        return import_mapping.Mapping(
+            header,
+            preset=self.preset,
+            columns=columns,
+            states=states,
+            categories=categories,
+            categories_known=codes,
+        )
+
+    def action_open_equipment(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "reemploi_asset.reemploi_equipment_action"
+        )
+        action["domain"] = [("import_source_id", "=", self.id)]
+        return action
+
+    def action_open_import_wizard(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "reemploi.import.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_source_id": self.id},
+        }
+
+
+class ReemploiImportMapping(models.Model):
+    _name = "reemploi.import.mapping"
+    _description = "Import mapping line"
+    _order = "mapping_type, source_value"
+
+    source_id = fields.Many2one(
+        "reemploi.import.source", required=True, ondelete="cascade", index=True
+    )
+    mapping_type = fields.Selection(
+        [("column", "Column"), ("state", "State"), ("category", "Type / model")],
+        string="Mapping of",
+        required=True,
+        default="column",
+    )
+    source_value = fields.Char(
+        string="In the source",
+        required=True,
+        help="Column name, state or type exactly as the source writes it.",
+    )
+    target_field = fields.Selection(
+        [
+            ("source_ref", "Identifier in the source"),
+            ("serial", "Serial number"),
+            ("asset_tag", "Asset tag"),
+            ("manufacturer", "Manufacturer"),
+            ("model", "Model"),
+            ("category", "Category"),
+            ("state", "State"),
+            ("purchase_date", "Purchase date"),
+            ("cpu", "Processor"),
+            ("ram_gb", "RAM (GB)"),
+            ("storage_gb", "Storage (GB)"),
+            ("screen_size", "Screen size (in)"),
+            ("os_name", "Operating system"),
+            ("site", "Site"),
+        ],
+        string="Field",
+    )
+    target_state = fields.Selection(
+        [("in_use", "In use"), ("to_decommission", "To decommission")],
+        string="Our state",
+    )
+    category_id = fields.Many2one("reemploi.equipment.category", string="Our category")
+
+    _sql_constraints = [
+        (
+            "mapping_unique",
+            "unique(source_id, mapping_type, source_value)",
+            "A value can be mapped only once per source.",
+        ),
+        (
+            "mapping_target",
+            "CHECK((mapping_type = 'column' AND target_field IS NOT NULL) OR "
+            "(mapping_type = 'state' AND target_state IS NOT NULL) OR "
+            "(mapping_type = 'category' AND category_id IS NOT NULL))",
+            "Each mapping needs its target: a field, a state or a category.",
+        ),
+    ]

@@ -1,0 +1,250 @@
+"""Map the text cells of an inventory export to equipment values.
+
+Plain Python: the import engine (``models/reemploi_import_run.py``) gives
+each row's ``{header: text}`` and gets back the values to write, or the
+reasons why the row is rejected. The presets know the column names of the
+exports of GLPI, OCS Inventory and Snipe-IT; a source can override them.
+"""
+
+import hashlib
+import json
+import re
+import unicodedata
+
+# target field -> kind of value
+FIELDS = {
+    "source_ref": "text",
+    "serial": "text",
+    "asset_tag": "text",
+    "manufacturer": "text",
+    "model": "text",
+    "category": "category",
+    "state": "state",
+    "purchase_date": "date",
+    "cpu": "text",
+    "ram_gb": "decimal",
+    "storage_gb": "decimal",
+    "screen_size": "decimal",
+    "os_name": "text",
+    "site": "text",
+}
+
+# Column names of each preset, compared after normalise().
+PRESETS = {
+    "generic": {
+        "source_ref": ["id", "identifiant", "source_id"],
+        "serial": ["serial", "serial_number", "numero_de_serie", "n_de_serie", "sn"],
+        "asset_tag": ["asset_tag", "numero_d_inventaire", "inventaire", "tag"],
+        "manufacturer": ["manufacturer", "fabricant", "marque", "constructeur"],
+        "model": ["model", "modele"],
+        "category": ["category", "categorie", "type"],
+        "state": ["state", "status", "statut", "etat"],
+        "purchase_date": ["purchase_date", "date_d_achat", "date_achat"],
+        "cpu": ["cpu", "processor", "processeur"],
+        "ram_gb": ["ram", "ram_gb", "memoire", "memoire_go", "memory"],
+        "storage_gb": ["storage", "storage_gb", "disque", "stockage", "disque_go"],
+        "screen_size": ["screen_size", "taille_ecran", "ecran"],
+        "os_name": ["os", "os_name", "systeme_d_exploitation", "systeme"],
+        "site": ["site", "lieu", "location", "localisation"],
+    },
+    "glpi": {
+        "source_ref": ["id"],
+        "serial": ["numero_de_serie", "serial_number"],
+        "asset_tag": ["numero_d_inventaire", "inventory_number"],
+        "manufacturer": ["fabricant", "manufacturer"],
+        "model": ["modele", "model"],
+        "category": ["type"],
+        "state": ["statut", "status"],
+        "purchase_date": ["date_d_achat", "purchase_date"],
+        "site": ["lieu", "location"],
+        "os_name": ["systeme_d_exploitation_nom", "operating_system_name"],
+    },
+    "ocs": {
+        "source_ref": ["id", "tag"],
+        "serial": ["ssn"],
+        "manufacturer": ["smanufacturer"],
+        "model": ["smodel"],
+        "category": ["type"],
+        "os_name": ["osname"],
+        "ram_gb": ["memory"],
+        "cpu": ["processort"],
+    },
+    "snipeit": {
+        "source_ref": ["id"],
+        "serial": ["serial"],
+        "asset_tag": ["asset_tag"],
+        "manufacturer": ["manufacturer"],
+        "model": ["model"],
+        "category": ["category"],
+        "state": ["status"],
+        "purchase_date": ["purchase_date"],
+        "site": ["location"],
+    },
+}
+
+# OCS reports memory in MB
+MEGABYTE_FIELDS = {"ocs": {"ram_gb"}}
+
+DEFAULT_STATES = {
+    "en_service": "in_use",
+    "en_production": "in_use",
+    "in_use": "in_use",
+    "deployed": "in_use",
+    "en_stock": "in_use",
+    "ready_to_deploy": "in_use",
+    "a_reformer": "to_decommission",
+    "rebut": "to_decommission",
+    "retour_rebut": "to_decommission",
+    "don": "to_decommission",
+    "reforme": "to_decommission",
+    "archived": "to_decommission",
+    "pending": "to_decommission",
+}
+
+DEFAULT_CATEGORIES = {
+    "ordinateur_portable": "laptop",
+    "portable": "laptop",
+    "laptop": "laptop",
+    "notebook": "laptop",
+    "ordinateur_fixe": "desktop",
+    "ordinateur": "desktop",
+    "computer": "desktop",
+    "desktop": "desktop",
+    "unite_centrale": "desktop",
+    "moniteur": "monitor",
+    "ecran": "monitor",
+    "monitor": "monitor",
+    "telephone": "smartphone",
+    "smartphone": "smartphone",
+    "phone": "smartphone",
+    "mobile": "smartphone",
+    "tablette": "tablet",
+    "tablet": "tablet",
+    "imprimante": "printer",
+    "printer": "printer",
+    "materiel_reseau": "network",
+    "network": "network",
+    "networkequipment": "network",
+    "serveur": "server",
+    "server": "server",
+}
+
+# Lifecycle states an import may set: only the donor's side of the life.
+IMPORTABLE_STATES = ("in_use", "to_decommission")
+
+
+def normalise(text):
+    """Lower case, no accents, runs of other characters as one '_'."""
+    text = unicodedata.normalize("NFKD", str(text or ""))
+    text = "".join(char for char in text if not unicodedata.combining(char))
+    return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")
+
+
+class Mapping:
+    """How one source's columns, states and types map to ours."""
+
+    def __init__(
+        self,
+        header,
+        preset="generic",
+        columns=None,
+        states=None,
+        categories=None,
+        categories_known=(),
+    ):
+        """``columns``: {field: source column} overrides; ``states`` and
+        ``categories``: {source value: our state / category code} additions;
+        ``categories_known``: the category codes that exist."""
+        self.preset = preset if preset in PRESETS else "generic"
+        by_name = {normalise(name): name for name in header}
+        self.columns = {}
+        wanted = {**PRESETS["generic"], **PRESETS[self.preset]}
+        for field in FIELDS:
+            for candidate in wanted.get(field, []):
+                if candidate in by_name:
+                    self.columns[field] = by_name[candidate]
+                    break
+        for field, column in (columns or {}).items():
+            if field not in FIELDS:
+                raise ValueError(f"unknown target field {field!r}")
+            if normalise(column) not in by_name:
+                raise ValueError(f"column {column!r} is not in the file")
+            self.columns[field] = by_name[normalise(column)]
+        self.states = dict(DEFAULT_STATES)
+        self.states.update({normalise(k): v for k, v in (states or {}).items()})
+        self.categories = dict(DEFAULT_CATEGORIES)
+        self.categories.update({normalise(k): v for k, v in (categories or {}).items()})
+        self.categories_known = set(categories_known)
+        self.megabytes = MEGABYTE_FIELDS.get(self.preset, set())
+
+    def missing_identity(self):
+        """A file must give at least a serial, an asset tag or an id."""
+        return not {"serial", "asset_tag", "source_ref"} & set(self.columns)
+
+    def map_row(self, values, parse_date, parse_decimal):
+        """Return ``(vals, errors)`` for one row's ``{header: text}``."""
+        vals, errors = {}, []
+        for field, column in self.columns.items():
+            text = (values.get(column) or "").strip()
+            if not text:
+                continue
+            kind = FIELDS[field]
+            try:
+                if kind == "text":
+                    vals[field] = text
+                elif kind == "decimal":
+                    number = parse_decimal(text)
+                    if number is not None and number < 0:
+                        raise ValueError(f"{column}: {text!r} cannot be negative")
+                    if number is not None and field in self.megabytes:
+                        number = round(number / 1024.0, 1)
+                    vals[field] = number
+                elif kind == "date":
+                    vals[field] = parse_date(text)
+                elif kind == "state":
+                    state = self.states.get(normalise(text))
+                    if state not in IMPORTABLE_STATES:
+                        raise ValueError(
+                            f"{column}: unknown state {text!r}; map it to 'in use' "
+                            "or 'to decommission' in the source"
+                        )
+                    vals[field] = state
+                elif kind == "category":
+                    code = self.categories.get(normalise(text), normalise(text))
+                    if code not in self.categories_known:
+                        raise ValueError(
+                            f"{column}: unknown category {text!r}; map it to one of "
+                            "our categories in the source"
+                        )
+                    vals[field] = code
+            except ValueError as error:
+                message = str(error)
+                if not message.startswith(f"{column}:"):
+                    message = f"{column}: {message}"
+                errors.append(message)
+        if not errors and not (
+            vals.get("serial") or vals.get("asset_tag") or vals.get("source_ref")
+        ):
+            errors.append("no serial number, asset tag or identifier")
+        if not errors and "category" not in vals:
+            errors.append("no category: add a type or category column, or map it")
+        return vals, errors
+
+
+def identity_key(vals):
+    """Key that identifies a device inside one source."""
+    if vals.get("source_ref"):
+        return ("ref", vals["source_ref"])
+    if vals.get("serial"):
+        return ("serial", serial_key(vals["serial"]))
+    return ("tag", vals.get("asset_tag"))
+
+
+def serial_key(serial):
+    return "".join(char for char in (serial or "") if char.isalnum()).upper()
+
+
+def fingerprint(vals):
+    """Stable hash of mapped values: an unchanged row is not rewritten."""
+    payload = json.dumps(vals, sort_keys=True, default=str, ensure_ascii=False)
+    return hashlib.sha1(payload.encode("utf-8")).hexdigest()  # noqa: S324

@@ -1,0 +1,351 @@
+import base64
+import contextlib
+import datetime
+import io
+import json
+
+import openpyxl
+import xlsxwriter
+
+from odoo import Command
+from odoo.exceptions import UserError
+from odoo.tests import Form, tagged
+
+from .common import ReemploiCase
+
+GLPI_HEADER = (
+    "Nom;Entité;Statut;Fabricant;Type;Modèle;Numéro de série;"
+    "Numéro d'inventaire;Lieu;Date d'achat"
+)
+
+
+def glpi_csv(*rows, title=True, encoding="cp1252"):
+    lines = ["Export GLPI du 12/03/2025", ""] if title else []
+    lines.append(GLPI_HEADER)
+    lines.extend(rows)
+    return ("\r\n".join(lines) + "\r\n").encode(encoding)
+
+
+ROW_1 = "PC-001;Ville;En service;Dell;Ordinateur portable;Latitude 5490;5CG001;VG-001;Mairie;03/02/2019"
+ROW_2 = "PC-002;Ville;Rebut;HP;Ordinateur portable;EliteBook 840;5CG002;VG-002;Mairie;15/09/2018"
+ROW_3 = (
+    "EC-003;Ville;En stock;Iiyama;Moniteur;XU2492;IIY003;VG-003;École Jaurès;01/06/2019"
+)
+
+
+@tagged("post_install", "-at_install")
+class TestImportFile(ReemploiCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.source = cls.env["reemploi.import.source"].create(
+            {"name": "GLPI Ville", "owner_id": cls.donor_a.id, "preset": "glpi"}
+        )
+        cls.Run = cls.env["reemploi.import.run"]
+
+    def _import(self, data, filename="export.csv", source=None):
+        return self.Run._import_file(source or self.source, data, filename)
+
+    def _devices(self):
+        return self.Equipment.search([("import_source_id", "=", self.source.id)])
+
+    def test_glpi_export_creates_devices(self):
+        run = self._import(glpi_csv(ROW_1, ROW_2, ROW_3))
+        self.assertEqual(run.state, "done", run.message)
+        self.assertEqual(
+            (run.row_count, run.created_count, run.rejected_count), (3, 3, 0)
+        )
+        device = self._devices().filtered(lambda d: d.serial == "5CG001")
+        self.assertEqual(device.category_id, self.laptop)
+        self.assertEqual((device.manufacturer, device.model), ("Dell", "Latitude 5490"))
+        self.assertEqual(str(device.purchase_date), "2019-02-03")
+        self.assertEqual(device.asset_tag, "VG-001")
+        self.assertEqual(device.site_id.name, "Mairie")
+        self.assertEqual(device.site_id.parent_id, self.donor_a)
+        self.assertEqual(device.owner_id, self.donor_a)
+        self.assertEqual(device.last_seen_run_id, run)
+        self.assertEqual(device.custody_event_ids.event_type, "registered")
+        screen = self._devices().filtered(lambda d: d.serial == "IIY003")
+        self.assertEqual(screen.category_id, self.monitor)
+        self.assertEqual(screen.site_id.name, "École Jaurès")
+
+    def test_scrap_state_retires_device_with_custody_event(self):
+        run = self._import(glpi_csv(ROW_1, ROW_2))
+        retired = self._devices().filtered(lambda d: d.serial == "5CG002")
+        self.assertEqual(retired.state, "to_decommission")
+        event = retired.custody_event_ids.sorted("sequence")[-1]
+        self.assertEqual(event.document_ref, f"reemploi.import.run,{run.id}")
+        kept = self._devices().filtered(lambda d: d.serial == "5CG001")
+        self.assertEqual(kept.state, "in_use")
+
+    def test_same_file_twice_changes_nothing(self):
+        data = glpi_csv(ROW_1, ROW_2, ROW_3)
+        self._import(data)
+        devices = self._devices()
+        events = devices.custody_event_ids
+        run = self._import(data)
+        self.assertEqual(
+            (run.created_count, run.updated_count, run.unchanged_count), (0, 0, 3)
+        )
+        self.assertEqual(self._devices(), devices)
+        self.assertEqual(devices.custody_event_ids, events)
+
+    def test_changed_row_is_updated(self):
+        self._import(glpi_csv(ROW_1, ROW_3))
+        run = self._import(
+            glpi_csv(ROW_1.replace("Latitude 5490", "Latitude 5491"), ROW_3)
+        )
+        self.assertEqual((run.updated_count, run.unchanged_count), (1, 1))
+        device = self._devices().filtered(lambda d: d.serial == "5CG001")
+        self.assertEqual(device.model, "Latitude 5491")
+
+    def test_matches_device_registered_by_hand(self):
+        manual = self._device("5CG001", manufacturer="Dell")
+        run = self._import(glpi_csv(ROW_1))
+        self.assertEqual((run.created_count, run.updated_count), (0, 1))
+        self.assertEqual(manual.asset_tag, "VG-001")
+
+    def test_bad_rows_rejected_with_reasons_nothing_lost(self):
+        rows = [
+            ROW_1,
+            "PC-010;Ville;En service;Dell;Ordinateur portable;Latitude;;;Mairie;01/01/2019",
+            "PC-011;Ville;En service;Dell;Clé 4G;Huawei;HW011;VG-011;Mairie;01/01/2019",
+            "PC-012;Ville;En service;Dell;Ordinateur portable;Lat;5CG012;VG-012;Mairie;31/02/2019",
+            "PC-013;Ville;Perdu;Dell;Ordinateur portable;Lat;5CG013;VG-013;Mairie;01/01/2019",
+            "PC-014;Ville;En service;Dell;Ordinateur portable;Lat;5CG014;VG-014;Mairie;01/01/2019;x;y",
+            ROW_3,
+        ]
+        run = self._import(glpi_csv(*rows))
+        self.assertEqual(run.state, "done")
+        self.assertEqual(
+            (run.row_count, run.created_count, run.rejected_count), (7, 2, 5)
+        )
+        reasons = {line.line: line.reason for line in run.line_ids}
+        # the file has two title lines before the header (line 3)
+        self.assertIn("no serial number", reasons[5])
+        self.assertIn("unknown category 'Clé 4G'", reasons[6])
+        self.assertIn("31/02/2019", reasons[7])
+        self.assertIn("unknown state 'Perdu'", reasons[8])
+        self.assertIn("columns", reasons[9])
+        raw = json.loads(run.line_ids.filtered(lambda line: line.line == 6).raw)
+        self.assertEqual(raw[4], "Clé 4G")
+
+    def test_duplicate_serials_merged_with_warning(self):
+        duplicate = ROW_1.replace("Latitude 5490", "Latitude 5490 (2)")
+        run = self._import(glpi_csv(ROW_1, duplicate))
+        self.assertEqual(run.created_count, 1)
+        self.assertEqual(run.line_ids.kind, "warning")
+        self.assertIn("merged", run.line_ids.reason)
+        self.assertEqual(self._devices().model, "Latitude 5490 (2)")
+
+    def test_conflicting_row_isolated_others_kept(self):
+        source = self.env["reemploi.import.source"].create(
+            {"name": "Tableur", "owner_id": self.donor_a.id}
+        )
+        data = b"id;serial;type\n1;AB-1;laptop\n2;ab1;laptop\n3;AB-3;laptop\n"
+        run = self._import(data, source=source)
+        self.assertEqual((run.created_count, run.rejected_count), (2, 1))
+        self.assertIn("already registered", run.line_ids.reason)
+        self.assertEqual(run.line_ids.line, 3)
+
+    def test_replay_after_fixing_mapping(self):
+        row = (
+            "PC-011;Ville;En service;Huawei;Clé 4G;E3372;HW011;VG-011;Mairie;01/01/2019"
+        )
+        run = self._import(glpi_csv(ROW_1, row))
+        self.assertEqual(run.rejected_count, 1)
+        self.source.mapping_ids = [
+            Command.create(
+                {
+                    "mapping_type": "category",
+                    "source_value": "Clé 4G",
+                    "category_id": self.env.ref("reemploi_asset.category_network").id,
+                }
+            )
+        ]
+        action = run.action_replay_rejected()
+        replay = self.Run.browse(action["res_id"])
+        self.assertEqual((replay.created_count, replay.rejected_count), (1, 0))
+        self.assertEqual(replay.replay_of_id, run)
+        self.assertTrue(run.line_ids.replayed)
+        with self.assertRaises(UserError):
+            replay.action_replay_rejected()
+
+    def test_full_inventory_marks_not_seen_never_deletes(self):
+        self.source.full_inventory = True
+        self._import(glpi_csv(ROW_1, ROW_3))
+        run = self._import(glpi_csv(ROW_1))
+        self.assertEqual(run.not_seen_count, 1)
+        missing = self._devices().filtered(lambda d: d.serial == "IIY003")
+        self.assertTrue(missing.not_seen_since)
+        self.assertTrue(missing.active)
+        self._import(glpi_csv(ROW_1, ROW_3))
+        self.assertFalse(missing.not_seen_since)
+
+    def test_rejected_file_as_a_whole(self):
+        png = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4
+        run = self._import(png, "photo.csv")
+        self.assertEqual(run.state, "failed")
+        self.assertTrue(run.message)
+        self.assertFalse(self._devices())
+
+    def test_file_without_identity_column(self):
+        run = self._import("Type;Modèle\nPortable;T480\n".encode())
+        self.assertEqual(run.state, "failed")
+        self.assertIn("Type, Modèle", run.message)
+
+    def test_xlsx_snipeit_export(self):
+        source = self.env["reemploi.import.source"].create(
+            {"name": "Snipe-IT CHU", "owner_id": self.donor_b.id, "preset": "snipeit"}
+        )
+        buffer = io.BytesIO()
+        workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
+        sheet = workbook.add_worksheet()
+        date_format = workbook.add_format({"num_format": "dd/mm/yyyy"})
+        header = [
+            "Asset Tag",
+            "Name",
+            "Serial",
+            "Model",
+            "Category",
+            "Manufacturer",
+            "Status",
+            "Location",
+            "Purchase Date",
+            "Purchase Cost",
+        ]
+        sheet.write_row(0, 0, header)
+        sheet.write_row(
+            1,
+            0,
+            [
+                "CHU-1",
+                "Poste 1",
+                "SN-1",
+                "T480",
+                "Laptop",
+                "Lenovo",
+                "Deployed",
+                "Urgences",
+            ],
+        )
+        sheet.write_datetime(1, 8, datetime.datetime(2019, 4, 2), date_format)
+        sheet.write_number(1, 9, 812.5)
+        sheet.write_row(
+            2,
+            0,
+            [
+                "CHU-2",
+                "Poste 2",
+                "SN-2",
+                "P2419H",
+                "Monitor",
+                "Dell",
+                "Pending",
+                "Urgences",
+            ],
+        )
+        workbook.close()
+        run = self._import(buffer.getvalue(), "assets.xlsx", source=source)
+        self.assertEqual((run.state, run.created_count), ("done", 2), run.message)
+        devices = self.Equipment.search([("import_source_id", "=", source.id)])
+        laptop = devices.filtered(lambda d: d.serial == "SN-1")
+        self.assertEqual(str(laptop.purchase_date), "2019-04-02")
+        self.assertEqual(laptop.owner_id, self.donor_b)
+        self.assertEqual(
+            devices.filtered(lambda d: d.serial == "SN-2").state, "to_decommission"
+        )
+
+    def test_formulas_never_exported_as_formulas(self):
+        rows = 'serial;type\n=HYPERLINK("http://x");Clé\n@SUM(A1);laptop\n'
+        run = self._import(
+            rows.encode(),
+            source=self.env["reemploi.import.source"].create(
+                {"name": "Tableur", "owner_id": self.donor_a.id}
+            ),
+        )
+        self.assertEqual((run.created_count, run.rejected_count), (1, 1))
+        self.assertTrue(self.Equipment.search([("serial", "=", "@SUM(A1)")]))
+        action = run.action_download_rejected()
+        attachment = self.env["ir.attachment"].browse(
+            int(action["url"].split("/")[3].split("?")[0])
+        )
+        workbook = openpyxl.load_workbook(
+            io.BytesIO(base64.b64decode(attachment.datas))
+        )
+        cell = workbook.active.cell(row=2, column=4)
+        self.assertEqual(cell.value, '=HYPERLINK("http://x")')
+        self.assertEqual(cell.data_type, "s")
+
+    def test_wizard_as_coordinator(self):
+        coordinator_env = self.env(user=self.user_coordinator)
+        wizard_model = coordinator_env["reemploi.import.wizard"].with_context(
+            default_filename="glpi.csv"
+        )
+        with Form(wizard_model) as form:
+            form.source_id = self.source.with_user(self.user_coordinator)
+            form.file = base64.b64encode(glpi_csv(ROW_1))
+        wizard = form.save()
+        self.assertEqual(wizard.filename, "glpi.csv")
+        action = wizard.action_import()
+        run = coordinator_env["reemploi.import.run"].browse(action["res_id"])
+        self.assertEqual(run.created_count, 1)
+
+
+@tagged("post_install", "-at_install")
+class TestImportBackground(ReemploiCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.source = cls.env["reemploi.import.source"].create(
+            {"name": "Gros parc", "owner_id": cls.donor_a.id, "full_inventory": True}
+        )
+        lines = ["serial;type;model"]
+        lines += [f"BG-{index:05d};laptop;T480" for index in range(5000)]
+        lines.append("BG-BAD;Clé 4G;E3372")
+        cls.data = ("\n".join(lines) + "\n").encode()
+        cls.Run = cls.env["reemploi.import.run"]
+
+    def _devices(self):
+        return self.Equipment.search([("import_source_id", "=", self.source.id)])
+
+    def test_large_file_queued_then_processed_by_chunks(self):
+        run = self.Run._import_file(self.source, self.data, "parc.csv")
+        self.assertEqual((run.state, run.row_count, run.rows_done), ("queued", 5001, 0))
+        self.assertFalse(self._devices())
+        cron_runs = 0
+        while run.state == "queued":
+            self.Run._cron_process_queued()
+            cron_runs += 1
+            self.assertLessEqual(cron_runs, 3)
+            if run.state == "queued":
+                self.assertEqual(len(self._devices()), run.rows_done)
+                self.assertLess(run.progress, 100)
+        self.assertEqual(cron_runs, 3)
+        self.assertEqual((run.created_count, run.rejected_count), (5000, 1))
+        self.assertEqual(run.line_ids.line, 5002)
+        self.assertEqual(len(self._devices()), 5000)
+
+    def test_crash_mid_chunk_resumes_without_duplicates(self):
+        run = self.Run._import_file(self.source, self.data, "parc.csv")
+        self.Run._cron_process_queued()
+        self.assertEqual(run.rows_done, 2000)
+        # the worker dies before its transaction commits: nothing of it stays
+        with contextlib.suppress(RuntimeError), self.env.cr.savepoint():
+            run._process_next_chunk()
+            self.assertEqual(run.rows_done, 4000)
+            raise RuntimeError("worker killed")
+        self.env.invalidate_all()
+        self.assertEqual(run.rows_done, 2000)
+        self.assertEqual(len(self._devices()), 2000)
+        while run.state == "queued":
+            self.Run._cron_process_queued()
+        self.assertEqual(len(self._devices()), 5000)
+        self.assertEqual(len(set(self._devices().mapped("serial"))), 5000)
+        self.assertEqual(run.created_count, 5000)
+
+    def test_small_file_runs_at_once(self):
+        run = self.Run.with_context(reemploi_background_rows=10000)._import_file(
+            self.source, self.data, "parc.csv"
+        )
+        self.assertEqual((run.state, run.created_count), ("done", 5000))
