@@ -100,6 +100,77 @@ class ReemploiPortal(CustomerPortal):
         )
         return request.render("reemploi_asset.portal_my_equipment", values)
 
+    # ------------------------------------------------------------------
+    # Upload of the organisation's inventory
+    # ------------------------------------------------------------------
+    def _portal_import_source(self):
+        """The source that receives the uploads of the user's organisation."""
+        organisation = request.env.user.commercial_partner_id
+        # sudo: donors cannot read sources; this one is looked up (or created
+        # once) for the user's own organisation and nothing else
+        Source = request.env["reemploi.import.source"].sudo()
+        source = Source.search(
+            [("owner_id", "=", organisation.id), ("kind", "=", "file")],
+            order="id",
+            limit=1,
+        )
+        return source or Source.create(
+            {
+                "name": request.env._(
+                    "Portal uploads — %(organisation)s", organisation=organisation.name
+                ),
+                "owner_id": organisation.id,
+            }
+        )
+
+    @http.route(
+        "/my/equipment/import", type="http", auth="user", website=True, methods=["GET"]
+    )
+    def portal_equipment_import(self, **kwargs):
+        Run = request.env["reemploi.import.run"]
+        if not Run.has_access("read"):
+            return request.redirect("/my")
+        values = self._prepare_portal_layout_values()
+        values.update(
+            {
+                "runs": Run.search([], limit=10),
+                "page_name": "reemploi_equipment_import",
+                "error": kwargs.get("error"),
+            }
+        )
+        return request.render("reemploi_asset.portal_equipment_import", values)
+
+    @http.route(
+        "/my/equipment/import", type="http", auth="user", website=True, methods=["POST"]
+    )
+    def portal_equipment_import_post(self, inventory_file=None, **kwargs):
+        if not request.env["reemploi.import.run"].has_access("read"):
+            return request.redirect("/my")
+        data = inventory_file.read() if inventory_file else b""
+        if not data:
+            return request.redirect("/my/equipment/import?error=empty")
+        source = self._portal_import_source()
+        # sudo: the run registers devices for the source's owner, the user's
+        # own organisation; the donor reads the run afterwards through its rule
+        run = (
+            request.env["reemploi.import.run"]
+            .sudo()
+            ._import_file(source, data, inventory_file.filename or "")
+        )
+        return request.redirect(f"/my/equipment/import/{run.id}")
+
+    @http.route(
+        "/my/equipment/import/<int:run_id>", type="http", auth="user", website=True
+    )
+    def portal_equipment_import_run(self, run_id, **kwargs):
+        try:
+            run_sudo = self._document_check_access("reemploi.import.run", run_id)
+        except (AccessError, MissingError):
+            return request.redirect("/my")
+        values = self._prepare_portal_layout_values()
+        values.update({"run": run_sudo, "page_name": "reemploi_equipment_import"})
+        return request.render("reemploi_asset.portal_equipment_import_run", values)
+
     @http.route(
         "/my/equipment/<int:equipment_id>", type="http", auth="user", website=True
     )

@@ -1,3 +1,4 @@
+from odoo import http
 from odoo.tests import HttpCase, tagged
 
 from .common import ReemploiCase
@@ -46,3 +47,53 @@ class TestDonorPortal(ReemploiCase, HttpCase):
 
     def test_tour_donor_follows_device(self):
         self.start_tour("/my", "reemploi_donor_portal", login="donor_a")
+
+
+@tagged("post_install", "-at_install")
+class TestDonorPortalImport(ReemploiCase, HttpCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.user_donor_a.password = "donor_a"
+        cls.user_donor_b.password = "donor_b"
+
+    def _upload(self, content, filename="parc.csv"):
+        return self.url_open(
+            "/my/equipment/import",
+            data={"csrf_token": http.Request.csrf_token(self)},
+            files={"inventory_file": (filename, content, "text/csv")},
+        )
+
+    def test_donor_imports_own_inventory(self):
+        self.authenticate("donor_a", "donor_a")
+        self.assertIn(
+            "o_reemploi_import_form", self.url_open("/my/equipment/import").text
+        )
+        content = (
+            "Numéro de série;Type;Modèle\nPORTAL-1;Portable;T480\n;Portable;T470\n"
+        )
+        response = self._upload(content.encode())
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("/my/equipment/import/", response.url)
+        self.assertIn("no serial number", response.text)
+        device = self.Equipment.search([("serial", "=", "PORTAL-1")])
+        self.assertEqual(device.owner_id, self.donor_a)
+        self.assertEqual(device.custody_event_ids.user_id, self.user_donor_a)
+        # the other donor cannot open that run
+        self.authenticate("donor_b", "donor_b")
+        run_url = response.url.replace(self.base_url(), "")
+        other = self.url_open(run_url, allow_redirects=False)
+        self.assertEqual(other.status_code, 303)
+
+    def test_unreadable_file_explained(self):
+        self.authenticate("donor_a", "donor_a")
+        response = self._upload(
+            b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 20, "photo.csv"
+        )
+        self.assertIn("o_reemploi_import_failed", response.text)
+        self.assertFalse(self.Equipment.search([("owner_id", "=", self.donor_a.id)]))
+
+    def test_empty_upload_refused(self):
+        self.authenticate("donor_a", "donor_a")
+        response = self._upload(b"")
+        self.assertIn("Choose a file to upload", response.text)
