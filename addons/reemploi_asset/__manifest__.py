@@ -30,6 +30,7 @@
         "views/reemploi_custody_event_views.xml",
         "views/reemploi_equipment_views.xml",
         "views/reemploi_import_views.xml",
+        "views/reemploi_forecast_views.xml",
         "wizards/reemploi_import_wizard_views.xml",
         "views/reemploi_traceability_templates.xml",
         "views/reemploi_equipment_portal_templates.xml",

@@ -1,9 +1,11 @@
 from odoo import http
 from odoo.exceptions import AccessError, MissingError
-from odoo.http import request
+from odoo.http import content_disposition, request
 
 from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
+
+from ..services import forecast
 
 
 class ReemploiPortal(CustomerPortal):
@@ -99,6 +101,43 @@ class ReemploiPortal(CustomerPortal):
             }
         )
         return request.render("reemploi_asset.portal_my_equipment", values)
+
+    # ------------------------------------------------------------------
+    # Forecast of the organisation's own park
+    # ------------------------------------------------------------------
+    @http.route("/my/equipment/forecast", type="http", auth="user", website=True)
+    def portal_equipment_forecast(self, **kwargs):
+        Equipment = request.env["reemploi.equipment"]
+        if not Equipment.has_access("read"):
+            return request.redirect("/my")
+        window, keys, counts = Equipment._forecast(by_owner=False)
+        values = self._prepare_portal_layout_values()
+        values.update(
+            {
+                "quarters": [(q, forecast.quarter_label(q)) for q in window],
+                "categories": sorted(keys),
+                "counts": counts,
+                "page_name": "reemploi_equipment_forecast",
+            }
+        )
+        return request.render("reemploi_asset.portal_equipment_forecast", values)
+
+    @http.route("/my/equipment/forecast.xlsx", type="http", auth="user")
+    def portal_equipment_forecast_xlsx(self, **kwargs):
+        Equipment = request.env["reemploi.equipment"]
+        if not Equipment.has_access("read"):
+            return request.redirect("/my")
+        data = Equipment._forecast_xlsx(by_owner=False)
+        return request.make_response(
+            data,
+            headers=[
+                (
+                    "Content-Type",
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                ),
+                ("Content-Disposition", content_disposition("forecast.xlsx")),
+            ],
+        )
 
     # ------------------------------------------------------------------
     # Upload of the organisation's inventory

@@ -8,5 +8,6 @@ from . import (
     reemploi_custody_event,
     reemploi_import_source,
     reemploi_import_run,
+    reemploi_renewal_policy,
     stock_lot,
 )

@@ -3,12 +3,13 @@ import io
 import secrets
 
 import qrcode
+import xlsxwriter
 from dateutil.relativedelta import relativedelta
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from ..services import lifecycle
+from ..services import forecast, lifecycle
 
 STATE_SELECTION = [
     (lifecycle.IN_USE, "In use"),
@@ -68,13 +69,17 @@ class ReemploiEquipment(models.Model):
     os_name = fields.Char(string="Operating system")
     # life
     purchase_date = fields.Date()
+    expected_end_override = fields.Date(
+        string="Expected end of use (set by hand)",
+        help="Overrides the renewal policy for this device only.",
+    )
     expected_end_date = fields.Date(
         string="Expected end of use",
         compute="_compute_expected_end_date",
         store=True,
-        readonly=False,
-        help="Purchase date plus the renewal policy of the category; can be "
-        "set by hand for a single device.",
+        index=True,
+        help="Date set by hand, or purchase date plus the donor's renewal "
+        "policy for the category, or the category's usual renewal period.",
     )
     owner_id = fields.Many2one(
         "res.partner",
@@ -214,16 +219,33 @@ class ReemploiEquipment(models.Model):
         for equipment in self:
             equipment.serial_key = _normalise_serial(equipment.serial) or False
 
-    @api.depends("purchase_date", "category_id.renewal_years")
+    @api.depends(
+        "expected_end_override",
+        "purchase_date",
+        "category_id.renewal_years",
+        "owner_id",
+    )
     def _compute_expected_end_date(self):
+        policies = {
+            (policy.owner_id.id, policy.category_id.id): policy.years
+            for policy in self.env["reemploi.renewal.policy"]
+            .sudo()
+            .search([("owner_id", "in", self.owner_id.commercial_partner_id.ids)])
+        }
         for equipment in self:
-            years = equipment.category_id.renewal_years
-            if equipment.purchase_date and years:
-                equipment.expected_end_date = equipment.purchase_date + relativedelta(
-                    months=round(years * 12)
-                )
-            else:
-                equipment.expected_end_date = False
+            if equipment.expected_end_override:
+                equipment.expected_end_date = equipment.expected_end_override
+                continue
+            years = policies.get(
+                (
+                    equipment.owner_id.commercial_partner_id.id,
+                    equipment.category_id.id,
+                ),
+                equipment.category_id.renewal_years,
+            )
+            equipment.expected_end_date = forecast.expected_end(
+                equipment.purchase_date, years
+            )
 
     @api.depends("category_id")
     def _compute_has_data_medium(self):
@@ -735,3 +757,81 @@ class ReemploiEquipment(models.Model):
                 "defect_ids": [Command.set(minor.ids)],
             }
         ).action_done()
+
+    # ------------------------------------------------------------------
+    # Supply forecast
+    # ------------------------------------------------------------------
+    @api.model
+    def _forecast_domain(self, start, years=3):
+        return [
+            ("state", "in", (lifecycle.IN_USE, lifecycle.TO_DECOMMISSION)),
+            ("expected_end_date", "!=", False),
+            ("expected_end_date", "<=", forecast.horizon_end(start, years)),
+        ]
+
+    @api.model
+    def _forecast(self, start=None, years=3, by_owner=True):
+        """Devices expected per quarter, by category (and donor), among the
+        devices the user may read. Return (quarters, keys, counts)."""
+        start = start or fields.Date.context_today(self)
+        groupby = ["expected_end_date:day", "category_id"]
+        if by_owner:
+            groupby.append("owner_id")
+        rows = self._read_group(
+            self._forecast_domain(start, years), groupby, ["__count"]
+        )
+        items = []
+        for row in rows:
+            date, category = row[0], row[1]
+            owner = row[2] if by_owner else self.env["res.partner"]
+            key = (category.name or "", owner.commercial_partner_id.name or "")
+            items.append((date, key, row[-1]))
+        return forecast.matrix(items, start, years)
+
+    @api.model
+    def _forecast_xlsx(self, start=None, years=3, by_owner=True):
+        """The forecast as an XLSX workbook (bytes)."""
+        window, keys, counts = self._forecast(start, years, by_owner)
+        buffer = io.BytesIO()
+        workbook = xlsxwriter.Workbook(
+            buffer, {"in_memory": True, "strings_to_formulas": False}
+        )
+        sheet = workbook.add_worksheet(self.env._("Forecast"))
+        bold = workbook.add_format({"bold": True})
+        titles = [self.env._("Category")]
+        if by_owner:
+            titles.append(self.env._("Donor"))
+        titles += [forecast.quarter_label(q) for q in window] + [self.env._("Total")]
+        for column, title in enumerate(titles):
+            sheet.write_string(0, column, title, bold)
+        offset = len(titles) - len(window) - 1
+        for line, key in enumerate(sorted(keys), start=1):
+            sheet.write_string(line, 0, key[0])
+            if by_owner:
+                sheet.write_string(line, 1, key[1])
+            total = 0
+            for column, quarter in enumerate(window, start=offset):
+                count = counts.get((quarter, key), 0)
+                total += count
+                sheet.write_number(line, column, count)
+            sheet.write_number(line, offset + len(window), total, bold)
+        sheet.set_column(0, offset - 1, 28)
+        workbook.close()
+        return buffer.getvalue()
+
+    @api.model
+    def action_export_forecast(self):
+        data = self._forecast_xlsx()
+        attachment = self.env["ir.attachment"].create(
+            {
+                "name": self.env._("supply-forecast.xlsx"),
+                "raw": data,
+                "mimetype": "application/vnd.openxmlformats-officedocument."
+                "spreadsheetml.sheet",
+            }
+        )
+        return {
+            "type": "ir.actions.act_url",
+            "url": f"/web/content/{attachment.id}?download=true",
+            "target": "self",
+        }

@@ -1,2 +1,2 @@
 # Plain-Python services: no ORM here, so they can be unit tested fast.
-from . import custody_chain, grading, import_mapping, lifecycle, tabular
+from . import custody_chain, forecast, grading, import_mapping, lifecycle, tabular

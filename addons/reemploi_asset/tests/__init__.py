@@ -10,4 +10,5 @@ from . import (
     test_tabular,
     test_import_mapping,
     test_import,
+    test_forecast,
 )

@@ -236,8 +236,10 @@ class TestEquipmentLifecycle(ReemploiCase):
     def test_expected_end_of_use(self):
         device = self._device("SER-END", purchase_date="2020-03-15")
         self.assertEqual(str(device.expected_end_date), "2025-03-15")
-        device.expected_end_date = "2027-01-01"
+        device.expected_end_override = "2027-01-01"
         self.assertEqual(str(device.expected_end_date), "2027-01-01")
+        device.expected_end_override = False
+        self.assertEqual(str(device.expected_end_date), "2025-03-15")
 
     def test_devices_are_never_deleted(self):
         device = self._device("SER-DEL")
