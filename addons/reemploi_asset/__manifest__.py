@@ -8,7 +8,9 @@
     "author": "Réemploi contributors",
     "license": "AGPL-3",
     "depends": ["stock", "mail", "portal"],
-    "external_dependencies": {"python": ["qrcode", "xlsxwriter", "openpyxl"]},
+    "external_dependencies": {
+        "python": ["qrcode", "xlsxwriter", "openpyxl", "requests", "zeep", "lxml"]
+    },
     "data": [
         "security/reemploi_asset_groups.xml",
         "security/ir.model.access.csv",

@@ -10,6 +10,7 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from ..services import forecast, lifecycle
+from .download import xlsx_download_action
 
 STATE_SELECTION = [
     (lifecycle.IN_USE, "In use"),
@@ -821,17 +822,6 @@ class ReemploiEquipment(models.Model):
 
     @api.model
     def action_export_forecast(self):
-        data = self._forecast_xlsx()
-        attachment = self.env["ir.attachment"].create(
-            {
-                "name": self.env._("supply-forecast.xlsx"),
-                "raw": data,
-                "mimetype": "application/vnd.openxmlformats-officedocument."
-                "spreadsheetml.sheet",
-            }
+        return xlsx_download_action(
+            self.env, self.env._("supply-forecast.xlsx"), self._forecast_xlsx()
         )
-        return {
-            "type": "ir.actions.act_url",
-            "url": f"/web/content/{attachment.id}?download=true",
-            "target": "self",
-        }

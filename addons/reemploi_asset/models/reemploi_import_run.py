@@ -1,4 +1,3 @@
-import base64
 import io
 import json
 import logging
@@ -10,7 +9,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import file_open, split_every
 
-from ..services import import_mapping, tabular
+from ..services import import_mapping, messages, tabular
+from .download import xlsx_download_action
 
 _logger = logging.getLogger(__name__)
 
@@ -58,6 +58,10 @@ class ReemploiImportRun(models.Model):
     line_ids = fields.One2many(
         "reemploi.import.run.line", "run_id", string="Rows to check"
     )
+    cursor_after = fields.Char(
+        readonly=True,
+        help="Cursor of a synchronisation, stored on its source once the run is done.",
+    )
     replay_of_id = fields.Many2one(
         "reemploi.import.run", string="Replay of", readonly=True
     )
@@ -87,12 +91,18 @@ class ReemploiImportRun(models.Model):
         refused while the user waits; a file of more than BACKGROUND_ROWS
         rows is then processed by a scheduled job, CHUNK_ROWS at a time.
         """
-        run = self.create({"source_id": source.id, "filename": filename})
+        run = self.create(
+            {
+                "source_id": source.id,
+                "filename": filename,
+                "cursor_after": self.env.context.get("reemploi_cursor_after"),
+            }
+        )
         started = time.perf_counter()
         try:
             table = tabular.read_table(data, filename)
         except tabular.TabularError as error:
-            return run._fail(str(error), started)
+            return run._fail(run._message(error), started)
         run.write(
             {
                 "header": json.dumps(table.header, ensure_ascii=False),
@@ -134,7 +144,7 @@ class ReemploiImportRun(models.Model):
         try:
             mapping = self.source_id._mapping(header)
         except ValueError as error:
-            self._fail(str(error), started)
+            self._fail(self._message(error), started)
             return False
         if mapping.missing_identity():
             self._fail(
@@ -157,13 +167,13 @@ class ReemploiImportRun(models.Model):
         rejected, items = [], []
         for row in rows:
             if row.error:
-                rejected.append((row, row.error))
+                rejected.append((row, self._message(row.error)))
                 continue
             vals, errors = mapping.map_row(
                 row.values, tabular.parse_date, tabular.parse_decimal
             )
             if errors:
-                rejected.append((row, "; ".join(errors)))
+                rejected.append((row, "; ".join(map(self._message, errors))))
             else:
                 items.append((row, vals))
         counts = self._apply(items, rejected, final)
@@ -182,6 +192,9 @@ class ReemploiImportRun(models.Model):
             }
         )
         self.write(values)
+        if final and self.cursor_after:
+            # the next synchronisation starts where this complete one ended
+            self.source_id.sudo().cursor = self.cursor_after
         return self
 
     def _process_next_chunk(self):
@@ -195,7 +208,7 @@ class ReemploiImportRun(models.Model):
         try:
             table = tabular.read_table(self.attachment_id.raw, self.filename or "")
         except tabular.TabularError as error:
-            return self._fail(str(error), started)
+            return self._fail(self._message(error), started)
         rows = table.rows[self.rows_done : self.rows_done + CHUNK_ROWS]
         final = self.rows_done + len(rows) >= len(table.rows)
         return self._process_rows(rows, final=final, started=started)
@@ -215,6 +228,12 @@ class ReemploiImportRun(models.Model):
         )
         if remaining:
             self.env.ref("reemploi_asset.ir_cron_process_import_runs")._trigger()
+
+    def _message(self, error):
+        """A service's message (or exception) in the user's language."""
+        if isinstance(error, Exception):
+            error = error.args[0] if error.args else str(error)
+        return messages.translate(error, self.env._)
 
     def _fail(self, message, started):
         self.write(
@@ -465,21 +484,9 @@ class ReemploiImportRun(models.Model):
             for column, value in enumerate(json.loads(line.raw or "[]"), start=3):
                 sheet.write_string(index, column, str(value))
         workbook.close()
-        attachment = self.env["ir.attachment"].create(
-            {
-                "name": f"rejected-{self.id}.xlsx",
-                "datas": base64.b64encode(buffer.getvalue()),
-                "res_model": self._name,
-                "res_id": self.id,
-                "mimetype": "application/vnd.openxmlformats-officedocument."
-                "spreadsheetml.sheet",
-            }
+        return xlsx_download_action(
+            self.env, f"rejected-{self.id}.xlsx", buffer.getvalue(), record=self
         )
-        return {
-            "type": "ir.actions.act_url",
-            "url": f"/web/content/{attachment.id}?download=true",
-            "target": "self",
-        }
 
     def action_replay_rejected(self):
         """Import the rejected rows again with the source's current mapping."""

@@ -1,6 +1,11 @@
-from odoo import api, fields, models
+import time
 
-from ..services import import_mapping
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from ..services import import_mapping, tabular
+from ..services.connectors import base as connector_base
+from ..services.connectors import glpi, ocs, snipeit
 
 
 class ReemploiImportSource(models.Model):
@@ -55,7 +60,18 @@ class ReemploiImportSource(models.Model):
     user_token = fields.Char(
         string="User token / API key", groups="base.group_system", copy=False
     )
+    ocs_protocol = fields.Selection(
+        [("soap", "SOAP web service"), ("rest", "REST API")],
+        string="OCS protocol",
+        default="soap",
+    )
+    snipeit_status_id = fields.Integer(
+        string="Snipe-IT status filter",
+        help="Only pull the assets of this Snipe-IT status label id (0: all).",
+    )
+    timeout = fields.Integer(string="Timeout (s)", default=30)
     interval_minutes = fields.Integer(string="Every (minutes)", default=15)
+    cron_id = fields.Many2one("ir.cron", readonly=True, copy=False, ondelete="set null")
     cursor = fields.Char(
         string="Last cursor",
         readonly=True,
@@ -75,6 +91,51 @@ class ReemploiImportSource(models.Model):
             "The synchronisation interval must be positive.",
         ),
     ]
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        sources = super().create(vals_list)
+        sources._sync_cron()
+        return sources
+
+    def write(self, vals):
+        result = super().write(vals)
+        if {"kind", "active", "interval_minutes", "name"} & set(vals):
+            self._sync_cron()
+        return result
+
+    def unlink(self):
+        crons = self.cron_id
+        result = super().unlink()
+        crons.unlink()
+        return result
+
+    def _sync_cron(self):
+        """One scheduled job per connected source, following its schedule."""
+        # sudo: scheduled jobs are technical records only administrators
+        # may write; they only call this source's synchronisation
+        for source in self.sudo():
+            wanted = source.kind != "file" and source.active
+            if not wanted:
+                source.cron_id.active = False
+                continue
+            values = {
+                "name": self.env._("Reuse: synchronise %(name)s", name=source.name),
+                "interval_number": source.interval_minutes,
+                "interval_type": "minutes",
+                "active": True,
+            }
+            if source.cron_id:
+                source.cron_id.write(values)
+            else:
+                source.cron_id = self.env["ir.cron"].create(
+                    {
+                        **values,
+                        "model_id": self.env["ir.model"]._get_id(self._name),
+                        "state": "code",
+                        "code": f"model.browse({source.id})._cron_sync()",
+                    }
+                )
 
     def _compute_last_run(self):
         for source in self:
@@ -110,12 +171,107 @@ class ReemploiImportSource(models.Model):
         codes = self.env["reemploi.equipment.category"].search([]).mapped("code")
         return import_mapping.Mapping(
             header,
-            preset=self.preset,
+            # a connector's rows always have its tool's layout
+            preset=self.preset if self.kind == "file" else self.kind,
             columns=columns,
             states=states,
             categories=categories,
             categories_known=codes,
         )
+
+    # ------------------------------------------------------------------
+    # Synchronisation
+    # ------------------------------------------------------------------
+    def _connector(self):
+        """The network client of this source."""
+        self.ensure_one()
+        # sudo: the tokens are readable by administrators only; they are
+        # handed to the client, never shown
+        source = self.sudo()
+        common = {
+            "url": source.url,
+            "app_token": source.app_token,
+            "user_token": source.user_token,
+            "timeout": float(source.timeout or 30),
+            "cursor": source.cursor or None,
+        }
+        if source.kind == "glpi":
+            return glpi.GlpiConnector(**common)
+        if source.kind == "snipeit":
+            options = (
+                {"status_id": source.snipeit_status_id}
+                if source.snipeit_status_id
+                else {}
+            )
+            return snipeit.SnipeItConnector(**common, options=options)
+        if source.kind == "ocs" and source.ocs_protocol == "rest":
+            return ocs.OcsRestConnector(**common)
+        if source.kind == "ocs":
+            return ocs.OcsSoapConnector(**common)
+        raise UserError(
+            self.env._(
+                "%(name)s is a file source: import a file instead.", name=self.name
+            )
+        )
+
+    def _sync(self):
+        """Pull what changed since the last cursor and import it.
+
+        The whole pull happens before anything is written: a failure leaves
+        the register untouched and the error on the run.
+        """
+        self.ensure_one()
+        Run = self.env["reemploi.import.run"]
+        if not self.url:
+            return Run.create({"source_id": self.id})._fail(
+                self.env._("%(name)s has no server URL.", name=self.name),
+                time.perf_counter(),
+            )
+        started = time.perf_counter()
+        try:
+            page = self._connector().fetch()
+        except connector_base.ConnectorError as error:
+            run = Run.create({"source_id": self.id, "filename": self._sync_label()})
+            return run._fail(run._message(error), started)
+        data = tabular.write_csv(page.header, page.rows)
+        run = Run.with_context(reemploi_cursor_after=page.cursor)._import_file(
+            self, data, self._sync_label() + ".csv"
+        )
+        return run
+
+    def _sync_label(self):
+        return self.env._(
+            "Synchronisation %(kind)s",
+            kind=dict(self._fields["kind"].selection)[self.kind],
+        )
+
+    def _cron_sync(self):
+        for source in self.filtered("active"):
+            source._sync()
+
+    def action_sync_now(self):
+        """Queue a synchronisation: the pull runs in the scheduled job, not in
+        the user's request."""
+        for source in self:
+            if source.kind == "file":
+                raise UserError(
+                    self.env._(
+                        "%(name)s is a file source: import a file instead.",
+                        name=source.name,
+                    )
+                )
+            source.sudo()._sync_cron()
+            source.sudo().cron_id._trigger()
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "info",
+                "message": self.env._(
+                    "The synchronisation starts in a moment; its run will appear below."
+                ),
+            },
+        }
 
     def action_open_equipment(self):
         self.ensure_one()

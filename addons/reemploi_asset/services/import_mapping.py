@@ -11,6 +11,8 @@ import json
 import re
 import unicodedata
 
+from .messages import Message, _
+
 # target field -> kind of value
 FIELDS = {
     "source_ref": "text",
@@ -127,6 +129,11 @@ DEFAULT_CATEGORIES = {
     "networkequipment": "network",
     "serveur": "server",
     "server": "server",
+    "ecran_plat": "monitor",
+    "mobile_phone": "smartphone",
+    "telephone_mobile": "smartphone",
+    "pc_portable": "laptop",
+    "pc_fixe": "desktop",
 }
 
 # Lifecycle states an import may set: only the donor's side of the life.
@@ -166,9 +173,15 @@ class Mapping:
                     break
         for field, column in (columns or {}).items():
             if field not in FIELDS:
-                raise ValueError(f"unknown target field {field!r}")
+                raise ValueError(
+                    Message(_("unknown target field %(field)s"), field=repr(field))
+                )
             if normalise(column) not in by_name:
-                raise ValueError(f"column {column!r} is not in the file")
+                raise ValueError(
+                    Message(
+                        _("column %(column)s is not in the file"), column=repr(column)
+                    )
+                )
             self.columns[field] = by_name[normalise(column)]
         self.states = dict(DEFAULT_STATES)
         self.states.update({normalise(k): v for k, v in (states or {}).items()})
@@ -176,6 +189,16 @@ class Mapping:
         self.categories.update({normalise(k): v for k, v in (categories or {}).items()})
         self.categories_known = set(categories_known)
         self.megabytes = MEGABYTE_FIELDS.get(self.preset, set())
+
+    def _category(self, text):
+        """Our category code for a type, also in the plural ("Laptops")."""
+        key = normalise(text)
+        singular = "_".join(word.removesuffix("s") for word in key.split("_"))
+        for candidate in (key, singular):
+            code = self.categories.get(candidate, candidate)
+            if code in self.categories_known:
+                return code
+        return key
 
     def missing_identity(self):
         """A file must give at least a serial, an asset tag or an id."""
@@ -195,7 +218,13 @@ class Mapping:
                 elif kind == "decimal":
                     number = parse_decimal(text)
                     if number is not None and number < 0:
-                        raise ValueError(f"{column}: {text!r} cannot be negative")
+                        raise ValueError(
+                            Message(
+                                _("%(column)s: %(value)s cannot be negative"),
+                                column=column,
+                                value=repr(text),
+                            )
+                        )
                     if number is not None and field in self.megabytes:
                         number = round(number / 1024.0, 1)
                     vals[field] = number
@@ -205,30 +234,52 @@ class Mapping:
                     state = self.states.get(normalise(text))
                     if state not in IMPORTABLE_STATES:
                         raise ValueError(
-                            f"{column}: unknown state {text!r}; map it to 'in use' "
-                            "or 'to decommission' in the source"
+                            Message(
+                                _(
+                                    "%(column)s: unknown state %(value)s; map it to "
+                                    "'in use' or 'to decommission' in the source"
+                                ),
+                                column=column,
+                                value=repr(text),
+                            )
                         )
                     vals[field] = state
                 elif kind == "category":
-                    code = self.categories.get(normalise(text), normalise(text))
+                    code = self._category(text)
                     if code not in self.categories_known:
                         raise ValueError(
-                            f"{column}: unknown category {text!r}; map it to one of "
-                            "our categories in the source"
+                            Message(
+                                _(
+                                    "%(column)s: unknown category %(value)s; map it "
+                                    "to one of our categories in the source"
+                                ),
+                                column=column,
+                                value=repr(text),
+                            )
                         )
                     vals[field] = code
             except ValueError as error:
-                message = str(error)
-                if not message.startswith(f"{column}:"):
-                    message = f"{column}: {message}"
-                errors.append(message)
+                errors.append(_column_error(column, error))
         if not errors and not (
             vals.get("serial") or vals.get("asset_tag") or vals.get("source_ref")
         ):
-            errors.append("no serial number, asset tag or identifier")
+            errors.append(Message(_("no serial number, asset tag or identifier")))
         if not errors and "category" not in vals:
-            errors.append("no category: add a type or category column, or map it")
+            errors.append(
+                Message(_("no category: add a type or category column, or map it"))
+            )
         return vals, errors
+
+
+def _column_error(column, error):
+    """The message of ``error`` (a :class:`Message` when it is one), starting
+    with the column's name."""
+    message = error.args[0] if error.args else ""
+    if not isinstance(message, Message):
+        message = str(error)
+    if message.startswith(f"{column}:"):
+        return message
+    return Message(_("%(column)s: %(message)s"), column=column, message=message)
 
 
 def identity_key(vals):

@@ -38,6 +38,8 @@ from decimal import Decimal
 
 import openpyxl
 
+from .messages import Message, _
+
 DELIMITERS = (";", ",", "\t", "|")
 DEFAULT_DELIMITER = ";"
 HEADER_SEARCH_ROWS = 30
@@ -68,7 +70,6 @@ _FOLD = str.maketrans(
 )
 _NON_WORD = re.compile(r"[\W_]+")
 
-_DATE_HINT = "expected dd/mm/yyyy"
 _DMY = re.compile(
     r"(\d{1,2})([/.-])(\d{1,2})\2(\d{4}|\d{2})"
     r"(?:[ T]+(\d{1,2})[:hH](\d{2})(?::(\d{2}))?)?",
@@ -169,17 +170,31 @@ def _quote(text, limit=40):
 # ------------------------------------------------------------------ values
 
 
+def _invalid_date(value):
+    return ValueError(
+        Message(
+            _("%(value)s is not a valid date (expected dd/mm/yyyy)"),
+            value=_quote(value),
+        )
+    )
+
+
 def _checked_date(year, month, day, source):
     try:
         result = datetime.date(year, month, day)
     except ValueError:
-        raise ValueError(
-            f"{_quote(source)} is not a valid date ({_DATE_HINT})"
-        ) from None
+        raise _invalid_date(source) from None
     if not YEAR_MIN <= result.year <= YEAR_MAX:
         raise ValueError(
-            f"{_quote(source)} is not a plausible date "
-            f"(the year must be between {YEAR_MIN} and {YEAR_MAX})"
+            Message(
+                _(
+                    "%(value)s is not a plausible date "
+                    "(the year must be between %(year_min)s and %(year_max)s)"
+                ),
+                value=_quote(source),
+                year_min=YEAR_MIN,
+                year_max=YEAR_MAX,
+            )
         )
     return result
 
@@ -187,7 +202,7 @@ def _checked_date(year, month, day, source):
 def _check_time(groups, source):
     hour, minute, second = (int(part or 0) for part in groups)
     if hour > 23 or minute > 59 or second > 59:
-        raise ValueError(f"{_quote(source)} is not a valid date ({_DATE_HINT})")
+        raise _invalid_date(source)
 
 
 def _serial_date(serial, source):
@@ -195,8 +210,13 @@ def _serial_date(serial, source):
     day = math.floor(serial)
     if not 1 <= day <= EXCEL_SERIAL_MAX or day == 60:
         raise ValueError(
-            f"{_quote(source)} is not a valid date "
-            f"({_DATE_HINT}, or an Excel date number)"
+            Message(
+                _(
+                    "%(value)s is not a valid date "
+                    "(expected dd/mm/yyyy, or an Excel date number)"
+                ),
+                value=_quote(source),
+            )
         )
     if day < 60:
         result = datetime.date(1899, 12, 31) + datetime.timedelta(days=day)
@@ -218,10 +238,10 @@ def parse_date(value):
     if isinstance(value, datetime.date):
         return _checked_date(value.year, value.month, value.day, value.isoformat())
     if isinstance(value, bool) or not isinstance(value, str | int | float | Decimal):
-        raise ValueError(f"{_quote(value)} is not a valid date ({_DATE_HINT})")
+        raise _invalid_date(value)
     if not isinstance(value, str):
         if not math.isfinite(value):
-            raise ValueError(f"{_quote(value)} is not a valid date ({_DATE_HINT})")
+            raise _invalid_date(value)
         return _serial_date(value, value)
     text = clean_text(value)
     if not text:
@@ -240,7 +260,7 @@ def parse_date(value):
         return _checked_date(*map(int, match.group(1, 3, 4)), text)
     if _SERIAL.fullmatch(text):
         return _serial_date(float(text.replace(",", ".")), text)
-    raise ValueError(f"{_quote(text)} is not a valid date ({_DATE_HINT})")
+    raise _invalid_date(text)
 
 
 def _grouped(integer, separator):
@@ -305,7 +325,9 @@ def parse_decimal(value):
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, str | int | float | Decimal):
-        raise ValueError(f"{_quote(value)} is not a valid number")
+        raise ValueError(
+            Message(_("%(value)s is not a valid number"), value=_quote(value))
+        )
     if isinstance(value, str):
         text = clean_text(value)
         if not text:
@@ -313,53 +335,82 @@ def parse_decimal(value):
         number = _number_from_text(text)
         if number is None:
             raise ValueError(
-                f"{_quote(text)} is not a valid number (expected e.g. 1234,56)"
+                Message(
+                    _("%(value)s is not a valid number (expected e.g. 1234,56)"),
+                    value=_quote(text),
+                )
             )
     else:
         number = float(value)
     if not math.isfinite(number):
-        raise ValueError(f"{_quote(value)} is not a finite number")
+        raise ValueError(
+            Message(_("%(value)s is not a finite number"), value=_quote(value))
+        )
     return number
 
 
 # ------------------------------------------------------------------ files
 
 
-def _reject(filename, what, todo):
-    name = f'"{filename}"' if filename else ""
-    subject = f"The file {name}" if name else "The file"
-    return TabularError(f"{subject} {what}: {todo}")
+def _reject(filename, template, todo, **params):
+    """The error rejecting a file. ``template`` is a sentence starting with
+    "The file%(name)s" (``name`` is the quoted file name after a space, or
+    nothing) and ending with ": %(todo)s"; ``todo`` says what to do."""
+    name = f' "{filename}"' if filename else ""
+    return TabularError(Message(template, name=name, todo=todo, **params))
 
 
-_SAVE_AS = "save it as CSV UTF-8 or Excel workbook (.xlsx) and import it again."
-_SAVE_AS_UTF8 = "save it as CSV UTF-8 and import it again."
-_EXPORT_AGAIN = "export the inventory again and import the new file."
+_SAVE_AS = Message(
+    _("save it as CSV UTF-8 or Excel workbook (.xlsx) and import it again.")
+)
+_SAVE_AS_UTF8 = Message(_("save it as CSV UTF-8 and import it again."))
+_EXPORT_AGAIN = Message(_("export the inventory again and import the new file."))
+_FIX_QUOTES = Message(_("fix the quotes and import it again."))
 _MAGIC = (
     (
         b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",
-        "is an old Excel 97-2003 workbook (.xls) or a password-protected workbook",
+        _(
+            "The file%(name)s is an old Excel 97-2003 workbook (.xls) or a "
+            "password-protected workbook: %(todo)s"
+        ),
     ),
-    (b"%PDF-", "is a PDF document, not a table"),
-    (b"\x89PNG\r\n\x1a\n", "is a PNG image, not a table"),
-    (b"\xff\xd8\xff", "is a JPEG image, not a table"),
-    (b"GIF8", "is a GIF image, not a table"),
-    (b"\x1f\x8b", "is a gzip archive, not a table"),
-    (b"Rar!", "is a RAR archive, not a table"),
-    (b"7z\xbc\xaf\x27\x1c", "is a 7-Zip archive, not a table"),
+    (b"%PDF-", _("The file%(name)s is a PDF document, not a table: %(todo)s")),
+    (
+        b"\x89PNG\r\n\x1a\n",
+        _("The file%(name)s is a PNG image, not a table: %(todo)s"),
+    ),
+    (b"\xff\xd8\xff", _("The file%(name)s is a JPEG image, not a table: %(todo)s")),
+    (b"GIF8", _("The file%(name)s is a GIF image, not a table: %(todo)s")),
+    (b"\x1f\x8b", _("The file%(name)s is a gzip archive, not a table: %(todo)s")),
+    (b"Rar!", _("The file%(name)s is a RAR archive, not a table: %(todo)s")),
+    (
+        b"7z\xbc\xaf\x27\x1c",
+        _("The file%(name)s is a 7-Zip archive, not a table: %(todo)s"),
+    ),
 )
 
 
 def _check_known_formats(data, filename):
-    for magic, what in _MAGIC:
+    for magic, template in _MAGIC:
         if data.startswith(magic):
-            raise _reject(filename, what, _SAVE_AS)
+            raise _reject(filename, template, _SAVE_AS)
     head = data[:512].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if head.startswith((b"<!doctype html", b"<html", b"<table")):
-        raise _reject(filename, "is a web page (HTML), not a spreadsheet", _SAVE_AS)
+        raise _reject(
+            filename,
+            _("The file%(name)s is a web page (HTML), not a spreadsheet: %(todo)s"),
+            _SAVE_AS,
+        )
     if head.startswith(b"<?xml"):
-        raise _reject(filename, "is an XML file, not a spreadsheet", _SAVE_AS)
+        raise _reject(
+            filename,
+            _("The file%(name)s is an XML file, not a spreadsheet: %(todo)s"),
+            _SAVE_AS,
+        )
     if data.startswith(b"ID;P") and b"\nC;" in data[:_BINARY_SAMPLE]:
-        raise _reject(filename, "is a SYLK file (.slk)", _SAVE_AS)
+        raise _reject(
+            filename, _("The file%(name)s is a SYLK file (.slk): %(todo)s"), _SAVE_AS
+        )
 
 
 def _zip_kind(data, filename):
@@ -372,34 +423,52 @@ def _zip_kind(data, filename):
                 with archive.open("mimetype") as entry:
                     mimetype = entry.read(80)
     except Exception:  # zipfile raises many types on a damaged archive
-        what = "is a damaged or incomplete zip archive"
+        template = _(
+            "The file%(name)s is a damaged or incomplete zip archive: %(todo)s"
+        )
         if b"xl/" in data[:_BINARY_SAMPLE]:
-            what = "is a damaged or incomplete Excel workbook"
+            template = _(
+                "The file%(name)s is a damaged or incomplete Excel workbook: %(todo)s"
+            )
         raise _reject(
             filename,
-            what,
-            "open it in Excel or LibreOffice, save it again and import the new "
-            "file (if it was sent by e-mail or downloaded, get it again).",
+            template,
+            Message(
+                _(
+                    "open it in Excel or LibreOffice, save it again and import "
+                    "the new file (if it was sent by e-mail or downloaded, get it "
+                    "again)."
+                )
+            ),
         ) from None
     if "xl/workbook.xml" in names:
         return "xlsx"
     if "xl/workbook.bin" in names:
-        what = "is an Excel binary workbook (.xlsb)"
+        template = _("The file%(name)s is an Excel binary workbook (.xlsb): %(todo)s")
     elif b"opendocument.spreadsheet" in mimetype:
-        what = "is an OpenDocument spreadsheet (.ods)"
+        template = _("The file%(name)s is an OpenDocument spreadsheet (.ods): %(todo)s")
     elif "word/document.xml" in names or b"opendocument.text" in mimetype:
-        what = "is a text document, not a spreadsheet"
+        template = _("The file%(name)s is a text document, not a spreadsheet: %(todo)s")
     else:
-        what = "is a zip archive, not a spreadsheet"
-    raise _reject(filename, what, _SAVE_AS)
+        template = _("The file%(name)s is a zip archive, not a spreadsheet: %(todo)s")
+    raise _reject(filename, template, _SAVE_AS)
+
+
+def _encoded_in(filename, encoding):
+    return _reject(
+        filename,
+        _("The file%(name)s is encoded in %(encoding)s: %(todo)s"),
+        _SAVE_AS_UTF8,
+        encoding=encoding,
+    )
 
 
 def _decode(data, filename):
     """(text, encoding) of a text file, or a TabularError."""
     if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
-        raise _reject(filename, "is encoded in UTF-32", _SAVE_AS_UTF8)
+        raise _encoded_in(filename, "UTF-32")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise _reject(filename, "is encoded in UTF-16", _SAVE_AS_UTF8)
+        raise _encoded_in(filename, "UTF-16")
     if b"\x00" in data:
         sample = data[:4096]
         nuls = sample.count(0)
@@ -415,11 +484,19 @@ def _decode(data, filename):
         else:
             encoding = None
         if encoding:
-            raise _reject(filename, f"is encoded in {encoding}", _SAVE_AS_UTF8)
-        raise _reject(filename, "contains binary data (NUL bytes), not text", _SAVE_AS)
+            raise _encoded_in(filename, encoding)
+        raise _reject(
+            filename,
+            _("The file%(name)s contains binary data (NUL bytes), not text: %(todo)s"),
+            _SAVE_AS,
+        )
     sample = data[:_BINARY_SAMPLE]
     if len(sample.translate(None, _TEXT_BYTES)) > len(sample) * _CONTROL_SHARE_MAX:
-        raise _reject(filename, "contains binary data, not text", _SAVE_AS)
+        raise _reject(
+            filename,
+            _("The file%(name)s contains binary data, not text: %(todo)s"),
+            _SAVE_AS,
+        )
     if data.startswith(b"\xef\xbb\xbf"):
         encoding, data = "utf-8-sig", data[3:]
     else:
@@ -498,17 +575,25 @@ def _csv_records(text, delimiter, filename):
     except csv.Error:
         raise _reject(
             filename,
-            f"has a cell longer than {csv.field_size_limit()} characters "
-            f'near line {reader.line_num}, usually a quote (") that is never '
-            "closed",
-            "fix the quotes and import it again.",
+            _(
+                "The file%(name)s has a cell longer than %(limit)s characters "
+                'near line %(line)s, usually a quote (") that is never closed: '
+                "%(todo)s"
+            ),
+            _FIX_QUOTES,
+            limit=csv.field_size_limit(),
+            line=reader.line_num,
         ) from None
     if last > start and _unclosed_quote(text, start, delimiter):
         raise _reject(
             filename,
-            f'has a quote (") opened on line {start} that is never closed, so '
-            "the rest of the file would be read as one cell",
-            "fix the quotes and import it again.",
+            _(
+                'The file%(name)s has a quote (") opened on line %(line)s that is '
+                "never closed, so the rest of the file would be read as one "
+                "cell: %(todo)s"
+            ),
+            _FIX_QUOTES,
+            line=start,
         )
     return records
 
@@ -526,9 +611,13 @@ def _unclosed_quote(text, start, delimiter):
 def _xlsx_records(data, filename):
     damaged = _reject(
         filename,
-        "is a damaged Excel workbook",
-        "open it in Excel or LibreOffice, save it again as .xlsx and import "
-        "the new file.",
+        _("The file%(name)s is a damaged Excel workbook: %(todo)s"),
+        Message(
+            _(
+                "open it in Excel or LibreOffice, save it again as .xlsx and "
+                "import the new file."
+            )
+        ),
     )
     try:
         workbook = openpyxl.load_workbook(
@@ -538,7 +627,9 @@ def _xlsx_records(data, filename):
         raise damaged from None
     try:
         if not workbook.worksheets:
-            raise _reject(filename, "has no worksheet", _SAVE_AS)
+            raise _reject(
+                filename, _("The file%(name)s has no worksheet: %(todo)s"), _SAVE_AS
+            )
         sheet = workbook.worksheets[0]
         sheet.reset_dimensions()  # the stored size may be wrong: read it all
         records = []
@@ -562,8 +653,9 @@ def _xlsx_records(data, filename):
     if not records:
         raise _reject(
             filename,
-            f'has an empty first worksheet ("{sheet.title}")',
-            "put the table on the first worksheet and import it again.",
+            _('The file%(name)s has an empty first worksheet ("%(sheet)s"): %(todo)s'),
+            Message(_("put the table on the first worksheet and import it again.")),
+            sheet=sheet.title,
         )
     return records
 
@@ -618,7 +710,11 @@ def _unique_header(cells):
 
 def _table(records, expected_headers, kind, encoding, delimiter, filename):
     if not records:
-        raise _reject(filename, "contains no table (only empty lines)", _EXPORT_AGAIN)
+        raise _reject(
+            filename,
+            _("The file%(name)s contains no table (only empty lines): %(todo)s"),
+            _EXPORT_AGAIN,
+        )
     index = _find_header(records, expected_headers)
     header_line, header_cells = records[index]
     header = _unique_header(header_cells)
@@ -628,7 +724,11 @@ def _table(records, expected_headers, kind, encoding, delimiter, filename):
     for line, cells in records[index + 1 :]:
         error = None
         if len(cells) > width:
-            error = f"expected {width} columns, found {len(cells)}"
+            error = Message(
+                _("expected %(expected)s columns, found %(found)s"),
+                expected=width,
+                found=len(cells),
+            )
             values = dict(zip(header, cells, strict=False))
         elif len(cells) == width:
             values = dict(zip(header, cells, strict=True))
@@ -649,7 +749,7 @@ def read_table(data, filename="", expected_headers=()):
         raise TypeError("read_table() expects the file content as bytes")
     data = bytes(data)
     if not data.strip():
-        raise _reject(filename, "is empty", _EXPORT_AGAIN)
+        raise _reject(filename, _("The file%(name)s is empty: %(todo)s"), _EXPORT_AGAIN)
     if data.startswith((b"PK\x03\x04", b"PK\x05\x06")):
         _zip_kind(data, filename)
         records = _xlsx_records(data, filename)
@@ -661,3 +761,19 @@ def read_table(data, filename="", expected_headers=()):
     delimiter = _sniff_delimiter(text)
     records = _csv_records(text, delimiter, filename)
     return _table(records, expected_headers, "csv", encoding, delimiter, filename)
+
+
+def write_csv(header, rows):
+    """Serialise rows (dicts keyed by ``header``) as UTF-8 ``;`` CSV bytes.
+
+    Used to hand what a connector pulled to the same import path as a file,
+    so that large synchronisations are processed in the background too.
+    """
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow(
+            ["" if row.get(name) is None else str(row[name]) for name in header]
+        )
+    return buffer.getvalue().encode("utf-8")

@@ -1,5 +1,6 @@
 from . import (
     test_services,
+    test_messages,
     test_equipment_lifecycle,
     test_grading,
     test_erasure,
@@ -11,4 +12,6 @@ from . import (
     test_import_mapping,
     test_import,
     test_forecast,
+    test_connectors,
+    test_import_sync,
 )

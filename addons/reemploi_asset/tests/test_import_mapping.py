@@ -84,6 +84,20 @@ class TestImportMapping(BaseCase):
             (vals["category"], vals["state"]), ("smartphone", "to_decommission")
         )
 
+    def test_plural_and_usual_types(self):
+        mapping = im.Mapping(["serial", "category"], categories_known=CODES)
+        for text, code in [
+            ("Laptops", "laptop"),
+            ("Desktops", "desktop"),
+            ("Mobile Phones", "smartphone"),
+            ("Écran plat", "monitor"),
+            ("Monitors", "monitor"),
+        ]:
+            vals, errors = mapping.map_row(
+                {"serial": "S", "category": text}, parse_date, parse_decimal
+            )
+            self.assertEqual((vals.get("category"), errors), (code, []), text)
+
     def test_override_of_missing_column_refused(self):
         with self.assertRaises(ValueError):
             im.Mapping(["serial"], columns={"model": "Modèle"})
