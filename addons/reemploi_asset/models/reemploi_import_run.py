@@ -288,7 +288,7 @@ class ReemploiImportRun(models.Model):
         sites = self._sites(
             {vals.get("site") for _row, vals in merged.values()} - {None}
         )
-        to_create, to_update, seen = [], [], Equipment.browse()
+        to_create, to_update, seen_ids = [], [], []
         retire_keys = set()
         unchanged = 0
         for key, (row, vals) in merged.items():
@@ -300,7 +300,7 @@ class ReemploiImportRun(models.Model):
             device = existing.get(key)
             if device and device.import_hash == fingerprint:
                 unchanged += 1
-                seen |= device
+                seen_ids.append(device.id)
             elif device:
                 to_update.append((key, row, device, record_vals))
             else:
@@ -311,7 +311,7 @@ class ReemploiImportRun(models.Model):
 
         created = self._create_devices(Equipment, to_create, rejected)
         updated = self._update_devices(to_update, rejected)
-        touched = seen | Equipment.union(*created.values(), *updated.values())
+        touched = Equipment.browse(seen_ids).union(*created.values(), *updated.values())
         if touched:
             touched.write({"last_seen_run_id": self.id, "not_seen_since": False})
         # the donor's own decision to retire a device is a lifecycle step
