@@ -43,6 +43,7 @@ class ReemploiImportRun(models.Model):
         readonly=True,
     )
     attachment_id = fields.Many2one("ir.attachment", string="File", readonly=True)
+    chunk_offsets = fields.Text(readonly=True)
     rows_done = fields.Integer(string="Rows processed", readonly=True)
     progress = fields.Float(compute="_compute_progress")
     date_start = fields.Datetime(default=fields.Datetime.now, readonly=True)
@@ -112,15 +113,23 @@ class ReemploiImportRun(models.Model):
         if not run._check_mapping(table.header, started):
             return run
         if len(table.rows) > self._background_rows():
+            rows_data, offsets = run._serialise_rows(table.rows)
             attachment = self.env["ir.attachment"].create(
                 {
-                    "name": filename or f"import-{run.id}",
-                    "raw": data,
+                    "name": f"{filename or run.id}.rows.jsonl",
+                    "raw": rows_data,
+                    "mimetype": "application/jsonl",
                     "res_model": self._name,
                     "res_id": run.id,
                 }
             )
-            run.write({"state": "queued", "attachment_id": attachment.id})
+            run.write(
+                {
+                    "state": "queued",
+                    "attachment_id": attachment.id,
+                    "chunk_offsets": json.dumps(offsets),
+                }
+            )
             self.env.ref("reemploi_asset.ir_cron_process_import_runs")._trigger()
             return run
         return run._process_rows(table.rows, final=True, started=started)
@@ -197,6 +206,20 @@ class ReemploiImportRun(models.Model):
             self.source_id.sudo().cursor = self.cursor_after
         return self
 
+    def _serialise_rows(self, rows):
+        """The rows read from the file as JSON lines, and the byte offset of
+        each chunk: the file is read once, each chunk reads only its lines."""
+        lines, offsets, size = [], [], 0
+        for index, row in enumerate(rows):
+            if index % CHUNK_ROWS == 0:
+                offsets.append(size)
+            error = self._message(row.error) if row.error else None
+            line = json.dumps([row.line, row.raw, error], ensure_ascii=False)
+            line = line.encode("utf-8") + b"\n"
+            lines.append(line)
+            size += len(line)
+        return b"".join(lines), offsets
+
     def _process_next_chunk(self):
         """Process the next CHUNK_ROWS rows of a queued run.
 
@@ -205,12 +228,26 @@ class ReemploiImportRun(models.Model):
         """
         self.ensure_one()
         started = time.perf_counter()
-        try:
-            table = tabular.read_table(self.attachment_id.raw, self.filename or "")
-        except tabular.TabularError as error:
-            return self._fail(self._message(error), started)
-        rows = table.rows[self.rows_done : self.rows_done + CHUNK_ROWS]
-        final = self.rows_done + len(rows) >= len(table.rows)
+        offsets = json.loads(self.chunk_offsets or "[]")
+        index = self.rows_done // CHUNK_ROWS
+        if index >= len(offsets):
+            return self._process_rows([], final=True, started=started)
+        data = self.attachment_id.raw
+        end = offsets[index + 1] if index + 1 < len(offsets) else len(data)
+        header = json.loads(self.header or "[]")
+        rows = []
+        for text in data[offsets[index] : end].splitlines():
+            line, raw, error = json.loads(text)
+            cells = raw + [""] * (len(header) - len(raw))
+            rows.append(
+                tabular.Row(
+                    line=line,
+                    values=dict(zip(header, cells, strict=False)),
+                    raw=raw,
+                    error=error,
+                )
+            )
+        final = index + 1 >= len(offsets)
         return self._process_rows(rows, final=final, started=started)
 
     @api.model
