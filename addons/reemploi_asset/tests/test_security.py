@@ -154,3 +154,26 @@ class TestAccessMatrix(ReemploiCase):
         with self.assertRaises(AccessError):
             self.device.with_user(self.user_operator_y).action_mark_erased()
         self.assertEqual(self.device.state, "received")
+
+    def test_every_role_opens_the_form(self):
+        """The form's fields, as the web client reads them, for each role."""
+        source = self.env["reemploi.import.source"].create(
+            {"name": "GLPI", "owner_id": self.donor_a.id}
+        )
+        self.device.sudo().import_source_id = source
+        for role in ("operator_x", "coordinator"):
+            with self.subTest(role=role):
+                user = self.users[role]
+                form = self.env["reemploi.equipment"].with_user(user).get_views(
+                    [(False, "form")]
+                )
+                spec = {
+                    name: {"fields": {"display_name": {}}}
+                    if self.env["reemploi.equipment"]._fields[name].type == "many2one"
+                    else {}
+                    for name in form["models"]["reemploi.equipment"]["fields"]
+                    if self.env["reemploi.equipment"]._fields[name].type
+                    not in ("one2many", "many2many")
+                }
+                values = self.device.with_user(user).web_read(spec)
+                self.assertEqual(values[0]["id"], self.device.id)
