@@ -14,4 +14,5 @@ from . import (
     test_forecast,
     test_connectors,
     test_import_sync,
+    test_i18n,
 )

@@ -164,8 +164,10 @@ class TestAccessMatrix(ReemploiCase):
         for role in ("operator_x", "coordinator"):
             with self.subTest(role=role):
                 user = self.users[role]
-                form = self.env["reemploi.equipment"].with_user(user).get_views(
-                    [(False, "form")]
+                form = (
+                    self.env["reemploi.equipment"]
+                    .with_user(user)
+                    .get_views([(False, "form")])
                 )
                 spec = {
                     name: {"fields": {"display_name": {}}}
