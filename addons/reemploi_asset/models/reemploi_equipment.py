@@ -45,7 +45,11 @@ class ReemploiEquipment(models.Model):
     # identity
     serial = fields.Char(tracking=True, index="trigram")
     serial_key = fields.Char(
-        compute="_compute_serial_key", store=True, index=True, copy=False
+        compute="_compute_serial_key",
+        precompute=True,
+        store=True,
+        index=True,
+        copy=False,
     )
     asset_tag = fields.Char(string="Asset tag", tracking=True, index=True)
     manufacturer = fields.Char(tracking=True)
@@ -77,6 +81,7 @@ class ReemploiEquipment(models.Model):
     expected_end_date = fields.Date(
         string="Expected end of use",
         compute="_compute_expected_end_date",
+        precompute=True,
         store=True,
         index=True,
         help="Date set by hand, or purchase date plus the donor's renewal "
@@ -114,12 +119,14 @@ class ReemploiEquipment(models.Model):
     has_data_medium = fields.Boolean(
         string="Holds data",
         compute="_compute_has_data_medium",
+        precompute=True,
         store=True,
         readonly=False,
     )
     medium_count = fields.Integer(
         string="Storage media",
         compute="_compute_medium_count",
+        precompute=True,
         store=True,
         readonly=False,
         help="Number of data-bearing media in the device; each one needs a "
@@ -172,6 +179,7 @@ class ReemploiEquipment(models.Model):
     co2e_avoided_kg = fields.Float(
         string="CO2e avoided (kg)",
         compute="_compute_co2e_avoided_kg",
+        precompute=True,
         store=True,
         digits=(16, 1),
     )

@@ -342,15 +342,18 @@ class ReemploiImportRun(models.Model):
                 to_update.append((key, row, device, record_vals))
             else:
                 record_vals.update(
-                    {"owner_id": source.owner_id.id, "import_source_id": source.id}
+                    {
+                        "owner_id": source.owner_id.id,
+                        "import_source_id": source.id,
+                        "last_seen_run_id": self.id,
+                    }
                 )
                 to_create.append((key, row, record_vals))
 
         created = self._create_devices(Equipment, to_create, rejected)
         updated = self._update_devices(to_update, rejected)
-        touched = Equipment.browse(seen_ids).union(*created.values(), *updated.values())
-        if touched:
-            touched.write({"last_seen_run_id": self.id, "not_seen_since": False})
+        # created devices carry the run already
+        self._mark_seen(Equipment.browse(seen_ids).union(*updated.values()))
         # the donor's own decision to retire a device is a lifecycle step
         changed = {**created, **updated}
         retire = Equipment.union(
@@ -474,6 +477,22 @@ class ReemploiImportRun(models.Model):
             except Exception as error:  # noqa: BLE001 - reported on the row
                 rejected.append((row, self._error_text(error)))
         return updated
+
+    def _mark_seen(self, devices):
+        """Record that this run saw ``devices``: one set-based UPDATE, as a
+        re-import of an unchanged park touches every device."""
+        if not devices:
+            return
+        devices.flush_recordset(["last_seen_run_id", "not_seen_since"])
+        self.env.cr.execute(
+            """
+            UPDATE reemploi_equipment
+               SET last_seen_run_id = %s, not_seen_since = NULL
+             WHERE id = ANY(%s)
+            """,
+            [self.id, devices.ids],
+        )
+        devices.invalidate_recordset(["last_seen_run_id", "not_seen_since"])
 
     @staticmethod
     def _error_text(error):
