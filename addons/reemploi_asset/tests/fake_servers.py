@@ -502,21 +502,29 @@ class FakeGlpi(FakeServer):
             ]
         return out
 
-    def _ranged(self, itemtype, rows, request, build):
+    def _page_bounds(self, request, total):
+        """GLPI's ``range`` parameter within ``total``: ``((start, end), None)``
+        or ``(None, error response)``, as GLPI answers a bad range."""
         bounds = self._range(request)
         if bounds is None:
-            return self._error(
+            return None, self._error(
                 400, "ERROR", "range must be in format : [start-end] with integers"
             )
         start, end = bounds
-        total = len(rows)
         if start > total:
-            return self._error(
+            return None, self._error(
                 400,
                 "ERROR_RANGE_EXCEED_TOTAL",
                 f"Provided range exceed total count of data: {total}",
             )
-        end = min(end, total - 1)
+        return (start, min(end, total - 1)), None
+
+    def _ranged(self, itemtype, rows, request, build):
+        total = len(rows)
+        bounds, error = self._page_bounds(request, total)
+        if error:
+            return error
+        start, end = bounds
         status = 206 if end - start + 1 < total else 200
         headers = {"Accept-Range": f"{itemtype} 1000"}
         if total:
@@ -582,20 +590,11 @@ class FakeGlpi(FakeServer):
             return self._error(400, "ERROR", "Bad sort field")
         descending = (request.param("order") or "ASC").upper() == "DESC"
         rows = sorted(rows, key=lambda row: row[key] or "", reverse=descending)
-        bounds = self._range(request)
-        if bounds is None:
-            return self._error(
-                400, "ERROR", "range must be in format : [start-end] with integers"
-            )
-        start, end = bounds
         total = len(rows)
-        if start > total:
-            return self._error(
-                400,
-                "ERROR_RANGE_EXCEED_TOTAL",
-                f"Provided range exceed total count of data: {total}",
-            )
-        end = min(end, total - 1)
+        bounds, error = self._page_bounds(request, total)
+        if error:
+            return error
+        start, end = bounds
         page = rows[start : end + 1]
         values = {1: "name", 2: "id", 19: "date_mod"}
         data = {
