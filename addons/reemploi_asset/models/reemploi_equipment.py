@@ -9,7 +9,7 @@ from dateutil.relativedelta import relativedelta
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from ..services import forecast, lifecycle
+from ..services import forecast, import_mapping, lifecycle
 from .download import xlsx_download_action
 
 STATE_SELECTION = [
@@ -27,11 +27,6 @@ STATE_SELECTION = [
     (lifecycle.RECYCLED, "Recycled"),
     (lifecycle.MISSING, "Missing"),
 ]
-
-
-def _normalise_serial(serial):
-    """Serial as compared for duplicates: letters and digits, upper case."""
-    return "".join(char for char in (serial or "") if char.isalnum()).upper()
 
 
 class ReemploiEquipment(models.Model):
@@ -226,7 +221,7 @@ class ReemploiEquipment(models.Model):
     @api.depends("serial")
     def _compute_serial_key(self):
         for equipment in self:
-            equipment.serial_key = _normalise_serial(equipment.serial) or False
+            equipment.serial_key = import_mapping.serial_key(equipment.serial) or False
 
     @api.depends(
         "expected_end_override",

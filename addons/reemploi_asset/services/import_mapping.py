@@ -292,6 +292,9 @@ def identity_key(vals):
 
 
 def serial_key(serial):
+    """Serial as compared for duplicates: letters and digits, upper case.
+    The register stores it (reemploi.equipment.serial_key) and imports match
+    on it, so both use this one function."""
     return "".join(char for char in (serial or "") if char.isalnum()).upper()
 
 
