@@ -5,7 +5,7 @@ from odoo.exceptions import UserError
 
 from ..services import import_mapping, tabular
 from ..services.connectors import base as connector_base
-from ..services.connectors import glpi, ocs, snipeit
+from ..services.connectors import glpi, glpi_hl, ocs, snipeit
 
 
 class ReemploiImportSource(models.Model):
@@ -59,6 +59,33 @@ class ReemploiImportSource(models.Model):
     app_token = fields.Char(groups="base.group_system", copy=False)
     user_token = fields.Char(
         string="User token / API key", groups="base.group_system", copy=False
+    )
+    glpi_api = fields.Selection(
+        [
+            ("v1", "Legacy REST API (apirest.php)"),
+            ("v2", "High-level API v2 (OAuth2)"),
+        ],
+        string="GLPI API",
+        default="v1",
+        help="The high-level API needs GLPI 11 or later and an OAuth client; "
+        "both APIs give the same devices.",
+    )
+    oauth_client_id = fields.Char(
+        string="OAuth client ID", groups="base.group_system", copy=False
+    )
+    oauth_client_secret = fields.Char(
+        string="OAuth client secret", groups="base.group_system", copy=False
+    )
+    oauth_username = fields.Char(
+        string="API username",
+        groups="base.group_system",
+        copy=False,
+        help="GLPI user the synchronisation logs in as (password grant). "
+        "Empty: the client credentials grant, which GLPI 11 does not accept "
+        "for its API yet.",
+    )
+    oauth_password = fields.Char(
+        string="API password", groups="base.group_system", copy=False
     )
     ocs_protocol = fields.Selection(
         [("soap", "SOAP web service"), ("rest", "REST API")],
@@ -190,11 +217,18 @@ class ReemploiImportSource(models.Model):
         source = self.sudo()
         common = {
             "url": source.url,
-            "app_token": source.app_token,
-            "user_token": source.user_token,
             "timeout": float(source.timeout or 30),
             "cursor": source.cursor or None,
         }
+        if source.kind == "glpi" and source.glpi_api == "v2":
+            return glpi_hl.GlpiHlConnector(
+                **common,
+                client_id=source.oauth_client_id,
+                client_secret=source.oauth_client_secret,
+                username=source.oauth_username,
+                password=source.oauth_password,
+            )
+        common.update(app_token=source.app_token, user_token=source.user_token)
         if source.kind == "glpi":
             return glpi.GlpiConnector(**common)
         if source.kind == "snipeit":
@@ -232,7 +266,10 @@ class ReemploiImportSource(models.Model):
             page = self._connector().fetch()
         except connector_base.ConnectorError as error:
             run = Run.create({"source_id": self.id, "filename": self._sync_label()})
-            return run._fail(run._message(error), started)
+            message = self.env._(
+                "%(name)s: %(error)s", name=self.name, error=run._message(error)
+            )
+            return run._fail(message, started)
         data = tabular.write_csv(page.header, page.rows)
         run = Run.with_context(reemploi_cursor_after=page.cursor)._import_file(
             self, data, self._sync_label() + ".csv"

@@ -27,6 +27,7 @@ import base64
 import datetime
 import html
 import json
+import re
 import socket
 import threading
 from dataclasses import dataclass, field
@@ -186,6 +187,17 @@ class FakeServer:
     def page_of(self, request):
         """Page number of a paged request (None when it is not paged)."""
         return None
+
+    @staticmethod
+    def offset_page(request, offset, limit, default_limit):
+        """Page number of a request paged by ``offset`` and ``limit``
+        parameters (None when they are not numbers)."""
+        try:
+            first = int(request.param(offset, "0"))
+            size = int(request.param(limit, str(default_limit)))
+        except ValueError:
+            return None
+        return first // max(1, size)
 
     def app_error(self, request):
         return json_response(500, {"error": "application error"})
@@ -647,6 +659,333 @@ class FakeGlpi(FakeServer):
         return json_response(200, found)
 
 
+class FakeGlpiHl(FakeServer):
+    """GLPI 11's high-level API (v2, OAuth2) under ``/glpi/api.php``: the
+    token endpoint of league/oauth2-server as GLPI configures it, Bearer
+    checks, ``/v2/Assets/{itemtype}`` with ``start``/``limit``/``sort``,
+    ``Content-Range`` and an RSQL ``filter`` on ``date_mod``, ``id`` and
+    ``is_deleted`` (see ``services/connectors/glpi_hl.py``). The assets are
+    those of :class:`FakeGlpi`, as GLPI's schemas nest them.
+
+    ``token_uses``: calls a token is good for before GLPI answers that it
+    has expired (None: until ``expires_in`` seconds, which a test does not
+    reach); ``expires_in``: the lifetime the token endpoint announces;
+    ``client_credentials``: whether a token of that grant may read the API
+    (GLPI 11 says such grants are not supported yet: answered as
+    unauthenticated); ``rights``: item types the API user may read;
+    ``enabled``: the high-level API is enabled in GLPI's setup.
+    """
+
+    prefix = "/glpi/api.php"
+    offset = "+01:00"  # the server's time zone (Europe/Paris in winter)
+
+    def __init__(
+        self,
+        count=250,
+        monitors=30,
+        phones=12,
+        client_id="9f0c2b7e4d5a61f3",
+        client_secret="glpi-oauth-secret-51e8",
+        username="api-reemploi",
+        password="Mot de passe 2024!",
+        token_uses=None,
+        expires_in=3600,
+        client_credentials=False,
+        rights=("Computer", "Monitor", "Phone"),
+        enabled=True,
+    ):
+        super().__init__(count)
+        self.client_id = client_id
+        self.client_secret = client_secret
+        self.username = username
+        self.password = password
+        self.token_uses = token_uses
+        self.expires_in = expires_in
+        self.client_credentials = client_credentials
+        self.rights = set(rights)
+        self.enabled = enabled
+        self.tokens = {}  # access token -> {"user": …, "uses": n}
+        self.grants = []  # grant_type of each token issued
+        legacy = FakeGlpi(count, monitors, phones)  # the same park
+        self.items = legacy.items
+        self.item = legacy.item
+        self.touch = legacy.touch
+
+    def page_of(self, request):
+        if "/Assets/" not in request.path:
+            return None
+        return self.offset_page(request, "start", "limit", 100)
+
+    def server_error(self, request):
+        return json_response(
+            500,
+            {
+                "status": "ERROR",
+                "title": "An internal error occurred while trying to fetch the data.",
+                "detail": None,
+            },
+        )
+
+    @staticmethod
+    def _error(status, code, title, detail=None):
+        return json_response(status, {"status": code, "title": title, "detail": detail})
+
+    @staticmethod
+    def _oauth_error(status, error, description, hint=None):
+        body = {"error": error, "error_description": description}
+        if hint:
+            body["hint"] = hint
+        return json_response(status, body)
+
+    def handle(self, request):
+        if not request.path.startswith(self.prefix + "/"):
+            return html_response(404, "404 Not Found")
+        route = request.path[len(self.prefix) :]
+        version = re.match(r"^/v(\d+(?:\.\d+)*)/", route)
+        if version:  # api.php: the version prefix picks the routes
+            if not version[1].startswith("2"):
+                return Response(404)
+            route = route[version.end() - 1 :]
+        if route == "/token" and request.method == "POST":
+            return self._token(request)
+        parts = route.strip("/").split("/")
+        if request.method == "GET" and len(parts) == 2 and parts[0] == "Assets":
+            if parts[1] not in self.items:
+                return Response(404)
+            return self._assets(request, parts[1])
+        return Response(404)  # the router matched no route: empty 404
+
+    # ------------------------------------------------------------- OAuth2
+
+    def _token(self, request):
+        kind = request.headers.get("Content-Type", "")
+        if "json" in kind:
+            form = json.loads(request.body or b"{}")
+        else:
+            form = {
+                key: values[0]
+                for key, values in parse_qs(request.body.decode()).items()
+            }
+        grant = form.get("grant_type")
+        if grant not in ("password", "client_credentials", "refresh_token"):
+            return self._oauth_error(
+                400,
+                "unsupported_grant_type",
+                "The authorization grant type is not supported by the "
+                "authorization server.",
+                "Check that all required parameters have been provided",
+            )
+        if (form.get("client_id"), form.get("client_secret")) != (
+            self.client_id,
+            self.client_secret,
+        ):
+            return self._oauth_error(
+                401, "invalid_client", "Client authentication failed"
+            )
+        if "api" not in (form.get("scope") or "").split():
+            return self._oauth_error(
+                400,
+                "invalid_scope",
+                "The requested scope is invalid, unknown, or malformed",
+                "Specify a scope in the request or set a default scope",
+            )
+        user = None
+        if grant == "password":
+            for name in ("username", "password"):
+                if not form.get(name):
+                    return self._oauth_error(
+                        400,
+                        "invalid_request",
+                        "The request is missing a required parameter, includes an "
+                        "invalid parameter value, includes a parameter more than "
+                        "once, or is otherwise malformed.",
+                        f"Check the `{name}` parameter",
+                    )
+            if (form["username"], form["password"]) != (self.username, self.password):
+                return self._oauth_error(
+                    400, "invalid_grant", "The user credentials were incorrect."
+                )
+            user = form["username"]
+        with self._lock:
+            self.grants.append(grant)
+            token = f"eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.{len(self.grants):04d}.sig"
+            self.tokens[token] = {"user": user, "uses": 0}
+        body = {
+            "token_type": "Bearer",
+            "expires_in": self.expires_in,
+            "access_token": token,
+        }
+        if grant == "password":
+            body["refresh_token"] = f"def50200{len(self.grants):04d}"
+        return json_response(200, body)
+
+    def _authenticate(self, request):
+        """None when the Bearer token may call the API, else the answer."""
+        authorization = request.headers.get("Authorization") or ""
+        if not authorization.startswith("Bearer "):
+            return json_response(
+                401,
+                {
+                    "title": "You are not authenticated",
+                    "detail": "The Authorization header is missing or invalid",
+                    "status": "ERROR_UNAUTHENTICATED",
+                },
+            )
+        with self._lock:
+            token = self.tokens.get(authorization[len("Bearer ") :])
+            if token is not None:
+                token["uses"] += 1
+        if token is None or (
+            self.token_uses is not None and token["uses"] > self.token_uses
+        ):
+            return self._error(
+                400,
+                "ERROR_INVALID_PARAMETER",
+                "Invalid OAuth token",
+                "Access token could not be verified"
+                if token is None
+                else "Access token has expired",
+            )
+        if token["user"] is None and not self.client_credentials:
+            return json_response(
+                401,
+                {
+                    "title": "You are not authenticated",
+                    "detail": "The Authorization header is missing or invalid",
+                    "status": "ERROR_UNAUTHENTICATED",
+                },
+            )
+        if not self.enabled:
+            return self._error(
+                403,
+                "ERROR_RIGHT_MISSING",
+                "You don't have permission to perform this action.",
+                "The High-Level API is disabled",
+            )
+        return None
+
+    # ------------------------------------------------------------- assets
+
+    def _asset(self, itemtype, item):
+        """``item`` as the high-level API shows it."""
+        model_field, type_field, _table = GLPI_ITEMTYPES[itemtype]
+
+        def dropdown(field):
+            number = item.get(field) or 0
+            name = GLPI_DROPDOWNS[field].get(number)
+            if not number or name is None:
+                return None
+            return {"id": number, "name": name.split(" > ")[-1]}
+
+        date_mod = item["date_mod"].replace(" ", "T") + self.offset
+        return {
+            "id": item["id"],
+            "name": item["name"],
+            "comment": item["comment"],
+            "date_creation": item["date_creation"].replace(" ", "T") + self.offset,
+            "date_mod": date_mod,
+            "status": dropdown("states_id"),
+            "location": dropdown("locations_id"),
+            "entity": {
+                "id": 0,
+                "name": "Entité racine",
+                "completename": "Entité racine",
+            },
+            "is_recursive": False,
+            "type": dropdown(type_field),
+            "manufacturer": dropdown("manufacturers_id"),
+            "model": dropdown(model_field),
+            "user": None,
+            "user_tech": None,
+            "group": [],
+            "group_tech": [],
+            "contact": item["contact"],
+            "contact_num": item["contact_num"],
+            "serial": item["serial"],
+            "otherserial": item["otherserial"],
+            "uuid": item.get("uuid"),
+            "is_deleted": bool(item["is_deleted"]),
+        }
+
+    def _filter(self, rows, text):
+        """Rows matching an RSQL ``filter`` of ``;``-separated comparisons,
+        or an error answer, as GLPI refuses unknown properties."""
+        invalid = {}
+        for part in text.split(";"):
+            match = re.match(r"^([\w.]+)(==|!=|=[a-z]*=)(.*)$", part)
+            if not match:
+                return None, self._error(
+                    400, "ERROR_INVALID_PARAMETER", "Invalid RSQL query"
+                )
+            prop, operator, value = match.groups()
+            if len(value) > 1 and value[0] == value[-1] and value[0] in "'\"":
+                value = value[1:-1]
+            compare = {
+                "==": lambda a, b: a == b,
+                "!=": lambda a, b: a != b,
+                "=ge=": lambda a, b: a >= b,
+                "=gt=": lambda a, b: a > b,
+                "=le=": lambda a, b: a <= b,
+                "=lt=": lambda a, b: a < b,
+            }.get(operator)
+            if prop not in ("id", "date_mod", "is_deleted"):
+                invalid[prop] = "Unknown property"
+                continue
+            if compare is None:
+                invalid[prop] = "Unknown operator"
+                continue
+            if prop == "is_deleted":
+                value = int(value.lower() in ("1", "true", "on", "yes"))
+            elif prop == "id":
+                value = int(value) if value.isdigit() else -1
+            rows = [row for row in rows if compare(row[prop], value)]
+        if invalid:
+            return None, self._error(
+                400,
+                "ERROR_INVALID_PARAMETER",
+                "RSQL query has invalid filters",
+                invalid,
+            )
+        return rows, None
+
+    def _assets(self, request, itemtype):
+        refused = self._authenticate(request)
+        if refused:
+            return refused
+        if itemtype not in self.rights:
+            return self._error(
+                403,
+                "ERROR_RIGHT_MISSING",
+                "You don't have permission to perform this action.",
+            )
+        # templates are not assets of the high-level API's lists
+        rows = [row for row in self.items[itemtype] if not row["is_template"]]
+        if request.param("filter"):
+            rows, error = self._filter(rows, request.param("filter"))
+            if error:
+                return error
+        sort = request.param("sort") or "id"
+        prop, _sep, direction = sort.partition(":")
+        if prop not in ("id", "name", "date_mod"):
+            return self._error(400, "ERROR", f"Invalid property for sorting: {prop}")
+        rows = sorted(
+            rows, key=lambda row: row[prop] or "", reverse=direction.lower() == "desc"
+        )
+        start = int(request.param("start", "0"))
+        limit = int(request.param("limit", "100"))
+        total = len(rows)
+        page = rows[start : start + limit]
+        # ResourceAccessor::searchBySchema, its off-by-one included
+        end = max(0, start + limit - 1)
+        if end > total:
+            end = total - 1
+        return json_response(
+            206 if start + limit < total else 200,
+            [self._asset(itemtype, row) for row in page],
+            {"Content-Range": f"{start}-{end}/{total}"},
+        )
+
+
 # =====================================================================
 # Snipe-IT
 # =====================================================================
@@ -725,12 +1064,7 @@ class FakeSnipeIt(FakeServer):
             self.assets[number - 1]["updated_at"] = updated_at
 
     def page_of(self, request):
-        try:
-            offset = int(request.param("offset", "0"))
-            limit = int(request.param("limit", str(self.max_results)))
-        except ValueError:
-            return None
-        return offset // max(1, limit)
+        return self.offset_page(request, "offset", "limit", self.max_results)
 
     def app_error(self, request):
         return json_response(
@@ -1004,12 +1338,7 @@ class FakeOcsRest(_FakeOcs):
     def page_of(self, request):
         if not request.path.endswith("/computers"):
             return None
-        try:
-            return int(request.param("start", "0")) // max(
-                1, int(request.param("limit", "1"))
-            )
-        except ValueError:
-            return None
+        return self.offset_page(request, "start", "limit", 1)
 
     def handle(self, request):
         if not self._authorised(request):

@@ -3,7 +3,7 @@ incremental syncs, credentials, retries, and failures that must abort the
 whole sync. No database access."""
 
 import datetime
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 from zoneinfo import ZoneInfo
 
 import requests
@@ -11,9 +11,9 @@ import requests
 from odoo.tests import BaseCase, tagged
 from odoo.tests.common import BlockedRequest, _super_send
 
-from ..services.connectors import glpi, ocs, snipeit
+from ..services.connectors import glpi, glpi_hl, ocs, snipeit
 from ..services.connectors.base import AuthError, ConnectorError, Page
-from .fake_servers import FakeGlpi, FakeOcsRest, FakeOcsSoap, FakeSnipeIt
+from .fake_servers import FakeGlpi, FakeGlpiHl, FakeOcsRest, FakeOcsSoap, FakeSnipeIt
 
 FAST = {"timeout": 2.0, "retries": 2, "backoff": 0.01}
 
@@ -44,8 +44,77 @@ class ConnectorCase(BaseCase):
         return caught.exception
 
 
+# the same device through both GLPI APIs (FakeGlpi and FakeGlpiHl share
+# their park)
+GLPI_COMPUTER_7 = {
+    "ID": "Computer/7",
+    "Nom": "Poste R&D <labo>",
+    "Statut": "En stock",
+    "Fabricant": "HP",
+    "Type": "Portable",
+    "Modèle": "EliteDesk 800 G4",
+    "Numéro de série": "PCSN000007",
+    "Numéro d'inventaire": "INV-PC-00007",
+    "Lieu": "Siège > Bureau 2",
+    "Date d'achat": "",
+    "date_mod": "2024-01-10 18:23:00",
+}
+
+
+class GlpiCases:
+    """What both GLPI connectors must do alike. A test class sets
+    ``self.glpi`` (its fake server) and ``self.list_path`` (the listing of
+    computers), and says how its API went with ``assertIncrementalRequests``,
+    ``assertNothingFetched`` and ``assertAbortedCleanly``."""
+
+    def list_hits(self):
+        return sum(1 for r in self.glpi.requests if r.path == self.list_path)
+
+    def test_incremental_fetch(self):
+        self.glpi.touch("Computer", [5, 130], "2024-03-01 10:00:00")
+        self.glpi.touch("Monitor", [3], "2024-03-01 09:30:00")
+        # modified in the very second of the cursor: fetched again
+        self.glpi.touch("Phone", [2], "2024-02-01 00:00:00")
+        page = self.connector(cursor="2024-02-01 00:00:00").fetch()
+        self.assertEqual(
+            [row["ID"] for row in page.rows],
+            ["Computer/5", "Computer/130", "Monitor/3", "Phone/2"],
+        )
+        self.assertEqual(page.rows[0]["Fabricant"], "LENOVO")
+        self.assertEqual(page.rows[0]["date_mod"], "2024-03-01 10:00:00")
+        self.assertEqual(page.cursor, "2024-03-01 10:00:00")
+        self.assertIncrementalRequests()
+
+    def test_incremental_nothing_changed_keeps_cursor(self):
+        page = self.connector(cursor="2024-06-01 00:00:00").fetch()
+        self.assertEqual(page.rows, [])
+        self.assertEqual(page.cursor, "2024-06-01 00:00:00")
+        self.assertNothingFetched()
+
+    def test_transient_error_is_retried(self):
+        self.glpi.inject("error", path=self.list_path, page=1, times=1)
+        page = self.connector(page_size=100).fetch()
+        self.assertEqual(len(page.rows), 292)
+        self.assertEqual(self.list_hits(), 4)  # 3 pages + 1 retry
+
+    def test_connection_lost_mid_sync_fails_whole(self):
+        self.glpi.inject("disconnect", path=self.list_path, page=1)
+        self.assertFailsWhole(
+            self.connector(page_size=100), True, f"GET {self.list_path}", "3 attempt(s)"
+        )
+        self.assertEqual(self.list_hits(), 1 + 3)
+        self.assertAbortedCleanly()
+
+    def test_malformed_answer(self):
+        self.glpi.inject("malformed", path=self.list_path, page=0)
+        self.assertFailsWhole(
+            self.connector(), False, f"GET {self.list_path}", "not JSON"
+        )
+        self.assertEqual(self.list_hits(), 1)  # not retried
+
+
 @tagged("at_install", "reemploi_unit")
-class TestConnectorGlpi(ConnectorCase):
+class TestConnectorGlpi(GlpiCases, ConnectorCase):
     def setUp(self):
         super().setUp()
         self.glpi = self.serve(FakeGlpi(count=250, monitors=30, phones=12))
@@ -60,8 +129,23 @@ class TestConnectorGlpi(ConnectorCase):
             **{**FAST, **kwargs},
         )
 
-    def list_hits(self):
-        return sum(1 for r in self.glpi.requests if r.path == self.list_path)
+    def assertIncrementalRequests(self):
+        # ids from the search engine (date_mod > cursor - 1 s), no full listing
+        self.assertEqual(self.list_hits(), 0)
+        search = next(
+            r for r in self.glpi.requests if r.path.endswith("search/Computer")
+        )
+        self.assertEqual(search.param("criteria[0][field]"), "19")
+        self.assertEqual(search.param("criteria[0][searchtype]"), "morethan")
+        self.assertEqual(search.param("criteria[0][value]"), "2024-01-31 23:59:59")
+        self.assertEqual(self.glpi.hits("/getMultipleItems"), 3)
+        self.assertEqual(len(self.glpi.killed), 1)
+
+    def assertNothingFetched(self):
+        self.assertEqual(self.glpi.hits("/getMultipleItems"), 0)
+
+    def assertAbortedCleanly(self):
+        self.assertEqual(len(self.glpi.killed), 1)  # the session was closed
 
     def test_full_fetch_over_pages(self):
         page = self.connector(page_size=100).fetch()
@@ -73,22 +157,7 @@ class TestConnectorGlpi(ConnectorCase):
         self.assertEqual(len(rows), 292)
         self.assertNotIn("Computer/251", rows)
         self.assertNotIn("Computer/252", rows)
-        self.assertEqual(
-            rows["Computer/7"],
-            {
-                "ID": "Computer/7",
-                "Nom": "Poste R&D <labo>",
-                "Statut": "En stock",
-                "Fabricant": "HP",
-                "Type": "Portable",
-                "Modèle": "EliteDesk 800 G4",
-                "Numéro de série": "PCSN000007",
-                "Numéro d'inventaire": "INV-PC-00007",
-                "Lieu": "Siège > Bureau 2",
-                "Date d'achat": "",
-                "date_mod": "2024-01-10 18:23:00",
-            },
-        )
+        self.assertEqual(rows["Computer/7"], GLPI_COMPUTER_7)
         # purchase date from the Infocom listing; no type nor location
         self.assertEqual(rows["Computer/12"]["Date d'achat"], "2019-02-06")
         self.assertEqual(rows["Computer/3"]["Type"], "Ordinateur")
@@ -125,36 +194,6 @@ class TestConnectorGlpi(ConnectorCase):
         self.assertEqual(self.glpi.hits("/initSession"), 1)
         self.assertEqual(len(self.glpi.killed), 1)
         self.assertFalse(self.glpi.sessions)
-
-    def test_incremental_fetch(self):
-        self.glpi.touch("Computer", [5, 130], "2024-03-01 10:00:00")
-        self.glpi.touch("Monitor", [3], "2024-03-01 09:30:00")
-        # modified in the very second of the cursor: fetched again
-        self.glpi.touch("Phone", [2], "2024-02-01 00:00:00")
-        page = self.connector(cursor="2024-02-01 00:00:00").fetch()
-        self.assertEqual(
-            [row["ID"] for row in page.rows],
-            ["Computer/5", "Computer/130", "Monitor/3", "Phone/2"],
-        )
-        self.assertEqual(page.rows[0]["Fabricant"], "LENOVO")
-        self.assertEqual(page.rows[0]["date_mod"], "2024-03-01 10:00:00")
-        self.assertEqual(page.cursor, "2024-03-01 10:00:00")
-        # ids from the search engine (date_mod > cursor - 1 s), no full listing
-        self.assertEqual(self.list_hits(), 0)
-        search = next(
-            r for r in self.glpi.requests if r.path.endswith("search/Computer")
-        )
-        self.assertEqual(search.param("criteria[0][field]"), "19")
-        self.assertEqual(search.param("criteria[0][searchtype]"), "morethan")
-        self.assertEqual(search.param("criteria[0][value]"), "2024-01-31 23:59:59")
-        self.assertEqual(self.glpi.hits("/getMultipleItems"), 3)
-        self.assertEqual(len(self.glpi.killed), 1)
-
-    def test_incremental_nothing_changed_keeps_cursor(self):
-        page = self.connector(cursor="2024-06-01 00:00:00").fetch()
-        self.assertEqual(page.rows, [])
-        self.assertEqual(page.cursor, "2024-06-01 00:00:00")
-        self.assertEqual(self.glpi.hits("/getMultipleItems"), 0)
 
     def test_wrong_user_token(self):
         error = self.assertFailsWhole(
@@ -193,30 +232,6 @@ class TestConnectorGlpi(ConnectorCase):
         self.assertEqual(len(page.rows), 62)
         self.assertEqual({row["Date d'achat"] for row in page.rows}, {""})
 
-    def test_transient_error_is_retried(self):
-        self.glpi.inject("error", path=self.list_path, page=1, times=1)
-        page = self.connector(page_size=100).fetch()
-        self.assertEqual(len(page.rows), 292)
-        self.assertEqual(self.list_hits(), 4)  # 3 pages + 1 retry
-
-    def test_connection_lost_mid_sync_fails_whole(self):
-        self.glpi.inject("disconnect", path=self.list_path, page=1)
-        self.assertFailsWhole(
-            self.connector(page_size=100),
-            True,
-            "GET /glpi/apirest.php/Computer",
-            "3 attempt(s)",
-        )
-        self.assertEqual(self.list_hits(), 1 + 3)
-        self.assertEqual(len(self.glpi.killed), 1)
-
-    def test_malformed_answer(self):
-        self.glpi.inject("malformed", path=self.list_path, page=0)
-        self.assertFailsWhole(
-            self.connector(), False, "GET /glpi/apirest.php/Computer", "not JSON"
-        )
-        self.assertEqual(self.list_hits(), 1)  # not retried
-
     def test_timeout(self):
         self.glpi.inject("slow", path=self.list_path, page=0, delay=1.0)
         self.assertFailsWhole(
@@ -227,10 +242,238 @@ class TestConnectorGlpi(ConnectorCase):
         self.assertEqual(self.list_hits(), 2)
         self.assertEqual(len(self.glpi.killed), 1)
 
-    def test_v2_api_not_supported(self):
-        with self.assertRaises(ConnectorError):
-            self.connector(options={"api": "v2"}).fetch()
+
+@tagged("at_install", "reemploi_unit")
+class TestConnectorGlpiHl(GlpiCases, ConnectorCase):
+    """GLPI 11's high-level API: OAuth2 token, Bearer calls, paging with
+    Content-Range, RSQL filter on date_mod."""
+
+    def setUp(self):
+        super().setUp()
+        self.glpi = self.serve(FakeGlpiHl(count=250, monitors=30, phones=12))
+        self.list_path = f"{FakeGlpiHl.prefix}/v2/Assets/Computer"
+
+    def connector(self, server=None, url=None, **kwargs):
+        server = server or self.glpi
+        credentials = {
+            "client_id": server.client_id,
+            "client_secret": server.client_secret,
+            "username": server.username,
+            "password": server.password,
+        }
+        credentials.update(
+            (key, kwargs.pop(key)) for key in list(credentials) if key in kwargs
+        )
+        return glpi_hl.GlpiHlConnector(
+            url or server.url, **credentials, **{**FAST, **kwargs}
+        )
+
+    def requests_to(self, path, server=None):
+        server = server or self.glpi
+        return [r for r in server.requests if r.path == path]
+
+    def assertIncrementalRequests(self):
+        # the server filters: one page per item type
+        listed = self.requests_to(self.list_path)
+        self.assertEqual(len(listed), 1)
+        self.assertEqual(
+            listed[0].param("filter"),
+            'is_deleted==false;date_mod=ge="2024-02-01 00:00:00"',
+        )
+
+    def assertNothingFetched(self):
+        self.assertEqual(self.glpi.hits("/Assets/"), 3)
+
+    def assertAbortedCleanly(self):
+        self.assertEqual(self.glpi.hits("/Assets/Monitor"), 0)  # stopped at once
+
+    def test_full_fetch_over_pages(self):
+        page = self.connector(page_size=100).fetch()
+        self.assertEqual(page.header, glpi.GlpiConnector.header)
+        # 250 computers + 30 monitors + 12 phones; the trashed one left out
+        self.assertEqual(len(page.rows), 292)
+        rows = {row["ID"]: row for row in page.rows}
+        self.assertEqual(len(rows), 292)
+        self.assertNotIn("Computer/252", rows)
+        # the location's own name, not its path
+        self.assertEqual(rows["Computer/7"], {**GLPI_COMPUTER_7, "Lieu": "Bureau 2"})
+        # no type nor location (null dropdowns): the item type's default
+        self.assertEqual(
+            (rows["Computer/3"]["Type"], rows["Computer/3"]["Lieu"]), ("Ordinateur", "")
+        )
+        self.assertEqual(rows["Phone/3"]["Type"], "Smartphone")
+        self.assertEqual(rows["Phone/4"]["Type"], "Téléphone")
+        # RFC 3339 dates of the server, kept in its local time
+        self.assertEqual(page.cursor, "2024-01-11 00:36:00")
+        # one token (password grant), then 3 pages of computers
+        token = self.requests_to(f"{FakeGlpiHl.prefix}/token")
+        self.assertEqual(len(token), 1)
+        form = parse_qs(token[0].body.decode())
+        self.assertEqual(
+            {key: value[0] for key, value in form.items()},
+            {
+                "grant_type": "password",
+                "client_id": self.glpi.client_id,
+                "client_secret": self.glpi.client_secret,
+                "username": self.glpi.username,
+                "password": self.glpi.password,
+                "scope": "api",
+            },
+        )
+        listed = self.requests_to(self.list_path)
+        self.assertEqual([r.param("start") for r in listed], ["0", "100", "200"])
+        self.assertEqual(
+            {(r.param("limit"), r.param("sort"), r.param("filter")) for r in listed},
+            {("100", "id:asc", "is_deleted==false")},
+        )
+        token_value = next(iter(self.glpi.tokens))
+        self.assertEqual(listed[0].headers["Authorization"], f"Bearer {token_value}")
+
+    def test_same_devices_as_the_legacy_api(self):
+        """A source moving from apirest.php to api.php keeps its devices."""
+        legacy = self.serve(FakeGlpi(count=40, monitors=5, phones=3))
+        high = self.serve(FakeGlpiHl(count=40, monitors=5, phones=3))
+        old = glpi.GlpiConnector(
+            legacy.url, legacy.app_token, legacy.user_token
+        ).fetch()
+        new = self.connector(high).fetch()
+        self.assertEqual(
+            {(row["ID"], row["Numéro de série"], row["date_mod"]) for row in new.rows},
+            {(row["ID"], row["Numéro de série"], row["date_mod"]) for row in old.rows},
+        )
+        self.assertEqual(new.cursor, old.cursor)
+
+    def test_url_forms(self):
+        root = self.glpi.url[: -len("/api.php")]
+        for url in (
+            self.glpi.url,
+            self.glpi.url + "/",
+            self.glpi.url + "/v2.0",
+            root,
+            root + "/apirest.php",
+        ):
+            with self.subTest(url=url):
+                self.assertEqual(self.connector(url=url).url, self.glpi.url)
+        page = self.connector(
+            url=self.glpi.url + "/v2.2", options={"itemtypes": ["Phone"]}
+        ).fetch()
+        self.assertEqual(len(page.rows), 12)
+        self.assertEqual(
+            len(self.requests_to(f"{FakeGlpiHl.prefix}/v2/Assets/Phone")), 1
+        )
+
+    def test_wrong_client_secret(self):
+        error = self.assertFailsWhole(
+            self.connector(client_secret="leaked-secret"),
+            False,
+            f"GLPI at {self.glpi.url}",
+            "invalid_client",
+            "check the client ID and client secret of the source",
+        )
+        self.assertIsInstance(error, AuthError)
+        self.assertEqual(error.code, "invalid_client")
+        self.assertNotIn("leaked-secret", str(error))
+        self.assertEqual(self.glpi.hits("/Assets/"), 0)
+
+    def test_wrong_password(self):
+        error = self.assertFailsWhole(
+            self.connector(password="Mot de passe 2023!"),
+            False,
+            "invalid_grant",
+            "username or password of the API user",
+        )
+        self.assertIsInstance(error, AuthError)
+        self.assertNotIn("2023", str(error))
+        self.assertEqual(self.glpi.tokens, {})
+
+    def test_missing_credentials_sends_nothing(self):
+        with self.assertRaises(AuthError) as caught:
+            self.connector(client_id=None).fetch()
+        self.assertIn("no OAuth client ID or secret", str(caught.exception))
+        with self.assertRaises(AuthError) as caught:
+            self.connector(password="").fetch()
+        self.assertIn("no password", str(caught.exception))
         self.assertEqual(self.glpi.hits(), 0)
+
+    def test_client_credentials_grant(self):
+        """GLPI 11 refuses the API to a token without a user; a server that
+        accepts it gets the grant without username."""
+        error = self.assertFailsWhole(
+            self.connector(username=None, password=None),
+            False,
+            "refused the access token",
+            "fill in the username and password",
+        )
+        self.assertIsInstance(error, AuthError)
+        self.assertEqual(self.glpi.grants, ["client_credentials"] * 2)
+        server = self.serve(FakeGlpiHl(count=20, client_credentials=True))
+        page = self.connector(server, username=None, password=None).fetch()
+        self.assertEqual(len(page.rows), 62)
+        form = parse_qs(
+            self.requests_to(f"{FakeGlpiHl.prefix}/token", server)[0].body.decode()
+        )
+        self.assertEqual(form["grant_type"], ["client_credentials"])
+        self.assertNotIn("username", form)
+
+    def test_expired_token_is_renewed_once(self):
+        server = self.serve(FakeGlpiHl(count=250, token_uses=2))
+        page = self.connector(server, page_size=100).fetch()
+        self.assertEqual(len(page.rows), 292)
+        # 5 pages, 2 per token: each refusal got a new token, and the page
+        self.assertEqual(len(server.grants), 3)
+        self.assertEqual(server.hits("/Assets/"), 5 + 2)
+
+    def test_token_refused_again_fails(self):
+        server = self.serve(FakeGlpiHl(count=20, token_uses=0))
+        error = self.assertFailsWhole(
+            self.connector(server),
+            False,
+            "refused the access token for GET /glpi/api.php/v2/Assets/Computer",
+            "Access token has expired",
+        )
+        self.assertIsInstance(error, AuthError)
+        self.assertEqual(len(server.grants), 2)  # one renewal, no loop
+        self.assertEqual(server.hits("/Assets/"), 2)
+
+    def test_token_renewed_before_it_expires(self):
+        # a token announced for 30 s is renewed for each call (60 s margin)
+        server = self.serve(FakeGlpiHl(count=20, expires_in=30))
+        page = self.connector(server).fetch()
+        self.assertEqual(len(page.rows), 62)
+        self.assertEqual(len(server.grants), server.hits("/Assets/"))
+        self.assertEqual(server.hits("/Assets/"), 3)  # none refused
+
+    def test_missing_right(self):
+        server = self.serve(FakeGlpiHl(count=20, rights=("Computer",)))
+        error = self.assertFailsWhole(
+            self.connector(server),
+            False,
+            "GET /glpi/api.php/v2/Assets/Monitor",
+            "ERROR_RIGHT_MISSING",
+            "give it read access to computers, monitors and phones",
+        )
+        self.assertIsInstance(error, AuthError)
+
+    def test_api_disabled(self):
+        server = self.serve(FakeGlpiHl(count=20, enabled=False))
+        error = self.assertFailsWhole(
+            self.connector(server),
+            False,
+            "The High-Level API is disabled",
+            "Enable the high-level API in GLPI",
+        )
+        self.assertIsInstance(error, AuthError)
+
+    def test_glpi_10_has_no_high_level_api(self):
+        legacy = self.serve(FakeGlpi(count=5))
+        error = self.assertFailsWhole(
+            self.connector(url=legacy.url),
+            False,
+            "has no high-level API",
+            "needs GLPI 11 or later",
+        )
+        self.assertNotIsInstance(error, AuthError)
+        self.assertEqual(legacy.hits("/token"), 1)
 
 
 @tagged("at_install", "reemploi_unit")

@@ -1,10 +1,11 @@
 """Synchronisation of connected sources, end to end: our connector talks to
 a real local server that answers like the tool, and the register follows."""
 
-from odoo.tests import tagged
+from odoo.exceptions import AccessError
+from odoo.tests import Form, new_test_user, tagged
 
 from .common import ReemploiCase
-from .fake_servers import FakeGlpi, FakeOcsSoap, FakeSnipeIt
+from .fake_servers import FakeGlpi, FakeGlpiHl, FakeOcsSoap, FakeSnipeIt
 
 
 @tagged("post_install", "-at_install")
@@ -58,6 +59,132 @@ class TestImportSync(ReemploiCase):
         self.assertIn("token", run.message.lower())
         self.assertFalse(self._devices(source))
         self.assertFalse(source.cursor)
+
+    def _glpi_v2(self, server, **values):
+        credentials = {
+            "oauth_client_id": server.client_id,
+            "oauth_client_secret": server.client_secret,
+            "oauth_username": server.username,
+            "oauth_password": server.password,
+        }
+        return self._source("glpi", server, glpi_api="v2", **{**credentials, **values})
+
+    def test_glpi_v2_full_then_incremental(self):
+        server = self.serve(FakeGlpiHl(count=40, monitors=5, phones=3))
+        source = self._glpi_v2(server)
+        run = source._sync()
+        self.assertEqual(run.state, "done", run.message)
+        self.assertEqual(run.created_count + run.rejected_count, 48)
+        self.assertGreater(run.created_count, 40)
+        self.assertEqual(source.cursor, "2024-01-11 00:19:00")
+        device = self._devices(source).filtered(lambda d: d.source_ref == "Computer/7")
+        self.assertEqual(device.serial, "PCSN000007")
+        self.assertEqual(device.model, "EliteDesk 800 G4")
+        self.assertEqual(device.owner_id, self.donor_a)
+        # one device changed in GLPI: the next sync asks for what changed
+        server.touch("Computer", [7], "2024-02-01 09:00:00")
+        server.item("Computer", 7)["computermodels_id"] = 3
+        again = source._sync()
+        self.assertEqual(again.state, "done", again.message)
+        self.assertEqual((again.created_count, again.updated_count), (0, 1))
+        self.assertEqual(device.model, "T480")
+        self.assertEqual(source.cursor, "2024-02-01 09:00:00")
+        self.assertEqual(
+            server.requests[-1].param("filter"),
+            'is_deleted==false;date_mod=ge="2024-01-11 00:19:00"',
+        )
+
+    def test_glpi_switch_to_v2_keeps_devices(self):
+        legacy = self.serve(FakeGlpi(count=30, monitors=4, phones=2))
+        source = self._source(
+            "glpi", legacy, app_token=legacy.app_token, user_token=legacy.user_token
+        )
+        first = source._sync()
+        self.assertEqual(first.state, "done", first.message)
+        devices = self._devices(source)
+        server = self.serve(FakeGlpiHl(count=30, monitors=4, phones=2))
+        source.write(
+            {
+                "url": server.url,
+                "glpi_api": "v2",
+                "oauth_client_id": server.client_id,
+                "oauth_client_secret": server.client_secret,
+                "oauth_username": server.username,
+                "oauth_password": server.password,
+                "cursor": False,
+            }
+        )
+        run = source._sync()
+        self.assertEqual(run.state, "done", run.message)
+        self.assertEqual(run.created_count, 0)
+        self.assertEqual(self._devices(source), devices)
+
+    def test_glpi_v2_bad_credentials_leave_register_untouched(self):
+        server = self.serve(FakeGlpiHl(count=10, monitors=0, phones=0))
+        source = self._glpi_v2(server, oauth_client_secret="wrong")
+        run = source._sync()
+        self.assertEqual(run.state, "failed")
+        # the source, what failed and what to do
+        self.assertIn("glpi test: GLPI at", run.message)
+        self.assertIn("check the client ID and client secret", run.message)
+        self.assertNotIn("wrong", run.message)
+        self.assertFalse(self._devices(source))
+        self.assertFalse(source.cursor)
+
+    def test_glpi_v2_network_error_mid_sync_loses_nothing(self):
+        server = self.serve(FakeGlpiHl(count=120, monitors=0, phones=0))
+        source = self._glpi_v2(server)
+        first = source._sync()
+        self.assertEqual(first.state, "done", first.message)
+        devices = self._devices(source)
+        models = devices.mapped("model")
+        cursor = source.cursor
+        for number in range(1, 121):
+            server.item("Computer", number)["computermodels_id"] = 3
+        server.touch("Computer", range(1, 121), "2030-01-01 10:00:00")
+        server.inject("disconnect", "/v2/Assets/Computer", page=1)
+        failed = source._sync()
+        self.assertEqual(failed.state, "failed")
+        self.assertIn("GET /glpi/api.php/v2/Assets/Computer", failed.message)
+        self.assertIn("4 attempt(s)", failed.message)
+        self.assertFalse(failed.created_count or failed.updated_count)
+        self.assertEqual(self._devices(source), devices)
+        self.assertEqual(devices.mapped("model"), models)
+        self.assertEqual(source.cursor, cursor)
+
+    def test_oauth_credentials_for_administrators_only(self):
+        source = self.env["reemploi.import.source"].create(
+            {
+                "name": "GLPI 11",
+                "kind": "glpi",
+                "owner_id": self.donor_a.id,
+                "url": "https://glpi.example.org/api.php",
+                "glpi_api": "v2",
+                "oauth_client_id": "client",
+                "oauth_client_secret": "secret",
+            }
+        )
+        coordinator = source.with_user(self.user_coordinator)
+        self.assertEqual(coordinator.glpi_api, "v2")
+        for name in (
+            "oauth_client_id",
+            "oauth_client_secret",
+            "oauth_username",
+            "oauth_password",
+        ):
+            with self.subTest(field=name):
+                self.assertNotIn(name, coordinator.fields_get())
+                with self.assertRaises(AccessError):
+                    coordinator.read([name])
+        admin = new_test_user(
+            self.env,
+            login="glpi_admin",
+            groups="base.group_system,reemploi_asset.group_reemploi_coordinator",
+        )
+        with Form(source.with_user(admin)) as form:
+            form.oauth_username = "api-reemploi"
+        self.assertEqual(source.oauth_username, "api-reemploi")
+        self.assertEqual(source.oauth_client_secret, "secret")
 
     def test_network_error_mid_sync_loses_nothing(self):
         server = self.serve(FakeSnipeIt(count=120))

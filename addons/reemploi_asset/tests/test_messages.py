@@ -18,6 +18,7 @@ SERVICE_FILES = (
     "import_mapping.py",
     "connectors/base.py",
     "connectors/glpi.py",
+    "connectors/glpi_hl.py",
     "connectors/ocs.py",
     "connectors/snipeit.py",
 )

@@ -339,6 +339,36 @@ class Connector:
             endpoint=what,
         )
 
+    def _content_range(self, response, what):
+        """``(first, last, total)`` of the ``Content-Range: first-last/total``
+        header of a partial answer (HTTP 206; GLPI sends it without a unit),
+        or a :class:`ConnectorError` naming ``what``."""
+        content_range = response.headers.get("Content-Range", "")
+        try:
+            bounds, total = content_range.split()[-1].split("/")
+            first, last = (int(bound) for bound in bounds.split("-"))
+            return first, last, int(total)
+        except (ValueError, IndexError):
+            raise self._unexpected(
+                what,
+                Message(
+                    _("HTTP 206 with Content-Range %(content_range)s"),
+                    content_range=repr(content_range),
+                ),
+            ) from None
+
+    def _page(self, rows, date_column):
+        """The :class:`Page` of a whole sync: ``rows`` (built with
+        :meth:`_row`) changed since the cursor, each identifier once, and
+        the newest ``date_column`` as the next cursor."""
+        kept, seen = [], set()
+        for row in rows:
+            if row["ID"] not in seen and self._changed(row[date_column]):
+                seen.add(row["ID"])
+                kept.append(row)
+        cursor = self._newer_cursor(row[date_column] for row in kept)
+        return Page(header=list(self.header), rows=kept, cursor=cursor)
+
     def _newer_cursor(self, dates):
         """Greatest of ``dates`` and the current cursor (None if none)."""
         known = [date for date in dates if date and CURSOR_RE.match(date)]

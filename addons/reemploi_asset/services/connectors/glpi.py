@@ -30,14 +30,15 @@ Protocol (GLPI's ``apirest.md`` and ``src/Api/APIRest.php``):
 
 Rows use the columns of a French GLPI list export (the "glpi" preset);
 ``ID`` is ``Computer/12``, as ids are only unique within an item type.
-The high-level API of GLPI 11 (``api.php/v2``) is not supported yet.
+:class:`GlpiBase` holds what both GLPI APIs share; the high-level API of
+GLPI 11 (``api.php``, OAuth2) is in :mod:`.glpi_hl`.
 """
 
 import datetime
 import logging
 
 from ..messages import Message, _
-from .base import AuthError, Connector, ConnectorError, Page, clean
+from .base import AuthError, Connector, ConnectorError, clean
 
 _logger = logging.getLogger(__name__)
 
@@ -93,14 +94,12 @@ TRANSIENT_CODES = {
 }
 
 
-class GlpiConnector(Connector):
-    """Computers, monitors and phones of a GLPI instance.
+class GlpiBase(Connector):
+    """Computers, monitors and phones of a GLPI instance, whichever API
+    reads them: the same columns and identifiers, so that a source can move
+    from one API to the other without duplicating its devices.
 
-    ``url`` is the API root, e.g. ``https://glpi.example.org/apirest.php``
-    (``/apirest.php`` is added when the URL does not end with it or with a
-    rewritten ``/api``). ``options``: ``itemtypes`` (subset of
-    :data:`ITEMTYPES`), ``purchase_dates`` (default True), ``api`` ("v1";
-    "v2" is refused).
+    ``options``: ``itemtypes`` (subset of :data:`ITEMTYPES`).
     """
 
     tool = "GLPI"
@@ -120,8 +119,6 @@ class GlpiConnector(Connector):
 
     def __init__(self, url, *args, **kwargs):
         super().__init__(url, *args, **kwargs)
-        if not self.url.endswith(("apirest.php", "/api")):
-            self.url += "/apirest.php"
         self.itemtypes = list(self.options.get("itemtypes") or ITEMTYPES)
         unknown = set(self.itemtypes) - set(ITEMTYPES)
         if unknown:
@@ -136,17 +133,70 @@ class GlpiConnector(Connector):
                 )
             )
 
-    def fetch(self):
-        if self.options.get("api", "v1") != "v1":
-            raise ConnectorError(
-                Message(
-                    _(
-                        "GLPI: the high-level API (api.php/v2) is not supported yet; "
-                        "use the legacy REST API (apirest.php) of the same server."
-                    )
+    def _refused(self, what, code, message, hint):
+        """GLPI refused the credentials or rights: ``code`` is GLPI's (or
+        OAuth's) error code, ``hint`` what to do."""
+        return AuthError(
+            Message(
+                _("%(where)s refused %(what)s (%(code)s: %(message)s). %(hint)s"),
+                where=self._where(),
+                what=what,
+                code=code,
+                message=message,
+                hint=hint,
+            ),
+            endpoint=what,
+            code=code,
+        )
+
+    def _rejected(self, what, status, code, message):
+        """Any other 4xx answer of GLPI: not worth trying again."""
+        return ConnectorError(
+            Message(
+                _(
+                    "%(where)s rejected %(what)s with HTTP %(status)s (%(code)s: "
+                    "%(message)s); check the URL of the source and that the GLPI "
+                    "version is supported."
                 ),
-                retryable=False,
-            )
+                where=self._where(),
+                what=what,
+                status=status,
+                code=code or Message(_("no error code")),
+                message=message,
+            ),
+            retryable=False,
+            endpoint=what,
+            code=code,
+        )
+
+    def _asset_row(self, itemtype, item_id, values):
+        """The row of one asset: ``values`` by column, the identifier and
+        the item type's default type added."""
+        default_type = ITEMTYPES[itemtype][2]
+        return self._row(
+            {
+                **values,
+                "ID": f"{itemtype}/{clean(item_id)}",
+                "Type": values.get("Type") or default_type,
+            }
+        )
+
+
+class GlpiConnector(GlpiBase):
+    """GLPI through its legacy REST API.
+
+    ``url`` is the API root, e.g. ``https://glpi.example.org/apirest.php``
+    (``/apirest.php`` is added when the URL does not end with it or with a
+    rewritten ``/api``). ``options``: ``itemtypes``, ``purchase_dates``
+    (default True).
+    """
+
+    def __init__(self, url, *args, **kwargs):
+        super().__init__(url, *args, **kwargs)
+        if not self.url.endswith(("apirest.php", "/api")):
+            self.url += "/apirest.php"
+
+    def fetch(self):
         token = self._init_session()
         try:
             items = []
@@ -162,14 +212,8 @@ class GlpiConnector(Connector):
                 buy_dates = self._purchase_dates(token)
         finally:
             self._kill_session(token)
-        rows, seen = [], set()
-        for itemtype, item in items:
-            row = self._item_row(itemtype, item, buy_dates)
-            if row["ID"] not in seen and self._changed(row["date_mod"]):
-                seen.add(row["ID"])
-                rows.append(row)
-        cursor = self._newer_cursor(row["date_mod"] for row in rows)
-        return Page(header=list(self.header), rows=rows, cursor=cursor)
+        rows = [self._item_row(itemtype, item, buy_dates) for itemtype, item in items]
+        return self._page(rows, "date_mod")
 
     # ------------------------------------------------------------- session
 
@@ -231,18 +275,7 @@ class GlpiConnector(Connector):
             yield self._json(response, what), what
             if response.status_code != 206:
                 return
-            content_range = response.headers.get("Content-Range", "")
-            try:
-                bounds, total = content_range.split("/")
-                last, total = int(bounds.split("-")[1]), int(total)
-            except (ValueError, IndexError):
-                raise self._unexpected(
-                    what,
-                    Message(
-                        _("HTTP 206 with Content-Range %(content_range)s"),
-                        content_range=repr(content_range),
-                    ),
-                ) from None
+            _first, last, total = self._content_range(response, what)
             if last + 1 >= total or last < start:
                 return
             start = last + 1
@@ -335,22 +368,22 @@ class GlpiConnector(Connector):
         return [item for item in data if not item.get("is_template")]
 
     def _item_row(self, itemtype, item, buy_dates):
-        model_field, type_field, default_type = ITEMTYPES[itemtype]
-        item_id = clean(item["id"])
-        return self._row(
+        model_field, type_field, _default_type = ITEMTYPES[itemtype]
+        return self._asset_row(
+            itemtype,
+            item["id"],
             {
-                "ID": f"{itemtype}/{item_id}",
                 "Nom": item.get("name"),
                 "Statut": _dropdown(item.get("states_id")),
                 "Fabricant": _dropdown(item.get("manufacturers_id")),
-                "Type": _dropdown(item.get(type_field)) or default_type,
+                "Type": _dropdown(item.get(type_field)),
                 "Modèle": _dropdown(item.get(model_field)),
                 "Numéro de série": item.get("serial"),
                 "Numéro d'inventaire": item.get("otherserial"),
                 "Lieu": _dropdown(item.get("locations_id")),
-                "Date d'achat": buy_dates.get((itemtype, item_id)),
+                "Date d'achat": buy_dates.get((itemtype, clean(item["id"]))),
                 "date_mod": item.get("date_mod"),
-            }
+            },
         )
 
     # -------------------------------------------------------------- errors
@@ -359,18 +392,7 @@ class GlpiConnector(Connector):
         code, message = _glpi_error(response)
         status = response.status_code
         if code in AUTH_HINTS:
-            return AuthError(
-                Message(
-                    _("%(where)s refused %(what)s (%(code)s: %(message)s). %(hint)s"),
-                    where=self._where(),
-                    what=what,
-                    code=code,
-                    message=message,
-                    hint=Message(AUTH_HINTS[code]),
-                ),
-                endpoint=what,
-                code=code,
-            )
+            return self._refused(what, code, message, Message(AUTH_HINTS[code]))
         if code in TRANSIENT_CODES:
             return ConnectorError(
                 Message(
@@ -392,23 +414,7 @@ class GlpiConnector(Connector):
             error = super()._http_error(response, what)
             error.code = code
             return error
-        return ConnectorError(
-            Message(
-                _(
-                    "%(where)s rejected %(what)s with HTTP %(status)s (%(code)s: "
-                    "%(message)s); check the URL of the source and that the GLPI "
-                    "version is supported."
-                ),
-                where=self._where(),
-                what=what,
-                status=status,
-                code=code or Message(_("no error code")),
-                message=message,
-            ),
-            retryable=False,
-            endpoint=what,
-            code=code,
-        )
+        return self._rejected(what, status, code, message)
 
 
 def _glpi_error(response):
