@@ -8,6 +8,7 @@ from . import (
     reemploi_custody_event,
     reemploi_import_source,
     reemploi_import_run,
+    reemploi_import_seen,
     reemploi_renewal_policy,
     stock_lot,
 )

@@ -5,6 +5,7 @@ from odoo.exceptions import UserError
 from odoo.tools import split_every
 
 from ..services import custody_chain
+from . import bulk
 from .reemploi_equipment import STATE_SELECTION
 
 _logger = logging.getLogger(__name__)
@@ -100,6 +101,11 @@ class ReemploiCustodyEvent(models.Model):
             [equipment_ids],
         )
         heads = {row[0]: (row[1], row[2]) for row in self.env.cr.fetchall()}
+        return super().create(self._seal(vals_list, heads))
+
+    def _seal(self, vals_list, heads):
+        """Number, date, sign and chain each event's values to the head of its
+        device's chain (``heads``: {equipment_id: (sequence, hash)}, updated)."""
         now = fields.Datetime.now()
         date = fields.Datetime.to_string(now)
         sealed = []
@@ -125,7 +131,23 @@ class ReemploiCustodyEvent(models.Model):
             vals["hash"] = custody_chain.event_hash(dict(vals, date=date), previous)
             heads[equipment_id] = (sequence + 1, vals["hash"])
             sealed.append(vals)
-        return super().create(sealed)
+        return sealed
+
+    @api.model
+    def _insert_first_events(self, vals_list):
+        """Seal and insert the first event of devices that have none yet (new
+        devices of an import), with one set-based INSERT.
+
+        Same seal as :meth:`create`, without the ORM's per-record work: the
+        devices were inserted in this transaction, so no other writer can
+        hold their chains. Nothing depends on custody events through the
+        ORM (they are never written again), so only the cache is reset.
+        """
+        if not vals_list:
+            return
+        sealed = self._seal(vals_list, {})
+        bulk.insert_rows(self, sealed)
+        self.invalidate_model()
 
     def write(self, vals):
         raise UserError(

@@ -8,8 +8,10 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL
 
 from ..services import forecast, import_mapping, lifecycle
+from . import bulk
 from .download import xlsx_download_action
 
 STATE_SELECTION = [
@@ -189,8 +191,20 @@ class ReemploiEquipment(models.Model):
         string="Identifier in the source", index=True, readonly=True, copy=False
     )
     import_hash = fields.Char(readonly=True, copy=False)
+    import_raw_hash = fields.Char(
+        string="Raw import fingerprint",
+        readonly=True,
+        copy=False,
+        help="Fingerprint of the cells of the last imported row and of the "
+        "mapping: an unchanged row is recognised without being mapped.",
+    )
     last_seen_run_id = fields.Many2one(
-        "reemploi.import.run", string="Last seen in", readonly=True, copy=False
+        "reemploi.import.run",
+        string="Last seen in",
+        compute="_compute_last_seen_run_id",
+        search="_search_last_seen_run_id",
+        help="Latest import run that listed the device. Searching for a run "
+        "finds every device that run listed.",
     )
     not_seen_since = fields.Date(
         readonly=True,
@@ -230,12 +244,7 @@ class ReemploiEquipment(models.Model):
         "owner_id",
     )
     def _compute_expected_end_date(self):
-        policies = {
-            (policy.owner_id.id, policy.category_id.id): policy.years
-            for policy in self.env["reemploi.renewal.policy"]
-            .sudo()
-            .search([("owner_id", "in", self.owner_id.commercial_partner_id.ids)])
-        }
+        policies = self._renewal_policies(self.owner_id)
         for equipment in self:
             if equipment.expected_end_override:
                 equipment.expected_end_date = equipment.expected_end_override
@@ -250,6 +259,17 @@ class ReemploiEquipment(models.Model):
             equipment.expected_end_date = forecast.expected_end(
                 equipment.purchase_date, years
             )
+
+    @api.model
+    def _renewal_policies(self, owners):
+        """{(donor id, category id): years} of the donors of ``owners``."""
+        # sudo: renewal policies are read to compute a date, nothing else
+        return {
+            (policy.owner_id.id, policy.category_id.id): policy.years
+            for policy in self.env["reemploi.renewal.policy"]
+            .sudo()
+            .search([("owner_id", "in", owners.commercial_partner_id.ids)])
+        }
 
     @api.depends("category_id")
     def _compute_has_data_medium(self):
@@ -276,6 +296,39 @@ class ReemploiEquipment(models.Model):
         for equipment in self:
             reused = equipment.state in lifecycle.REUSED_STATES
             equipment.co2e_avoided_kg = equipment.category_id.co2e_kg if reused else 0.0
+
+    def _compute_last_seen_run_id(self):
+        self.env.cr.execute(
+            """
+            SELECT equipment_id, max(run_id)
+              FROM reemploi_import_seen
+             WHERE equipment_id = ANY(%s)
+          GROUP BY equipment_id
+            """,
+            [list(self._origin.ids)],
+        )
+        last = dict(self.env.cr.fetchall())
+        Run = self.env["reemploi.import.run"]
+        for equipment in self:
+            equipment.last_seen_run_id = Run.browse(last.get(equipment._origin.id))
+
+    def _search_last_seen_run_id(self, operator, value):
+        if operator not in ("=", "in") or not value:
+            raise UserError(
+                self.env._("Search the devices of an import run with 'is' or 'in'.")
+            )
+        run_ids = [value] if isinstance(value, int) else list(value)
+        return [
+            (
+                "id",
+                "in",
+                SQL(
+                    "(SELECT equipment_id FROM reemploi_import_seen "
+                    "WHERE run_id = ANY(%s))",
+                    run_ids,
+                ),
+            )
+        ]
 
     def _compute_display_name(self):
         for equipment in self:
@@ -350,6 +403,122 @@ class ReemploiEquipment(models.Model):
             vals.setdefault("state_date", now)
         records = super().create(vals_list)
         records._log_custody("registered", note=self.env._("Device registered"))
+        return records
+
+    @api.model
+    def _serial_conflicts(self, vals_list):
+        """Positions in ``vals_list`` (values of new devices) that
+        :meth:`_check_serial_unique` would refuse: a serial number already
+        registered for the same owner and manufacturer, or given twice.
+        One query for the whole list."""
+        identities = [
+            (
+                import_mapping.serial_key(vals.get("serial")),
+                (vals.get("manufacturer") or "").strip().lower(),
+                vals.get("owner_id") or False,
+            )
+            for vals in vals_list
+        ]
+        keys = list({key for key, _maker, _owner in identities if key})
+        if not keys:
+            return set()
+        self.flush_model(["serial_key", "manufacturer", "owner_id"])
+        self.env.cr.execute(
+            """
+            SELECT serial_key, lower(trim(coalesce(manufacturer, ''))), owner_id
+              FROM reemploi_equipment
+             WHERE serial_key = ANY(%s)
+            """,
+            [keys],
+        )
+        taken = {
+            (key, maker, owner or False) for key, maker, owner in self.env.cr.fetchall()
+        }
+        conflicts = set()
+        for index, identity in enumerate(identities):
+            if identity[0] and identity in taken:
+                conflicts.add(index)
+            taken.add(identity)
+        return conflicts
+
+    @api.model
+    def _insert_imported(self, vals_list):
+        """Register new devices of an import with set-based INSERTs; return
+        them.
+
+        The same records as :meth:`create` with these values would give (a
+        test compares the two): defaults, stored computed fields, Python
+        constraints and the sealed 'registered' custody event, without the
+        ORM's per-record work. ``vals_list`` holds stored values only; the
+        caller has set apart the rows :meth:`_serial_conflicts` finds, so
+        that ``create()`` refuses them with its message.
+        """
+        if not vals_list:
+            return self
+        now = fields.Datetime.now()
+        categories = {
+            category.id: category
+            for category in self.env["reemploi.equipment.category"].browse(
+                {vals["category_id"] for vals in vals_list}
+            )
+        }
+        owners = self.env["res.partner"].browse(
+            {vals["owner_id"] for vals in vals_list if vals.get("owner_id")}
+        )
+        policies = self._renewal_policies(owners)
+        donors = {owner.id: owner.commercial_partner_id.id for owner in owners}
+        plain = [
+            name
+            for name, field in self._fields.items()
+            if field.store and field.column_type and not field.compute
+        ]
+        defaults = self.default_get(plain)
+        rows = []
+        for vals in vals_list:
+            row = {**defaults, **vals}
+            category = categories[row["category_id"]]
+            row.setdefault("state_date", now)
+            row["qr_token"] = self._default_qr_token()
+            row["serial_key"] = import_mapping.serial_key(row.get("serial")) or None
+            row["expected_end_date"] = row.get("expected_end_override") or (
+                forecast.expected_end(
+                    row.get("purchase_date"),
+                    policies.get(
+                        (donors.get(row.get("owner_id")), category.id),
+                        category.renewal_years,
+                    ),
+                )
+            )
+            row["has_data_medium"] = category.has_data_medium
+            row["medium_count"] = 1 if category.has_data_medium else 0
+            row["erasure_verified"] = not category.has_data_medium
+            row["co2e_avoided_kg"] = (
+                category.co2e_kg if row["state"] in lifecycle.REUSED_STATES else 0.0
+            )
+            rows.append(row)
+        records = self.browse(bulk.insert_rows(self, rows))
+        # stored fields computed elsewhere (other modules) are computed as
+        # create() would; then whatever depends on devices is told of them
+        done = set().union(*rows)
+        with self.env.protecting([self._fields[name] for name in done], records):
+            records.modified(list(done), create=True)
+        for field in self._fields.values():
+            if field.store and field.compute and field.name not in done:
+                self.env.add_to_compute(field, records)
+        records._validate_fields(done, excluded_names=("serial", "manufacturer"))
+        self.env["reemploi.custody.event"]._insert_first_events(
+            [
+                {
+                    "equipment_id": record_id,
+                    "event_type": "registered",
+                    "to_state": row["state"],
+                    "partner_id": row.get("owner_id") or False,
+                    "company_id": row.get("company_id") or False,
+                    "note": self.env._("Device registered"),
+                }
+                for record_id, row in zip(records.ids, rows, strict=True)
+            ]
+        )
         return records
 
     @api.ondelete(at_uninstall=False)

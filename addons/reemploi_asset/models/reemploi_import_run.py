@@ -7,7 +7,7 @@ import xlsxwriter
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import file_open, split_every
+from odoo.tools import SQL, file_open, split_every
 
 from ..services import import_mapping, messages, tabular
 from .download import xlsx_download_action
@@ -173,6 +173,7 @@ class ReemploiImportRun(models.Model):
         self.ensure_one()
         started = started or time.perf_counter()
         mapping = self.source_id._mapping(json.loads(self.header or "[]"))
+        unchanged, rows = self._split_unchanged(mapping, rows)
         rejected, items = [], []
         for row in rows:
             if row.error:
@@ -185,7 +186,7 @@ class ReemploiImportRun(models.Model):
                 rejected.append((row, "; ".join(map(self._message, errors))))
             else:
                 items.append((row, vals))
-        counts = self._apply(items, rejected, final)
+        counts = self._apply(items, rejected, final, mapping, unchanged)
         self._log_rejected(rejected)
         values = {
             field: self[field] + counts.get(field, 0)
@@ -195,7 +196,7 @@ class ReemploiImportRun(models.Model):
             {
                 "not_seen_count": counts.get("not_seen_count", 0),
                 "rejected_count": self.rejected_count + len(rejected),
-                "rows_done": self.rows_done + len(rows),
+                "rows_done": self.rows_done + len(rows) + len(unchanged),
                 "duration": self.duration + time.perf_counter() - started,
                 "state": "done" if final else self.state,
             }
@@ -205,6 +206,29 @@ class ReemploiImportRun(models.Model):
             # the next synchronisation starts where this complete one ended
             self.source_id.sudo().cursor = self.cursor_after
         return self
+
+    def _split_unchanged(self, mapping, rows):
+        """Set apart the rows whose cells are those the device was last
+        imported from, with the same mapping: nothing to map nor write.
+        Return ({device id: row}, the other rows)."""
+        keyed = {}
+        for row in rows:
+            key = None if row.error else mapping.quick_identity(row.values)
+            if key:
+                keyed.setdefault(key, []).append(row)
+        unchanged = {}
+        for key, (device_id, _hash, raw_hash) in self._existing(keyed).items():
+            key_rows = keyed[key]
+            if (
+                len(key_rows) == 1
+                and device_id not in unchanged
+                and raw_hash == mapping.raw_fingerprint(key_rows[0].values)
+            ):
+                unchanged[device_id] = key_rows[0]
+        if not unchanged:
+            return unchanged, rows
+        skipped = {id(row) for row in unchanged.values()}
+        return unchanged, [row for row in rows if id(row) not in skipped]
 
     def _serialise_rows(self, rows):
         """The rows read from the file as JSON lines, and the byte offset of
@@ -285,8 +309,9 @@ class ReemploiImportRun(models.Model):
     # ------------------------------------------------------------------
     # Upsert
     # ------------------------------------------------------------------
-    def _apply(self, items, rejected, final=True):
-        """Create, update or leave the devices; return the counts."""
+    def _apply(self, items, rejected, final, mapping, unchanged_rows):
+        """Create, update or leave the devices; return the counts.
+        ``unchanged_rows``: {device id: row} already known unchanged."""
         source = self.source_id
         # sudo: whoever may run this source's import (access to the source and
         # its runs) registers the devices of the source's owner, and only
@@ -299,10 +324,11 @@ class ReemploiImportRun(models.Model):
             )
         )
         # merge duplicates inside the file: later non-empty values win
-        merged, first_line, warnings = {}, {}, []
+        merged, first_line, warnings, merged_keys = {}, {}, [], set()
         for row, vals in items:
             key = import_mapping.identity_key(vals)
             if key in merged:
+                merged_keys.add(key)
                 warnings.append(
                     (
                         row,
@@ -318,42 +344,50 @@ class ReemploiImportRun(models.Model):
                 first_line[key] = row.line
         self._log_rows(warnings, "warning")
 
-        existing = self._existing(Equipment, merged)
+        existing = self._existing(merged)
         categories = {
             c.code: c.id for c in self.env["reemploi.equipment.category"].search([])
         }
         sites = self._sites(
             {vals.get("site") for _row, vals in merged.values()} - {None}
         )
-        to_create, to_update, seen_ids = [], [], []
-        retire_keys = set()
-        unchanged = 0
+        to_create, to_update, seen = [], [], dict(unchanged_rows)
+        retire_keys, raw_hashes = set(), []
+        unchanged = len(unchanged_rows)
         for key, (row, vals) in merged.items():
             fingerprint = import_mapping.fingerprint(vals)
-            record_vals = self._record_values(vals, categories, sites)
-            record_vals["import_hash"] = fingerprint
+            # merged rows have no single row to recognise next time
+            raw_hash = (
+                None if key in merged_keys else mapping.raw_fingerprint(row.values)
+            )
             if vals.get("state") == "to_decommission":
                 retire_keys.add(key)
-            device = existing.get(key)
-            if device and device.import_hash == fingerprint:
+            device_id, device_hash, device_raw_hash = existing.get(key, (None,) * 3)
+            if device_id and device_hash == fingerprint:
                 unchanged += 1
-                seen_ids.append(device.id)
-            elif device:
-                to_update.append((key, row, device, record_vals))
+                seen[device_id] = row
+                if raw_hash != device_raw_hash:
+                    raw_hashes.append((device_id, raw_hash))
+                continue
+            record_vals = self._record_values(vals, categories, sites)
+            record_vals["import_hash"] = fingerprint
+            record_vals["import_raw_hash"] = raw_hash
+            if device_id:
+                to_update.append((key, row, Equipment.browse(device_id), record_vals))
             else:
                 record_vals.update(
-                    {
-                        "owner_id": source.owner_id.id,
-                        "import_source_id": source.id,
-                        "last_seen_run_id": self.id,
-                    }
+                    {"owner_id": source.owner_id.id, "import_source_id": source.id}
                 )
                 to_create.append((key, row, record_vals))
 
+        self._store_raw_hashes(raw_hashes)
         created = self._create_devices(Equipment, to_create, rejected)
         updated = self._update_devices(to_update, rejected)
-        # created devices carry the run already
-        self._mark_seen(Equipment.browse(seen_ids).union(*updated.values()))
+        rows = {key: row for key, row, _vals in to_create}
+        rows.update({key: row for key, row, _device, _vals in to_update})
+        for key, device in {**created, **updated}.items():
+            seen[device.id] = rows[key]
+        self._mark_seen(seen)
         # the donor's own decision to retire a device is a lifecycle step
         changed = {**created, **updated}
         retire = Equipment.union(
@@ -367,18 +401,7 @@ class ReemploiImportRun(models.Model):
                 ),
                 document_ref=f"reemploi.import.run,{self.id}",
             )
-        not_seen = 0
-        if final and source.full_inventory:
-            missing = Equipment.search(
-                [
-                    ("import_source_id", "=", source.id),
-                    ("last_seen_run_id", "!=", self.id),
-                    ("state", "in", ("in_use", "to_decommission")),
-                    ("not_seen_since", "=", False),
-                ]
-            )
-            missing.write({"not_seen_since": fields.Date.context_today(self)})
-            not_seen = len(missing)
+        not_seen = self._mark_not_seen() if final and source.full_inventory else 0
         return {
             "created_count": len(created),
             "updated_count": len(updated),
@@ -386,29 +409,64 @@ class ReemploiImportRun(models.Model):
             "not_seen_count": not_seen,
         }
 
-    def _existing(self, Equipment, merged):
-        """Devices already known, by the same identity keys as the file."""
+    def _existing(self, merged):
+        """{identity key: (device id, import hash, raw hash)} of the devices
+        already known, by the identity keys of ``merged``; plain SQL, as most
+        rows of a re-import only need these values."""
         source = self.source_id
-        refs = [key[1] for key in merged if key[0] == "ref"]
-        serials = [key[1] for key in merged if key[0] == "serial"]
-        tags = [key[1] for key in merged if key[0] == "tag"]
+        Equipment = self.env["reemploi.equipment"]
+        Equipment.flush_model(
+            [
+                "import_source_id",
+                "source_ref",
+                "owner_id",
+                "serial_key",
+                "asset_tag",
+                "import_hash",
+                "import_raw_hash",
+            ]
+        )
         found = {}
-        if refs:
-            for device in Equipment.search(
-                [("import_source_id", "=", source.id), ("source_ref", "in", refs)]
-            ):
-                found[("ref", device.source_ref)] = device
-        if serials:
-            for device in Equipment.search(
-                [("owner_id", "=", source.owner_id.id), ("serial_key", "in", serials)]
-            ):
-                found.setdefault(("serial", device.serial_key), device)
-        if tags:
-            for device in Equipment.search(
-                [("owner_id", "=", source.owner_id.id), ("asset_tag", "in", tags)]
-            ):
-                found.setdefault(("tag", device.asset_tag), device)
+        queries = [
+            ("ref", "source_ref", "import_source_id", source.id),
+            ("serial", "serial_key", "owner_id", source.owner_id.id),
+            ("tag", "asset_tag", "owner_id", source.owner_id.id),
+        ]
+        for kind, column, scope, scope_id in queries:
+            values = [key[1] for key in merged if key[0] == kind]
+            if not values:
+                continue
+            self.env.cr.execute(
+                SQL(
+                    "SELECT %s, id, import_hash, import_raw_hash "
+                    "FROM reemploi_equipment WHERE %s = %s AND %s = ANY(%s) "
+                    "ORDER BY id DESC",
+                    SQL.identifier(column),
+                    SQL.identifier(scope),
+                    scope_id,
+                    SQL.identifier(column),
+                    values,
+                )
+            )
+            for value, *device in self.env.cr.fetchall():
+                found.setdefault((kind, value), tuple(device))
         return found
+
+    def _store_raw_hashes(self, raw_hashes):
+        """Remember the raw fingerprints of devices whose rows map to the
+        same values as before (the mapping or other cells changed): the next
+        import recognises them without mapping them."""
+        if not raw_hashes:
+            return
+        self.env.cr.execute(
+            """
+            UPDATE reemploi_equipment equipment SET import_raw_hash = new.hash
+              FROM unnest(%s::int4[], %s::varchar[]) AS new(id, hash)
+             WHERE equipment.id = new.id
+            """,
+            [[item[0] for item in raw_hashes], [item[1] for item in raw_hashes]],
+        )
+        self.env["reemploi.equipment"].invalidate_model(["import_raw_hash"])
 
     def _sites(self, names):
         """Sites of the donor by name, created when new."""
@@ -446,25 +504,33 @@ class ReemploiImportRun(models.Model):
         return record
 
     def _create_devices(self, Equipment, to_create, rejected):
-        """Create in chunks; a chunk that fails is retried row by row so
-        that one bad row never costs the others. Return {key: device}."""
-        created = {}
-        for chunk in split_every(CHUNK, to_create, list):
+        """Insert the new devices set-based, in chunks; a chunk that fails,
+        and each row whose serial number is already registered, goes through
+        ``create()`` row by row, so that one bad row never costs the others
+        and each gets ``create()``'s message. Return {key: device}."""
+        created, one_by_one = {}, []
+        conflicts = Equipment._serial_conflicts([vals for _k, _r, vals in to_create])
+        batch = []
+        for index, item in enumerate(to_create):
+            (one_by_one if index in conflicts else batch).append(item)
+        for chunk in split_every(CHUNK, batch, list):
             try:
                 with self.env.cr.savepoint():
-                    devices = Equipment.create([vals for _key, _row, vals in chunk])
+                    devices = Equipment._insert_imported(
+                        [vals for _key, _row, vals in chunk]
+                    )
                 created.update(
                     zip((key for key, _row, _vals in chunk), devices, strict=True)
                 )
-                continue
             except Exception:  # noqa: BLE001 - the failing rows are isolated below
                 _logger.info("import chunk failed, retrying row by row")
-            for key, row, vals in chunk:
-                try:
-                    with self.env.cr.savepoint():
-                        created[key] = Equipment.create([vals])
-                except Exception as error:  # noqa: BLE001 - reported on the row
-                    rejected.append((row, self._error_text(error)))
+                one_by_one.extend(chunk)
+        for key, row, vals in sorted(one_by_one, key=lambda item: item[1].line):
+            try:
+                with self.env.cr.savepoint():
+                    created[key] = Equipment.create([vals])
+            except Exception as error:  # noqa: BLE001 - reported on the row
+                rejected.append((row, self._error_text(error)))
         return created
 
     def _update_devices(self, to_update, rejected):
@@ -478,21 +544,78 @@ class ReemploiImportRun(models.Model):
                 rejected.append((row, self._error_text(error)))
         return updated
 
-    def _mark_seen(self, devices):
-        """Record that this run saw ``devices``: one set-based UPDATE, as a
-        re-import of an unchanged park touches every device."""
-        if not devices:
+    def _mark_seen(self, rows):
+        """Record that this run saw the devices of ``rows`` ({device id:
+        row}): set-based, as a re-import of an unchanged park sees every
+        device. A device an earlier chunk of this run saw already is the
+        same device twice in one file: warn on its row."""
+        if not rows:
             return
-        devices.flush_recordset(["last_seen_run_id", "not_seen_since"])
+        twice = self.env["reemploi.import.seen"]._record(self, list(rows))
+        self._log_rows(
+            [
+                (
+                    rows[device_id],
+                    self.env._(
+                        "same device as an earlier line of this file: merged, "
+                        "later values win"
+                    ),
+                )
+                for device_id in sorted(twice, key=lambda d: rows[d].line)
+            ],
+            "warning",
+        )
+        Equipment = self.env["reemploi.equipment"]
+        Equipment.flush_model(["not_seen_since"])
         self.env.cr.execute(
             """
-            UPDATE reemploi_equipment
-               SET last_seen_run_id = %s, not_seen_since = NULL
-             WHERE id = ANY(%s)
+            UPDATE reemploi_equipment SET not_seen_since = NULL
+             WHERE id = ANY(%s) AND not_seen_since IS NOT NULL
             """,
-            [self.id, devices.ids],
+            [list(rows)],
         )
-        devices.invalidate_recordset(["last_seen_run_id", "not_seen_since"])
+        if self.env.cr.rowcount:
+            Equipment.invalidate_model(["not_seen_since"])
+
+    def _mark_not_seen(self):
+        """At the end of a complete inventory: mark the source's devices it
+        did not list "not seen since" today (never deleted), and forget the
+        older runs' sightings of the devices it listed. Return how many were
+        marked."""
+        source = self.source_id
+        Equipment = self.env["reemploi.equipment"]
+        Equipment.flush_model(["import_source_id", "state", "not_seen_since"])
+        # the run has just added its rows: without fresh statistics the
+        # planner may take the table for empty and scan it for every device
+        self.env.cr.execute("ANALYZE reemploi_import_seen")
+        self.env.cr.execute(
+            """
+            UPDATE reemploi_equipment equipment
+               SET not_seen_since = %s
+             WHERE equipment.import_source_id = %s
+               AND equipment.state IN ('in_use', 'to_decommission')
+               AND equipment.not_seen_since IS NULL
+               AND NOT EXISTS (
+                   SELECT 1 FROM reemploi_import_seen seen
+                    WHERE seen.run_id = %s AND seen.equipment_id = equipment.id)
+            """,
+            [fields.Date.context_today(self), source.id, self.id],
+        )
+        marked = self.env.cr.rowcount
+        Equipment.invalidate_model(["not_seen_since"])
+        # what this run saw replaces what the older runs saw; a device it did
+        # not see keeps its last run
+        self.env.cr.execute(
+            """
+            DELETE FROM reemploi_import_seen old
+             WHERE old.source_id = %s AND old.run_id < %s
+               AND EXISTS (
+                   SELECT 1 FROM reemploi_import_seen seen
+                    WHERE seen.run_id = %s AND seen.equipment_id = old.equipment_id)
+            """,
+            [source.id, self.id, self.id],
+        )
+        return marked
 
     @staticmethod
     def _error_text(error):

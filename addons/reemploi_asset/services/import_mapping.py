@@ -6,6 +6,7 @@ reasons why the row is rejected. The presets know the column names of the
 exports of GLPI, OCS Inventory and Snipe-IT; a source can override them.
 """
 
+import functools
 import hashlib
 import json
 import re
@@ -136,12 +137,18 @@ DEFAULT_CATEGORIES = {
     "pc_fixe": "desktop",
 }
 
+# Bumped when map_row() maps the same cells to other values: every stored raw
+# fingerprint then differs, and the next import maps each row again.
+MAPPING_VERSION = 1
+
 # Lifecycle states an import may set: only the donor's side of the life.
 IMPORTABLE_STATES = ("in_use", "to_decommission")
 
 
+@functools.lru_cache(maxsize=4096)
 def normalise(text):
-    """Lower case, no accents, runs of other characters as one '_'."""
+    """Lower case, no accents, runs of other characters as one '_'.
+    Cached: an inventory repeats the same few types and states."""
     text = unicodedata.normalize("NFKD", str(text or ""))
     text = "".join(char for char in text if not unicodedata.combining(char))
     return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")
@@ -189,9 +196,50 @@ class Mapping:
         self.categories.update({normalise(k): v for k, v in (categories or {}).items()})
         self.categories_known = set(categories_known)
         self.megabytes = MEGABYTE_FIELDS.get(self.preset, set())
+        self._category_codes = {}  # text of the file -> our code
+        self._mapped_columns = sorted(set(self.columns.values()))
+        # whatever changes how a row maps changes the rows' raw fingerprints
+        setup = json.dumps(
+            [
+                MAPPING_VERSION,
+                self.preset,
+                sorted(self.columns.items()),
+                sorted(self.states.items()),
+                sorted(self.categories.items()),
+                sorted(self.categories_known),
+            ],
+            ensure_ascii=False,
+        )
+        self.signature = hashlib.sha1(setup.encode("utf-8")).hexdigest()  # noqa: S324
+
+    def quick_identity(self, values):
+        """The :func:`identity_key` of the row, from its cells alone (no
+        mapping of the other cells); ``None`` when it has none."""
+        for field, kind in (("source_ref", "ref"), ("serial", "serial")):
+            column = self.columns.get(field)
+            text = (values.get(column) or "").strip() if column else ""
+            if text:
+                return (kind, serial_key(text) if kind == "serial" else text)
+        column = self.columns.get("asset_tag")
+        text = (values.get(column) or "").strip() if column else ""
+        return ("tag", text) if text else None
+
+    def raw_fingerprint(self, values):
+        """Stable hash of the cells this mapping reads, and of the mapping:
+        equal for a row that maps to the same values as when it was stored,
+        without mapping it."""
+        cells = "\x1f".join(
+            (values.get(column) or "").strip() for column in self._mapped_columns
+        )
+        return hashlib.sha1((self.signature + cells).encode("utf-8")).hexdigest()  # noqa: S324
 
     def _category(self, text):
         """Our category code for a type, also in the plural ("Laptops")."""
+        if text not in self._category_codes:
+            self._category_codes[text] = self._find_category(text)
+        return self._category_codes[text]
+
+    def _find_category(self, text):
         key = normalise(text)
         singular = "_".join(word.removesuffix("s") for word in key.split("_"))
         for candidate in (key, singular):
@@ -295,7 +343,7 @@ def serial_key(serial):
     """Serial as compared for duplicates: letters and digits, upper case.
     The register stores it (reemploi.equipment.serial_key) and imports match
     on it, so both use this one function."""
-    return "".join(char for char in (serial or "") if char.isalnum()).upper()
+    return "".join(filter(str.isalnum, serial or "")).upper()
 
 
 def fingerprint(vals):

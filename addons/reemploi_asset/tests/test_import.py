@@ -11,6 +11,7 @@ from odoo import Command
 from odoo.exceptions import UserError
 from odoo.tests import Form, tagged
 
+from ..models.bulk import models_magic
 from .common import ReemploiCase
 
 GLPI_HEADER = (
@@ -64,6 +65,10 @@ class TestImportFile(ReemploiCase):
         self.assertEqual(device.site_id.parent_id, self.donor_a)
         self.assertEqual(device.owner_id, self.donor_a)
         self.assertEqual(device.last_seen_run_id, run)
+        self.assertEqual(
+            self.Equipment.search(run.action_open_equipment()["domain"]),
+            self._devices(),
+        )
         self.assertEqual(device.custody_event_ids.event_type, "registered")
         screen = self._devices().filtered(lambda d: d.serial == "IIY003")
         self.assertEqual(screen.category_id, self.monitor)
@@ -89,6 +94,78 @@ class TestImportFile(ReemploiCase):
         )
         self.assertEqual(self._devices(), devices)
         self.assertEqual(devices.custody_event_ids, events)
+
+    def test_imported_device_is_the_device_create_gives(self):
+        """The set-based insert of an import stores what create() stores."""
+        self.env["reemploi.renewal.policy"].create(
+            {"owner_id": self.donor_a.id, "category_id": self.laptop.id, "years": 3}
+        )
+        run = self._import(glpi_csv(ROW_1))
+        imported = self._devices()
+        created = self.Equipment.create(
+            {
+                "serial": "5CG001-BIS",
+                "asset_tag": "VG-001",
+                "manufacturer": "Dell",
+                "model": "Latitude 5490",
+                "category_id": self.laptop.id,
+                "purchase_date": "2019-02-03",
+                "owner_id": self.donor_a.id,
+                "site_id": imported.site_id.id,
+                "source_ref": "ignored",
+            }
+        )
+        skipped = {"id", "serial", "serial_key", "qr_token", "source_ref"}
+        skipped |= {"state_date"}
+        skipped |= {"import_source_id", "import_hash", "import_raw_hash"}
+        names = [
+            name
+            for name, field in self.Equipment._fields.items()
+            if field.store
+            and field.column_type
+            and name not in skipped
+            and name not in models_magic()
+        ]
+        self.env.invalidate_all()
+        self.assertEqual(
+            imported.read(names)[0] | {"id": 0}, created.read(names)[0] | {"id": 0}
+        )
+        self.assertEqual(str(imported.expected_end_date), "2022-02-03")
+        self.assertTrue(imported.qr_token)
+        self.assertNotEqual(imported.qr_token, created.qr_token)
+        self.assertEqual(imported.serial_key, "5CG001")
+        self.assertEqual(imported.last_seen_run_id, run)
+        # the same sealed 'registered' event, and the chain verifies
+        event, reference = imported.custody_event_ids, created.custody_event_ids
+        fields_ = ["event_type", "sequence", "to_state", "partner_id", "user_id"]
+        self.assertEqual(
+            event.read(fields_ + ["note"])[0] | {"id": 0},
+            reference.read(fields_ + ["note"])[0] | {"id": 0},
+        )
+        self.assertEqual(
+            self.env["reemploi.custody.event"]._verify_chains(imported | created), {}
+        )
+
+    def test_row_unchanged_after_mapping_change_is_recognised_again(self):
+        self._import(glpi_csv(ROW_1, ROW_3))
+        first = {device.id: device.import_raw_hash for device in self._devices()}
+        # a new state mapping changes how rows could map, not these rows
+        self.source.mapping_ids = [
+            Command.create(
+                {
+                    "mapping_type": "state",
+                    "source_value": "Prêté",
+                    "target_state": "in_use",
+                }
+            )
+        ]
+        run = self._import(glpi_csv(ROW_1, ROW_3))
+        self.assertEqual((run.updated_count, run.unchanged_count), (0, 2))
+        for device in self._devices():
+            self.assertTrue(device.import_raw_hash)
+            self.assertNotEqual(device.import_raw_hash, first[device.id])
+        run = self._import(glpi_csv(ROW_1, ROW_3))
+        self.assertEqual((run.updated_count, run.unchanged_count), (0, 2))
 
     def test_changed_row_is_updated(self):
         self._import(glpi_csv(ROW_1, ROW_3))
@@ -343,6 +420,22 @@ class TestImportBackground(ReemploiCase):
         self.assertEqual(len(self._devices()), 5000)
         self.assertEqual(len(set(self._devices().mapped("serial"))), 5000)
         self.assertEqual(run.created_count, 5000)
+
+    def test_duplicate_in_two_chunks_warned(self):
+        """The same device in two chunks of a background import: merged (the
+        later row updates it) and a warning on the later line."""
+        lines = self.data.decode().splitlines()
+        lines.insert(4501, "BG-00007;laptop;T480s")
+        run = self.Run._import_file(self.source, "\n".join(lines).encode(), "p.csv")
+        while run.state == "queued":
+            self.Run._cron_process_queued()
+        warning = run.line_ids.filtered(lambda line: line.kind == "warning")
+        self.assertEqual(warning.line, 4502)
+        self.assertIn("earlier line", warning.reason)
+        device = self._devices().filtered(lambda d: d.serial == "BG-00007")
+        self.assertEqual(device.model, "T480s")
+        self.assertEqual(len(self._devices()), 5000)
+        self.assertEqual(run.not_seen_count, 0)
 
     def test_small_file_runs_at_once(self):
         run = self.Run.with_context(reemploi_background_rows=10000)._import_file(
