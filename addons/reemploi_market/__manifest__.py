@@ -8,5 +8,6 @@
     "author": "Réemploi contributors",
     "license": "AGPL-3",
     "depends": ["reemploi_asset", "sale_stock", "website_sale"],
+    "external_dependencies": {"python": ["numpy", "ortools"]},
     "data": ["security/ir.model.access.csv"],
 }

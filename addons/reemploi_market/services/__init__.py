@@ -1,0 +1,2 @@
+# Plain-Python services: no ORM here, so they can be unit tested fast.
+from . import matching
