@@ -55,6 +55,41 @@ class ReemploiPortal(CustomerPortal):
             },
         }
 
+    def _portal_list_values(
+        self, records, url, sortings, filters, page, sortby, filterby
+    ):
+        """Values of a portal list of ``records`` (a model the user reads,
+        through its record rules): one page, its pager, sortings and filters.
+        """
+        sortby = sortby if sortby in sortings else next(iter(sortings))
+        filterby = filterby if filterby in filters else "all"
+        domain = filters[filterby]["domain"]
+        pager = portal_pager(
+            url=url,
+            url_args={"sortby": sortby, "filterby": filterby},
+            total=records.search_count(domain),
+            page=page,
+            step=self._items_per_page,
+        )
+        values = self._prepare_portal_layout_values()
+        values.update(
+            {
+                "records": records.search(
+                    domain,
+                    order=sortings[sortby]["order"],
+                    limit=self._items_per_page,
+                    offset=pager["offset"],
+                ),
+                "pager": pager,
+                "default_url": url,
+                "searchbar_sortings": sortings,
+                "sortby": sortby,
+                "searchbar_filters": filters,
+                "filterby": filterby,
+            }
+        )
+        return values
+
     @http.route(
         ["/my/equipment", "/my/equipment/page/<int:page>"],
         type="http",
@@ -70,36 +105,16 @@ class ReemploiPortal(CustomerPortal):
             "serial": {"label": request.env._("Serial number"), "order": "serial"},
             "state": {"label": request.env._("State"), "order": "state, id desc"},
         }
-        filters = self._equipment_searchbar_filters()
-        sortby = sortby if sortby in sortings else "date"
-        filterby = filterby if filterby in filters else "all"
-        domain = filters[filterby]["domain"]
-        pager = portal_pager(
-            url="/my/equipment",
-            url_args={"sortby": sortby, "filterby": filterby},
-            total=Equipment.search_count(domain),
-            page=page,
-            step=self._items_per_page,
+        values = self._portal_list_values(
+            Equipment,
+            "/my/equipment",
+            sortings,
+            self._equipment_searchbar_filters(),
+            page,
+            sortby,
+            filterby,
         )
-        devices = Equipment.search(
-            domain,
-            order=sortings[sortby]["order"],
-            limit=self._items_per_page,
-            offset=pager["offset"],
-        )
-        values = self._prepare_portal_layout_values()
-        values.update(
-            {
-                "devices": devices,
-                "page_name": "reemploi_equipment",
-                "pager": pager,
-                "default_url": "/my/equipment",
-                "searchbar_sortings": sortings,
-                "sortby": sortby,
-                "searchbar_filters": filters,
-                "filterby": filterby,
-            }
-        )
+        values.update(devices=values["records"], page_name="reemploi_equipment")
         return request.render("reemploi_asset.portal_my_equipment", values)
 
     # ------------------------------------------------------------------

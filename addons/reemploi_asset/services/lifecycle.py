@@ -49,7 +49,8 @@ REUSED_STATES = frozenset({SOLD, DONATED})
 
 # target state -> states it may be reached from
 TRANSITIONS = {
-    TO_DECOMMISSION: {IN_USE},
+    # a declaration withdrawn (its lot cancelled) gives the device back
+    TO_DECOMMISSION: {IN_USE, DECLARED},
     DECLARED: {IN_USE, TO_DECOMMISSION},
     COLLECTED: {DECLARED},
     RECEIVED: {DECLARED, COLLECTED, MISSING},

@@ -1,4 +1,5 @@
 from odoo import Command, fields
+from odoo.exceptions import AccessError
 from odoo.tests import TransactionCase, new_test_user
 
 
@@ -114,3 +115,56 @@ class ReemploiCase(TransactionCase):
         device.action_declare()
         device.action_receive()
         return device
+
+
+class AccessMatrixMixin:
+    """Checks an access matrix: model x role x create/read/write/unlink.
+
+    The test class, a ReemploiCase, gives ``records`` (model -> the record
+    read, written and deleted) and ``_create_values(model, index)``; every
+    operation a role is not allowed must raise AccessError.
+    """
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.users = {
+            "anonymous": cls.user_public,
+            "donor_a": cls.user_donor_a,
+            "donor_b": cls.user_donor_b,
+            "operator_x": cls.user_operator_x,
+            "operator_y": cls.user_operator_y,
+            "coordinator": cls.user_coordinator,
+        }
+
+    def _attempt(self, model, role, operation, index):
+        user = self.users[role]
+        if operation == "c":
+            record = (
+                self.env[model]
+                .with_user(user)
+                .with_company(user.company_id)
+                .create(self._create_values(model, index))
+            )
+            self.assertTrue(record.id)
+            return
+        record = self.records[model].with_user(user)
+        if operation == "r":
+            record.read(["display_name"])
+            self.assertTrue(record.display_name)
+        else:
+            record.check_access({"w": "write", "u": "unlink"}[operation])
+
+    def _check_access_matrix(self, expected):
+        """``expected``: {model: {role: the operations allowed, e.g. "cr"}}."""
+        index = 0
+        for model, expectations in expected.items():
+            for role, allowed in expectations.items():
+                for operation in "crwu":
+                    index += 1
+                    with self.subTest(model=model, role=role, operation=operation):
+                        if operation in allowed:
+                            self._attempt(model, role, operation, index)
+                        else:
+                            with self.assertRaises(AccessError):
+                                self._attempt(model, role, operation, index)

@@ -7,6 +7,39 @@ from odoo.tests import TransactionCase, tagged
 from odoo.tools.translate import TranslationModuleReader
 
 
+def untranslated_terms(env, module):
+    """Terms of ``module`` (code and data) without a French translation in
+    its i18n/fr.po, sorted; None when the module has no fr.po."""
+    path = os.path.join(get_module_path(module), "i18n", "fr.po")
+    if not os.path.exists(path):
+        return None
+    reader = TranslationModuleReader(env.cr, modules=[module])
+    # demo companies get their legal texts (invoice terms...) from
+    # other modules' defaults: those are not the addon's terms
+    sources = {
+        term[4]
+        for term in reader
+        if term[0] == module and not term[2].startswith("res.company,")
+    }
+    translated = {
+        entry.msgid
+        for entry in polib.pofile(path)
+        if entry.msgstr and not entry.obsolete and "fuzzy" not in entry.flags
+    }
+    return sorted(sources - translated)
+
+
+def assert_french_complete(case, module):
+    """Fail ``case`` with the first missing terms of ``module``."""
+    missing = untranslated_terms(case.env, module)
+    case.assertIsNotNone(missing, f"{module} has no i18n/fr.po")
+    case.assertFalse(
+        missing,
+        f"{len(missing)} terms of {module} have no French translation "
+        f"in i18n/fr.po (export the .pot, merge and translate): {missing[:10]}",
+    )
+
+
 @tagged("post_install", "-at_install")
 class TestFrenchComplete(TransactionCase):
     """Every term the code and data of the suite show users is in fr.po."""
@@ -20,25 +53,4 @@ class TestFrenchComplete(TransactionCase):
             if not os.path.exists(path):
                 continue
             with self.subTest(module=module):
-                reader = TranslationModuleReader(self.env.cr, modules=[module])
-                # demo companies get their legal texts (invoice terms...) from
-                # other modules' defaults: those are not the addon's terms
-                sources = {
-                    term[4]
-                    for term in reader
-                    if term[0] == module and not term[2].startswith("res.company,")
-                }
-                translated = {
-                    entry.msgid
-                    for entry in polib.pofile(path)
-                    if entry.msgstr
-                    and not entry.obsolete
-                    and "fuzzy" not in entry.flags
-                }
-                missing = sorted(sources - translated)
-                self.assertFalse(
-                    missing,
-                    f"{len(missing)} terms of {module} have no French translation "
-                    f"in i18n/fr.po (export the .pot, merge and translate): "
-                    f"{missing[:10]}",
-                )
+                assert_french_complete(self, module)

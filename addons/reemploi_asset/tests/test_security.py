@@ -7,9 +7,8 @@ every other cell must raise AccessError.
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
-from .common import ReemploiCase
+from .common import AccessMatrixMixin, ReemploiCase
 
-ROLES = ("anonymous", "donor_a", "donor_b", "operator_x", "operator_y", "coordinator")
 STANDARD = {
     "anonymous": "",
     "donor_a": "r",
@@ -39,21 +38,13 @@ EXPECTED = {
 
 
 @tagged("post_install", "-at_install")
-class TestAccessMatrix(ReemploiCase):
+class TestAccessMatrix(AccessMatrixMixin, ReemploiCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         cls.device = cls._received("SER-ACL")
         cls.erasure = cls._erase(cls.device)
         cls.grading = cls._grading(cls.device)
-        cls.users = {
-            "anonymous": cls.user_public,
-            "donor_a": cls.user_donor_a,
-            "donor_b": cls.user_donor_b,
-            "operator_x": cls.user_operator_x,
-            "operator_y": cls.user_operator_y,
-            "coordinator": cls.user_coordinator,
-        }
         cls.records = {
             "reemploi.equipment.category": cls.laptop,
             "reemploi.grade": cls.grade_a,
@@ -96,37 +87,8 @@ class TestAccessMatrix(ReemploiCase):
             },
         }[model]
 
-    def _attempt(self, model, role, operation, index):
-        user = self.users[role]
-        if operation == "c":
-            record = (
-                self.env[model]
-                .with_user(user)
-                .with_company(user.company_id)
-                .create(self._create_values(model, index))
-            )
-            self.assertTrue(record.id)
-            return
-        record = self.records[model].with_user(user)
-        if operation == "r":
-            record.read(["display_name"])
-            self.assertTrue(record.display_name)
-        else:
-            record.check_access({"w": "write", "u": "unlink"}[operation])
-
     def test_matrix(self):
-        index = 0
-        for model, expectations in EXPECTED.items():
-            for role in ROLES:
-                allowed = expectations[role]
-                for operation in "crwu":
-                    index += 1
-                    with self.subTest(model=model, role=role, operation=operation):
-                        if operation in allowed:
-                            self._attempt(model, role, operation, index)
-                        else:
-                            with self.assertRaises(AccessError):
-                                self._attempt(model, role, operation, index)
+        self._check_access_matrix(EXPECTED)
 
     def test_operator_sees_only_own_company(self):
         self._received("SER-ACL-Y", company=self.company_y)
