@@ -9,5 +9,18 @@
     "license": "AGPL-3",
     "depends": ["reemploi_asset", "sale_stock", "website_sale"],
     "external_dependencies": {"python": ["numpy", "ortools"]},
-    "data": ["security/ir.model.access.csv"],
+    "data": [
+        "security/ir.model.access.csv",
+        "security/reemploi_market_security.xml",
+        "data/ir_sequence_data.xml",
+        "views/reemploi_lot_views.xml",
+        "views/reemploi_lot_portal_templates.xml",
+        "views/reemploi_market_menus.xml",
+    ],
+    "demo": ["demo/reemploi_market_demo.xml"],
+    "assets": {
+        "web.assets_tests": [
+            "reemploi_market/static/tests/tours/*.js",
+        ],
+    },
 }

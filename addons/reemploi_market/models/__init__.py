@@ -1,0 +1,1 @@
+from . import reemploi_lot, reemploi_lot_line, reemploi_equipment

@@ -1,0 +1,578 @@
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
+
+from odoo.addons.reemploi_asset.services import lifecycle
+
+DRAFT = "draft"
+DECLARED = "declared"
+MATCHED = "matched"
+SCHEDULED = "scheduled"
+COLLECTED = "collected"
+RECEIVED = "received"
+PROCESSED = "processed"
+REPORTED = "reported"
+CANCELLED = "cancelled"
+
+STATE_SELECTION = [
+    (DRAFT, "Draft"),
+    (DECLARED, "Declared"),
+    (MATCHED, "Matched"),
+    (SCHEDULED, "Scheduled"),
+    (COLLECTED, "Collected"),
+    (RECEIVED, "Received"),
+    (PROCESSED, "Processed"),
+    (REPORTED, "Reported"),
+    (CANCELLED, "Cancelled"),
+]
+
+# Lots whose devices are promised to the reuse chain: a device belongs to at
+# most one of them.
+OPEN_STATES = frozenset({DECLARED, MATCHED, SCHEDULED, COLLECTED, RECEIVED, PROCESSED})
+
+# target state -> states it may be reached from
+TRANSITIONS = {
+    DECLARED: {DRAFT},
+    MATCHED: {DECLARED},
+    SCHEDULED: {MATCHED},
+    COLLECTED: {SCHEDULED},
+    RECEIVED: {COLLECTED},
+    PROCESSED: {RECEIVED},
+    REPORTED: {PROCESSED},
+    # once collected, the devices are in an operator's hands
+    CANCELLED: {DRAFT, DECLARED, MATCHED, SCHEDULED},
+    DRAFT: {CANCELLED},
+}
+
+# Devices still waiting for the operator's work (erasure, grading...).
+WAITING_DEVICE_STATES = frozenset(
+    {lifecycle.DECLARED, lifecycle.COLLECTED, lifecycle.RECEIVED}
+)
+
+# Fields that only the workflow sets: portal users (donors) never write them
+# directly, whatever they send through RPC.
+WORKFLOW_FIELDS = frozenset({"name", "state", "company_id", "date_declared"})
+
+
+class ReemploiLot(models.Model):
+    _name = "reemploi.lot"
+    _description = "Lot declared by a donor"
+    _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin"]
+    _order = "id desc"
+    _rec_names_search = ["name", "partner_id"]
+
+    name = fields.Char(
+        string="Reference",
+        required=True,
+        readonly=True,
+        copy=False,
+        default=lambda self: self.env._("New"),
+        index="trigram",
+    )
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Donor",
+        required=True,
+        tracking=True,
+        index=True,
+        default=lambda self: self._default_partner_id(),
+        domain=[("is_company", "=", True)],
+        help="Donor organisation that gives the devices.",
+    )
+    site_id = fields.Many2one(
+        "res.partner",
+        string="Pickup site",
+        domain="['|', ('id', '=', partner_id), ('parent_id', '=', partner_id)]",
+    )
+    pickup_address = fields.Text(
+        compute="_compute_pickup_address",
+        precompute=True,
+        store=True,
+        readonly=False,
+        help="Where the operator collects the devices; filled from the site.",
+    )
+    date_from = fields.Date(string="Available from", tracking=True)
+    date_to = fields.Date(string="Available until", tracking=True)
+    # access constraints for the collection
+    floor = fields.Integer(help="0 for the ground floor, -1 for the basement.")
+    has_lift = fields.Boolean(string="Lift")
+    has_loading_dock = fields.Boolean(string="Loading dock")
+    access_notes = fields.Text(
+        string="Access notes", help="Entrance, parking, opening hours, badge..."
+    )
+    # contact on site
+    contact_partner_id = fields.Many2one(
+        "res.partner",
+        string="Contact",
+        default=lambda self: self._default_contact_partner_id(),
+    )
+    contact_name = fields.Char(
+        compute="_compute_contact", precompute=True, store=True, readonly=False
+    )
+    contact_phone = fields.Char(
+        compute="_compute_contact", precompute=True, store=True, readonly=False
+    )
+    contact_email = fields.Char(
+        compute="_compute_contact", precompute=True, store=True, readonly=False
+    )
+    photo_ids = fields.Many2many(
+        "ir.attachment",
+        "reemploi_lot_photo_rel",
+        "lot_id",
+        "attachment_id",
+        string="Photos",
+    )
+    line_ids = fields.One2many("reemploi.lot.line", "lot_id", string="Lines", copy=True)
+    equipment_ids = fields.One2many(
+        "reemploi.equipment",
+        "reemploi_lot_id",
+        string="Declared devices",
+        readonly=True,
+    )
+    device_count = fields.Integer(
+        string="Devices", compute="_compute_totals", store=True
+    )
+    weight_kg = fields.Float(
+        string="Weight (kg)", compute="_compute_totals", store=True, digits=(16, 1)
+    )
+    co2e_kg = fields.Float(
+        string="Potential CO2e (kg)",
+        compute="_compute_totals",
+        store=True,
+        digits=(16, 1),
+        help="Manufacturing emissions avoided if every device of the lot is reused.",
+    )
+    co2e_avoided_kg = fields.Float(
+        string="CO2e avoided (kg)",
+        compute="_compute_co2e_avoided_kg",
+        digits=(16, 1),
+        help="Emissions avoided by the devices of the lot already reused.",
+    )
+    company_id = fields.Many2one(
+        "res.company",
+        string="Operator",
+        tracking=True,
+        index=True,
+        copy=False,
+        help="Reuse operator assigned to the lot when it is matched.",
+    )
+    state = fields.Selection(
+        STATE_SELECTION,
+        default=DRAFT,
+        required=True,
+        readonly=True,
+        copy=False,
+        tracking=True,
+        index=True,
+        group_expand="_group_expand_states",
+    )
+    date_declared = fields.Datetime(string="Declared on", readonly=True, copy=False)
+
+    @api.model
+    def _default_partner_id(self):
+        user = self.env.user
+        return user.commercial_partner_id if user.share else False
+
+    @api.model
+    def _default_contact_partner_id(self):
+        user = self.env.user
+        return user.partner_id if user.share else False
+
+    def _group_expand_states(self, states, domain):
+        return [key for key, _label in STATE_SELECTION]
+
+    @api.depends("site_id", "partner_id")
+    def _compute_pickup_address(self):
+        for lot in self:
+            place = lot.site_id or lot.partner_id
+            address = place._display_address(without_company=True) if place else ""
+            lot.pickup_address = "\n".join(
+                line.strip() for line in address.splitlines() if line.strip()
+            )
+
+    @api.depends("contact_partner_id")
+    def _compute_contact(self):
+        for lot in self:
+            contact = lot.contact_partner_id
+            lot.contact_name = contact.name or lot.contact_name
+            lot.contact_phone = contact.phone or contact.mobile or lot.contact_phone
+            lot.contact_email = contact.email or lot.contact_email
+
+    @api.depends("line_ids.quantity", "line_ids.weight_kg", "line_ids.co2e_kg")
+    def _compute_totals(self):
+        for lot in self:
+            lot.device_count = sum(lot.line_ids.mapped("quantity"))
+            lot.weight_kg = sum(lot.line_ids.mapped("weight_kg"))
+            lot.co2e_kg = sum(lot.line_ids.mapped("co2e_kg"))
+
+    @api.depends("equipment_ids.co2e_avoided_kg")
+    def _compute_co2e_avoided_kg(self):
+        for lot in self:
+            lot.co2e_avoided_kg = sum(lot.equipment_ids.mapped("co2e_avoided_kg"))
+
+    def _compute_access_url(self):
+        super()._compute_access_url()
+        for lot in self:
+            lot.access_url = f"/my/lots/{lot.id}"
+
+    @api.constrains("date_from", "date_to")
+    def _check_dates(self):
+        for lot in self:
+            if lot.date_from and lot.date_to and lot.date_to < lot.date_from:
+                raise ValidationError(
+                    self.env._(
+                        "The availability window of lot %(lot)s ends before it "
+                        "starts: check the dates.",
+                        lot=lot.name,
+                    )
+                )
+
+    def _check_workflow_fields(self, vals):
+        """Donors (portal users) never set the workflow fields themselves."""
+        if self.env.su or self.env.user._is_internal():
+            return
+        forbidden = WORKFLOW_FIELDS.intersection(vals)
+        if forbidden:
+            raise AccessError(
+                self.env._(
+                    "Only the declaration workflow sets %(fields)s on a lot.",
+                    fields=", ".join(
+                        self._fields[name].get_description(self.env)["string"]
+                        for name in sorted(forbidden)
+                    ),
+                )
+            )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._check_workflow_fields(vals)
+        if vals_list:
+            # sudo: the sequence is shared by every donor; portal users cannot
+            # read ir.sequence, and only the next reference is drawn
+            Sequence = self.env["ir.sequence"].sudo()
+            for vals in vals_list:
+                vals["name"] = Sequence.next_by_code("reemploi.lot") or "/"
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._check_workflow_fields(vals)
+        if "partner_id" in vals and not (self.env.su or self.env.user._is_internal()):
+            raise AccessError(
+                self.env._("A lot stays with the organisation that declared it.")
+            )
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_open(self):
+        for lot in self:
+            if lot.state not in (DRAFT, CANCELLED):
+                raise UserError(
+                    self.env._(
+                        "Lot %(lot)s is %(state)s: cancel it instead of deleting it.",
+                        lot=lot.name,
+                        state=lot._state_labels()[lot.state].lower(),
+                    )
+                )
+
+    # ------------------------------------------------------------------
+    # Workflow
+    # ------------------------------------------------------------------
+    def _state_labels(self):
+        """State labels in the user's language."""
+        return dict(self._fields["state"]._description_selection(self.env))
+
+    def _check_transition(self, target):
+        labels = self._state_labels()
+        for lot in self:
+            if lot.state not in TRANSITIONS[target]:
+                allowed = [
+                    labels[state].lower()
+                    for state, _label in STATE_SELECTION
+                    if lot.state in TRANSITIONS.get(state, ())
+                ]
+                raise UserError(
+                    self.env._(
+                        "Lot %(lot)s is %(current)s and cannot become %(target)s. "
+                        "Allowed next steps: %(allowed)s.",
+                        lot=lot.name,
+                        current=labels[lot.state].lower(),
+                        target=labels[target].lower(),
+                        allowed=", ".join(allowed) or self.env._("none"),
+                    )
+                )
+
+    def _set_state(self, target, **values):
+        """Move the lots to ``target`` (the caller checked the preconditions)."""
+        self._check_transition(target)
+        self.check_access("write")
+        # sudo: the user may write these lots (checked just above); sudo only
+        # lets the workflow set its own fields, which donors cannot write
+        self.sudo().write(dict(values, state=target))
+        return True
+
+    def _declaration_problems(self):
+        """What prevents the lot from being declared, in the user's language."""
+        self.ensure_one()
+        problems = []
+        if not self.line_ids:
+            problems.append(
+                self.env._("add devices from your register or quantities per category")
+            )
+        if not self.date_from or not self.date_to:
+            problems.append(self.env._("give the dates when the devices are available"))
+        elif self.date_to < fields.Date.context_today(self):
+            problems.append(
+                self.env._(
+                    "the availability window ended on %(date)s: give new dates",
+                    date=self.date_to,
+                )
+            )
+        if not (self.pickup_address or "").strip():
+            problems.append(self.env._("give the pickup address"))
+        if not (self.contact_phone or self.contact_email):
+            problems.append(
+                self.env._("give a phone number or an e-mail address to call on site")
+            )
+        labels = self.env["reemploi.equipment"]._state_labels()
+        # sudo: the devices are the donor's own (see reemploi.lot.line's
+        # constraint); sudo reads the lot holding one of them, of which only
+        # the reference is shown
+        for device in self.line_ids.equipment_id.sudo():
+            other = device.reemploi_lot_id
+            if other and other != self and other.state in OPEN_STATES:
+                problems.append(
+                    self.env._(
+                        "%(device)s is already in lot %(other)s: remove it from "
+                        "this lot",
+                        device=device.display_name,
+                        other=other.name,
+                    )
+                )
+            elif device.state != lifecycle.DECLARED and not lifecycle.can_transition(
+                device.state, lifecycle.DECLARED
+            ):
+                problems.append(
+                    self.env._(
+                        "%(device)s is %(state)s: only devices in use or to "
+                        "decommission can be declared",
+                        device=device.display_name,
+                        state=labels[device.state].lower(),
+                    )
+                )
+        return problems
+
+    def action_declare(self):
+        """Promise the lot to the reuse chain: its devices become declared."""
+        self._check_transition(DECLARED)
+        for lot in self:
+            problems = lot._declaration_problems()
+            if problems:
+                raise UserError(
+                    self.env._(
+                        "Lot %(lot)s cannot be declared yet: %(problems)s.",
+                        lot=lot.name,
+                        problems="; ".join(problems),
+                    )
+                )
+        self._set_state(DECLARED, date_declared=fields.Datetime.now())
+        for lot in self:
+            # sudo: donors only read their register; the devices were checked
+            # above to be the donor's own and declarable, and the lifecycle
+            # still refuses any other move
+            devices = lot.line_ids.equipment_id.sudo()
+            devices.write({"reemploi_lot_id": lot.id})
+            note = self.env._("Declared in lot %(lot)s", lot=lot.name)
+            undeclared = devices.filtered(lambda d: d.state != lifecycle.DECLARED)
+            undeclared._transition(lifecycle.DECLARED, note=note, document_ref=lot.name)
+            (devices - undeclared)._log_custody(
+                "note", note=note, document_ref=lot.name
+            )
+        return True
+
+    def action_match(self, company=None):
+        """Assign the lot to a reuse operator, who then sees it and its devices."""
+        self._check_transition(MATCHED)
+        for lot in self:
+            operator = company or lot.company_id
+            if not operator:
+                raise UserError(
+                    self.env._(
+                        "Choose the operator that will collect lot %(lot)s, then "
+                        "confirm the match.",
+                        lot=lot.name,
+                    )
+                )
+            lot._set_state(MATCHED, company_id=operator.id)
+            # sudo: the coordinator only reads the register; the operator now
+            # holds the devices of this lot only, as a custody transfer
+            devices = lot.equipment_ids.sudo()
+            devices.write({"company_id": operator.id})
+            devices._log_custody(
+                "transfer",
+                note=self.env._(
+                    "Lot %(lot)s assigned to %(operator)s",
+                    lot=lot.name,
+                    operator=operator.name,
+                ),
+                document_ref=lot.name,
+            )
+        return True
+
+    def action_schedule(self):
+        return self._set_state(SCHEDULED)
+
+    def action_collect(self):
+        self._check_transition(COLLECTED)
+        for lot in self:
+            devices = lot.equipment_ids.filtered(
+                lambda d: d.state == lifecycle.DECLARED
+            )
+            devices._transition(
+                lifecycle.COLLECTED,
+                note=self.env._("Collected with lot %(lot)s", lot=lot.name),
+                document_ref=lot.name,
+            )
+        return self._set_state(COLLECTED)
+
+    def action_receive(self):
+        self._check_transition(RECEIVED)
+        for lot in self:
+            devices = lot.equipment_ids.filtered(
+                lambda d: d.state in (lifecycle.DECLARED, lifecycle.COLLECTED)
+            )
+            devices.with_company(lot.company_id).action_receive(company=lot.company_id)
+        return self._set_state(RECEIVED)
+
+    def action_process(self):
+        self._check_transition(PROCESSED)
+        for lot in self:
+            waiting = lot.equipment_ids.filtered(
+                lambda d: d.state in WAITING_DEVICE_STATES
+            )
+            if waiting:
+                raise UserError(
+                    self.env._(
+                        "Lot %(lot)s still has devices waiting for erasure or "
+                        "grading: %(devices)s. Process them, or mark them as "
+                        "missing, first.",
+                        lot=lot.name,
+                        devices=", ".join(waiting.mapped("display_name")),
+                    )
+                )
+        return self._set_state(PROCESSED)
+
+    def action_report(self):
+        return self._set_state(REPORTED)
+
+    def action_cancel(self):
+        """Withdraw the lot: its devices go back to the donor's register."""
+        self._check_transition(CANCELLED)
+        self._set_state(CANCELLED)
+        for lot in self:
+            # sudo: the devices of a lot that was never collected go back to
+            # their donor; the lifecycle refuses it once they have moved on
+            devices = lot.equipment_ids.sudo()
+            devices.write({"reemploi_lot_id": False, "company_id": False})
+            devices._transition(
+                lifecycle.TO_DECOMMISSION,
+                note=self.env._("Lot %(lot)s cancelled", lot=lot.name),
+                document_ref=lot.name,
+            )
+        return True
+
+    def action_reset_to_draft(self):
+        return self._set_state(DRAFT)
+
+    # ------------------------------------------------------------------
+    # Portal
+    # ------------------------------------------------------------------
+    def _portal_timeline(self):
+        """Steps of the lot (from its tracked states) and of its devices (from
+        their custody events), oldest first, in a constant number of queries."""
+        self.ensure_one()
+        labels = self._state_labels()
+        by_label = {}
+        for lang_code, _name in self.env["res.lang"].get_installed():
+            lang_labels = self.with_context(lang=lang_code)._state_labels()
+            by_label.update({label: key for key, label in lang_labels.items()})
+        steps = [{"date": self.create_date, "label": labels[DRAFT], "count": 0}]
+        state_field = self.env["ir.model.fields"]._get(self._name, "state")
+        # sudo: tracking values are for administrators; only the state changes
+        # of this lot, which the user reads, are shown
+        trackings = (
+            self.env["mail.tracking.value"]
+            .sudo()
+            .search(
+                [
+                    ("field_id", "=", state_field.id),
+                    ("mail_message_id.model", "=", self._name),
+                    ("mail_message_id.res_id", "=", self.id),
+                ],
+                order="id",
+            )
+        )
+        for tracking in trackings:
+            state = by_label.get(tracking.new_value_char)
+            if state:
+                steps.append(
+                    {
+                        "date": tracking.create_date,
+                        "label": labels[state],
+                        "count": 0,
+                    }
+                )
+        device_labels = self.env["reemploi.equipment"]._state_labels()
+        Event = self.env["reemploi.custody.event"]
+        lot_devices = [("equipment_id.reemploi_lot_id", "=", self.id)]
+        # the devices' life since their declaration in this lot, not before
+        declared = Event.search(
+            lot_devices + [("document_ref", "=", self.name)], order="id", limit=1
+        )
+        if not declared:
+            return sorted(steps, key=lambda step: step["date"])
+        groups = Event._read_group(
+            lot_devices + [("event_type", "=", "state"), ("id", ">=", declared.id)],
+            ["date:day", "to_state"],
+            ["__count", "date:min"],
+        )
+        for _day, to_state, count, first in groups:
+            steps.append(
+                {
+                    "date": first,
+                    "label": device_labels.get(to_state, to_state),
+                    "count": count,
+                }
+            )
+        return sorted(steps, key=lambda step: step["date"])
+
+    # ------------------------------------------------------------------
+    # Demo data
+    # ------------------------------------------------------------------
+    @api.model
+    def _demo_walk(self, targets):
+        """Bring demo lots to their target states through the real actions.
+
+        ``targets``: {lot id: (state, operator company id or False)}.
+        """
+        path = [DECLARED, MATCHED, SCHEDULED, COLLECTED, RECEIVED, PROCESSED, REPORTED]
+        actions = {
+            DECLARED: "action_declare",
+            SCHEDULED: "action_schedule",
+            COLLECTED: "action_collect",
+            RECEIVED: "action_receive",
+            PROCESSED: "action_process",
+            REPORTED: "action_report",
+            CANCELLED: "action_cancel",
+        }
+        for lot_id, (target, company_id) in targets.items():
+            lot = self.browse(int(lot_id))
+            operator = self.env["res.company"].browse(company_id)
+            steps = [DECLARED, CANCELLED] if target == CANCELLED else path
+            for step in steps[: steps.index(target) + 1]:
+                if step == MATCHED:
+                    lot.action_match(operator)
+                else:
+                    getattr(
+                        lot.with_company(operator or self.env.company), actions[step]
+                    )()
+        return True
