@@ -1,4 +1,5 @@
 import io
+import itertools
 import json
 import logging
 import time
@@ -81,6 +82,13 @@ class ReemploiImportRun(models.Model):
                     100.0 * run.rows_done / run.row_count if run.row_count else 0.0
                 )
 
+    def unlink(self):
+        # the sightings have no foreign key to cascade (reemploi.import.seen)
+        self.env.cr.execute(
+            "DELETE FROM reemploi_import_seen WHERE run_id = ANY(%s)", [self.ids]
+        )
+        return super().unlink()
+
     # ------------------------------------------------------------------
     # Entry points
     # ------------------------------------------------------------------
@@ -100,39 +108,46 @@ class ReemploiImportRun(models.Model):
             }
         )
         started = time.perf_counter()
+        limit = self._background_rows()
         try:
-            table = tabular.read_table(data, filename)
+            table = tabular.iter_table(data, filename)
+            first = list(itertools.islice(table.rows, limit + 1))
+            run.write({"header": json.dumps(table.header, ensure_ascii=False)})
+            if len(first) <= limit:
+                run.row_count = len(first)
+                if not run._check_mapping(table.header, started):
+                    return run
+                return run._process_rows(first, final=True, started=started)
+            if not run._check_mapping(table.header, started):
+                run.row_count = len(first) + sum(1 for _row in table.rows)
+                return run
+            # the rows are written as they are read: a large file is never
+            # held in memory as rows
+            rows_data, offsets, count = run._serialise_rows(
+                itertools.chain(first, table.rows)
+            )
         except tabular.TabularError as error:
             return run._fail(run._message(error), started)
-        run.write(
+        del first
+        attachment = self.env["ir.attachment"].create(
             {
-                "header": json.dumps(table.header, ensure_ascii=False),
-                "row_count": len(table.rows),
+                "name": f"{filename or run.id}.rows.jsonl",
+                "raw": rows_data,
+                "mimetype": "application/jsonl",
+                "res_model": self._name,
+                "res_id": run.id,
             }
         )
-        if not run._check_mapping(table.header, started):
-            return run
-        if len(table.rows) > self._background_rows():
-            rows_data, offsets = run._serialise_rows(table.rows)
-            attachment = self.env["ir.attachment"].create(
-                {
-                    "name": f"{filename or run.id}.rows.jsonl",
-                    "raw": rows_data,
-                    "mimetype": "application/jsonl",
-                    "res_model": self._name,
-                    "res_id": run.id,
-                }
-            )
-            run.write(
-                {
-                    "state": "queued",
-                    "attachment_id": attachment.id,
-                    "chunk_offsets": json.dumps(offsets),
-                }
-            )
-            self.env.ref("reemploi_asset.ir_cron_process_import_runs")._trigger()
-            return run
-        return run._process_rows(table.rows, final=True, started=started)
+        run.write(
+            {
+                "state": "queued",
+                "row_count": count,
+                "attachment_id": attachment.id,
+                "chunk_offsets": json.dumps(offsets),
+            }
+        )
+        self.env.ref("reemploi_asset.ir_cron_process_import_runs")._trigger()
+        return run
 
     @api.model
     def _background_rows(self):
@@ -231,18 +246,27 @@ class ReemploiImportRun(models.Model):
         return unchanged, [row for row in rows if id(row) not in skipped]
 
     def _serialise_rows(self, rows):
-        """The rows read from the file as JSON lines, and the byte offset of
-        each chunk: the file is read once, each chunk reads only its lines."""
-        lines, offsets, size = [], [], 0
-        for index, row in enumerate(rows):
-            if index % CHUNK_ROWS == 0:
-                offsets.append(size)
+        """The rows read from the file as JSON lines, the byte offset of each
+        chunk and the number of rows: the file is read once, each chunk
+        reads only its lines."""
+        buffer, offsets, count = io.BytesIO(), [], 0
+        for count, row in enumerate(rows, start=1):
+            if (count - 1) % CHUNK_ROWS == 0:
+                offsets.append(buffer.tell())
             error = self._message(row.error) if row.error else None
             line = json.dumps([row.line, row.raw, error], ensure_ascii=False)
-            line = line.encode("utf-8") + b"\n"
-            lines.append(line)
-            size += len(line)
-        return b"".join(lines), offsets
+            buffer.write(line.encode("utf-8") + b"\n")
+        return buffer.getvalue(), offsets, count
+
+    def _chunk_data(self, start, end):
+        """Bytes ``start:end`` of the run's rows file (``end`` None: to the
+        end), read from the filestore without loading the whole file."""
+        attachment = self.attachment_id
+        if attachment.store_fname:
+            with open(attachment._full_path(attachment.store_fname), "rb") as rows:
+                rows.seek(start)
+                return rows.read(-1 if end is None else end - start)
+        return attachment.raw[start:end]
 
     def _process_next_chunk(self):
         """Process the next CHUNK_ROWS rows of a queued run.
@@ -256,11 +280,12 @@ class ReemploiImportRun(models.Model):
         index = self.rows_done // CHUNK_ROWS
         if index >= len(offsets):
             return self._process_rows([], final=True, started=started)
-        data = self.attachment_id.raw
-        end = offsets[index + 1] if index + 1 < len(offsets) else len(data)
+        end = offsets[index + 1] if index + 1 < len(offsets) else None
+        data = self._chunk_data(offsets[index], end)
         header = json.loads(self.header or "[]")
         rows = []
-        for text in data[offsets[index] : end].splitlines():
+        # decoded once: json.loads() of bytes would sniff each line's encoding
+        for text in data.decode("utf-8").splitlines():
             line, raw, error = json.loads(text)
             cells = raw + [""] * (len(header) - len(raw))
             rows.append(
@@ -608,12 +633,13 @@ class ReemploiImportRun(models.Model):
         self.env.cr.execute(
             """
             DELETE FROM reemploi_import_seen old
-             WHERE old.source_id = %s AND old.run_id < %s
-               AND EXISTS (
-                   SELECT 1 FROM reemploi_import_seen seen
-                    WHERE seen.run_id = %s AND seen.equipment_id = old.equipment_id)
+             USING reemploi_import_seen seen
+             WHERE seen.run_id = %s
+               AND old.equipment_id = seen.equipment_id
+               AND old.source_id = %s
+               AND old.run_id < %s
             """,
-            [source.id, self.id, self.id],
+            [self.id, source.id, self.id],
         )
         return marked
 

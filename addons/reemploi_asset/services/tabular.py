@@ -28,6 +28,7 @@ to fields and rejects bad rows one by one. Rules:
 import csv
 import datetime
 import io
+import itertools
 import math
 import re
 import unicodedata
@@ -555,10 +556,21 @@ def _sniff_delimiter(text):
     return best
 
 
+def _lines(text):
+    """The lines of ``text`` one at a time, ends kept: csv.reader reads them
+    without a second copy of the whole text (io.StringIO would make one)."""
+    start, size = 0, len(text)
+    while start < size:
+        end = text.find("\n", start)
+        end = size if end < 0 else end + 1
+        yield text[start:end]
+        start = end
+
+
 def _csv_records(text, delimiter, filename):
-    """[(line, cells)] of the non-empty records, cells cleaned and trimmed."""
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter, strict=False)
-    records = []
+    """(line, cells) of the non-empty records, one at a time, cells cleaned
+    and trimmed."""
+    reader = csv.reader(_lines(text), delimiter=delimiter, strict=False)
     last = start = 0
     try:
         for record in reader:
@@ -571,7 +583,7 @@ def _csv_records(text, delimiter, filename):
             while cells and not cells[-1]:
                 cells.pop()
             if cells:
-                records.append((start, cells))
+                yield start, cells
     except csv.Error:
         raise _reject(
             filename,
@@ -595,7 +607,6 @@ def _csv_records(text, delimiter, filename):
             _FIX_QUOTES,
             line=start,
         )
-    return records
 
 
 def _unclosed_quote(text, start, delimiter):
@@ -632,7 +643,7 @@ def _xlsx_records(data, filename):
             )
         sheet = workbook.worksheets[0]
         sheet.reset_dimensions()  # the stored size may be wrong: read it all
-        records = []
+        found = False
         for line, values in enumerate(sheet.iter_rows(values_only=True), start=1):
             cells = [
                 value.strip()
@@ -643,21 +654,21 @@ def _xlsx_records(data, filename):
             while cells and not cells[-1]:
                 cells.pop()
             if cells:
-                records.append((line, cells))
+                found = True
+                yield line, cells
     except TabularError:
         raise
     except Exception:  # same as above, for sheets parsed while iterating
         raise damaged from None
     finally:
         workbook.close()
-    if not records:
+    if not found:
         raise _reject(
             filename,
             _('The file%(name)s has an empty first worksheet ("%(sheet)s"): %(todo)s'),
             Message(_("put the table on the first worksheet and import it again.")),
             sheet=sheet.title,
         )
-    return records
 
 
 def _wide_enough(filled, usual):
@@ -709,19 +720,27 @@ def _unique_header(cells):
 
 
 def _table(records, expected_headers, kind, encoding, delimiter, filename):
-    if not records:
+    """A :class:`Table` whose ``rows`` are read from ``records`` (an
+    iterator) as they are consumed; the header is found in the first rows."""
+    records = iter(records)
+    head = list(itertools.islice(records, HEADER_SEARCH_ROWS + _WIDTH_WINDOW))
+    if not head:
         raise _reject(
             filename,
             _("The file%(name)s contains no table (only empty lines): %(todo)s"),
             _EXPORT_AGAIN,
         )
-    index = _find_header(records, expected_headers)
-    header_line, header_cells = records[index]
+    index = _find_header(head, expected_headers)
+    header_line, header_cells = head[index]
     header = _unique_header(header_cells)
+    rows = _rows(header, itertools.chain(head[index + 1 :], records))
+    return Table(header, rows, kind, encoding, delimiter, header_line)
+
+
+def _rows(header, records):
     width = len(header)
     padding = [""] * width
-    rows = []
-    for line, cells in records[index + 1 :]:
+    for line, cells in records:
         error = None
         if len(cells) > width:
             error = Message(
@@ -734,17 +753,14 @@ def _table(records, expected_headers, kind, encoding, delimiter, filename):
             values = dict(zip(header, cells, strict=True))
         else:
             values = dict(zip(header, cells + padding[len(cells) :], strict=True))
-        rows.append(Row(line, values, cells, error))
-    return Table(header, rows, kind, encoding, delimiter, header_line)
+        yield Row(line, values, cells, error)
 
 
-def read_table(data, filename="", expected_headers=()):
-    """Read CSV or XLSX ``data`` (bytes) into a :class:`Table`.
-
-    ``filename`` only names the file in error messages; ``expected_headers``
-    (column names the importer knows) helps to find the header row.
-    Raises :class:`TabularError` when the file must be rejected as a whole.
-    """
+def iter_table(data, filename="", expected_headers=()):
+    """Like :func:`read_table`, but the :class:`Table`'s ``rows`` are an
+    iterator that reads the file as it goes: a large file is never held in
+    memory as rows. A problem found further in the file (an unclosed quote
+    at its end...) raises :class:`TabularError` while iterating."""
     if not isinstance(data, bytes | bytearray | memoryview):
         raise TypeError("read_table() expects the file content as bytes")
     data = bytes(data)
@@ -761,6 +777,18 @@ def read_table(data, filename="", expected_headers=()):
     delimiter = _sniff_delimiter(text)
     records = _csv_records(text, delimiter, filename)
     return _table(records, expected_headers, "csv", encoding, delimiter, filename)
+
+
+def read_table(data, filename="", expected_headers=()):
+    """Read CSV or XLSX ``data`` (bytes) into a :class:`Table`.
+
+    ``filename`` only names the file in error messages; ``expected_headers``
+    (column names the importer knows) helps to find the header row.
+    Raises :class:`TabularError` when the file must be rejected as a whole.
+    """
+    table = iter_table(data, filename, expected_headers)
+    table.rows = list(table.rows)
+    return table
 
 
 def write_csv(header, rows):
