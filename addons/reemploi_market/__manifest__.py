@@ -12,10 +12,13 @@
     "data": [
         "security/ir.model.access.csv",
         "security/reemploi_market_security.xml",
+        "security/reemploi_webhook_security.xml",
         "data/ir_sequence_data.xml",
+        "data/reemploi_webhook_data.xml",
         "views/reemploi_lot_views.xml",
         "views/reemploi_lot_portal_templates.xml",
         "views/reemploi_market_menus.xml",
+        "views/reemploi_webhook_views.xml",
     ],
     "demo": ["demo/reemploi_market_demo.xml"],
     "assets": {

@@ -1,5 +1,7 @@
 from odoo import fields, models
 
+from ..services import webhooks
+
 
 class ReemploiEquipment(models.Model):
     _inherit = "reemploi.equipment"
@@ -13,3 +15,37 @@ class ReemploiEquipment(models.Model):
         tracking=True,
         help="Lot in which the donor declared the device for reuse.",
     )
+
+    def _transition(self, target, note=None, document_ref=None, location=None):
+        """Queue the webhooks' deliveries of the state change (sent after
+        the commit, see reemploi.webhook.delivery)."""
+        previous = {equipment.id: equipment.state for equipment in self}
+        result = super()._transition(
+            target, note=note, document_ref=document_ref, location=location
+        )
+        self.env["reemploi.webhook.delivery"]._enqueue(
+            webhooks.DEVICE_STATE_CHANGED, self, previous
+        )
+        return result
+
+    def _webhook_scope(self):
+        """(operator, donor organisation) that may hear of this device."""
+        self.ensure_one()
+        return self.company_id, self.owner_id.commercial_partner_id
+
+    def _webhook_data(self, previous_state):
+        """Values of this device in the webhooks' payloads."""
+        self.ensure_one()
+        return {
+            "id": self.id,
+            "qr_token": self.qr_token,
+            "serial": self.serial or None,
+            "asset_tag": self.asset_tag or None,
+            "source_ref": self.source_ref or None,
+            "category": self.category_id.code,
+            "state": self.state,
+            "previous_state": previous_state,
+            "owner_id": self.owner_id.commercial_partner_id.id or None,
+            "operator_id": self.company_id.id or None,
+            "lot_id": self.reemploi_lot_id.id or None,
+        }

@@ -1,2 +1,3 @@
 # Plain-Python services: no ORM here, so they can be unit tested fast.
 from . import matching
+from . import webhooks, ratelimit, openapi, device_batch
