@@ -31,6 +31,9 @@ class ReemploiImportRun(models.Model):
         "reemploi.import.source", required=True, index=True, ondelete="restrict"
     )
     owner_id = fields.Many2one(related="source_id.owner_id", store=True, index=True)
+    company_id = fields.Many2one(
+        related="source_id.company_id", store=True, index=True, string="Operator"
+    )
     filename = fields.Char()
     state = fields.Selection(
         [

@@ -47,6 +47,15 @@ class ReemploiImportSource(models.Model):
         tracking=True,
         help="Organisation that owns the devices of this source.",
     )
+    company_id = fields.Many2one(
+        "res.company",
+        string="Operator",
+        index=True,
+        default=lambda self: self._default_company_id(),
+        help="Reuse operator whose staff import this source's files (for "
+        "instance a donor's spreadsheet handed over at a collection). Empty: "
+        "the coordinators' source.",
+    )
     full_inventory = fields.Boolean(
         help="Each import holds the whole park: devices missing from it are "
         "marked as not seen since that import (never deleted).",
@@ -118,6 +127,17 @@ class ReemploiImportSource(models.Model):
             "The synchronisation interval must be positive.",
         ),
     ]
+
+    @api.model
+    def _default_company_id(self):
+        # an operator's sources belong to its company; the coordinators'
+        # sources serve the whole territory
+        user = self.env.user
+        if user.has_group(
+            "reemploi_asset.group_reemploi_operator_user"
+        ) and not user.has_group("reemploi_asset.group_reemploi_coordinator"):
+            return self.env.company
+        return False
 
     @api.model_create_multi
     def create(self, vals_list):

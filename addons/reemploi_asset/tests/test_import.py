@@ -8,7 +8,7 @@ import openpyxl
 import xlsxwriter
 
 from odoo import Command
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, tagged
 
 from ..models.bulk import models_magic
@@ -367,6 +367,38 @@ class TestImportFile(ReemploiCase):
         action = wizard.action_import()
         run = coordinator_env["reemploi.import.run"].browse(action["res_id"])
         self.assertEqual(run.created_count, 1)
+
+    def test_operator_imports_for_its_company_only(self):
+        """An operator keeps sources for its company (a donor's spreadsheet
+        handed over at a collection) and imports through the wizard; the
+        other operators do not see them, the coordinator does."""
+        operator_env = self.env(user=self.user_operator_x)
+        source = operator_env["reemploi.import.source"].create(
+            {"name": "Tableur remis", "owner_id": self.donor_a.id}
+        )
+        self.assertEqual(source.company_id, self.company_x)
+        wizard_model = operator_env["reemploi.import.wizard"].with_context(
+            default_filename="remis.csv"
+        )
+        with Form(wizard_model) as form:
+            form.source_id = source
+            form.file = base64.b64encode(glpi_csv(ROW_1, ROW_3))
+        action = form.save().action_import()
+        run = operator_env["reemploi.import.run"].browse(action["res_id"])
+        self.assertEqual((run.state, run.created_count), ("done", 2), run.message)
+        self.assertEqual(run.company_id, self.company_x)
+        other_env = self.env(user=self.user_operator_y)
+        self.assertFalse(other_env["reemploi.import.source"].search([]) & source)
+        self.assertFalse(other_env["reemploi.import.run"].search([]) & run)
+        with self.assertRaises(AccessError):
+            other_env["reemploi.import.source"].browse(source.id).name  # noqa: B018
+        coordinator_env = self.env(user=self.user_coordinator)
+        self.assertIn(source, coordinator_env["reemploi.import.source"].search([]))
+        # the coordinators' own sources stay out of the operators' reach
+        self.assertFalse(self.source.company_id)
+        self.assertFalse(
+            operator_env["reemploi.import.source"].search([]) & self.source
+        )
 
 
 @tagged("post_install", "-at_install")
