@@ -456,8 +456,14 @@ class ReemploiEquipment(models.Model):
         if not vals_list:
             return self
         now = fields.Datetime.now()
+        # what each row needs of its category and donor, read once: the
+        # ORM's attribute access per row and field costs more than the rest
         categories = {
-            category.id: category
+            category.id: (
+                category.has_data_medium,
+                category.renewal_years,
+                category.co2e_kg,
+            )
             for category in self.env["reemploi.equipment.category"].browse(
                 {vals["category_id"] for vals in vals_list}
             )
@@ -473,27 +479,30 @@ class ReemploiEquipment(models.Model):
             if field.store and field.column_type and not field.compute
         ]
         defaults = self.default_get(plain)
+        end_dates = {}  # (purchase date, years): expected end, dates repeat
         rows = []
         for vals in vals_list:
             row = {**defaults, **vals}
-            category = categories[row["category_id"]]
+            category_id = row["category_id"]
+            has_medium, renewal_years, co2e_kg = categories[category_id]
             row.setdefault("state_date", now)
             row["qr_token"] = self._default_qr_token()
             row["serial_key"] = import_mapping.serial_key(row.get("serial")) or None
-            row["expected_end_date"] = row.get("expected_end_override") or (
-                forecast.expected_end(
-                    row.get("purchase_date"),
-                    policies.get(
-                        (donors.get(row.get("owner_id")), category.id),
-                        category.renewal_years,
-                    ),
+            end = row.get("expected_end_override")
+            if not end:
+                years = policies.get(
+                    (donors.get(row.get("owner_id")), category_id), renewal_years
                 )
-            )
-            row["has_data_medium"] = category.has_data_medium
-            row["medium_count"] = 1 if category.has_data_medium else 0
-            row["erasure_verified"] = not category.has_data_medium
+                key = (row.get("purchase_date"), years)
+                if key not in end_dates:
+                    end_dates[key] = forecast.expected_end(*key)
+                end = end_dates[key]
+            row["expected_end_date"] = end
+            row["has_data_medium"] = has_medium
+            row["medium_count"] = 1 if has_medium else 0
+            row["erasure_verified"] = not has_medium
             row["co2e_avoided_kg"] = (
-                category.co2e_kg if row["state"] in lifecycle.REUSED_STATES else 0.0
+                co2e_kg if row["state"] in lifecycle.REUSED_STATES else 0.0
             )
             rows.append(row)
         records = self.browse(bulk.insert_rows(self, rows))
@@ -635,12 +644,17 @@ class ReemploiEquipment(models.Model):
     def action_collect(self):
         return self._transition(lifecycle.COLLECTED)
 
-    def action_receive(self, company=None):
+    def action_receive(self, company=None, note=None, document_ref=None):
         company = company or self.env.company
         for equipment in self:
             if not equipment.company_id:
                 equipment.company_id = company
-        self._transition(lifecycle.RECEIVED, location=company.name)
+        self._transition(
+            lifecycle.RECEIVED,
+            note=note,
+            document_ref=document_ref,
+            location=company.name,
+        )
         self._ensure_stock_lot()
         return True
 
