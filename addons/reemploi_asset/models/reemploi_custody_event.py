@@ -24,10 +24,10 @@ class ReemploiCustodyEvent(models.Model):
     _order = "equipment_id, sequence"
     _rec_name = "event_type"
 
+    # no index of its own: unique(equipment_id, sequence) starts with it
     equipment_id = fields.Many2one(
         "reemploi.equipment",
         required=True,
-        index=True,
         ondelete="restrict",
         readonly=True,
     )
@@ -54,7 +54,7 @@ class ReemploiCustodyEvent(models.Model):
     document_ref = fields.Char(string="Document", readonly=True)
     note = fields.Char(readonly=True)
     previous_hash = fields.Char(readonly=True)
-    hash = fields.Char(readonly=True, index=True)
+    hash = fields.Char(readonly=True)
 
     _sql_constraints = [
         (

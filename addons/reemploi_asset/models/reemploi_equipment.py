@@ -170,7 +170,7 @@ class ReemploiEquipment(models.Model):
         copy=False,
         readonly=True,
         required=True,
-        index=True,
+        # no index of its own: the unique constraint's index serves lookups
     )
     traceability_url = fields.Char(compute="_compute_traceability_url")
     co2e_avoided_kg = fields.Float(
