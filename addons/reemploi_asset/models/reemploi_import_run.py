@@ -191,7 +191,7 @@ class ReemploiImportRun(models.Model):
         self.ensure_one()
         started = started or time.perf_counter()
         mapping = self.source_id._mapping(json.loads(self.header or "[]"))
-        unchanged, rows = self._split_unchanged(mapping, rows)
+        unchanged, rows, known = self._split_unchanged(mapping, rows)
         rejected, items = [], []
         for row in rows:
             if row.error:
@@ -204,7 +204,7 @@ class ReemploiImportRun(models.Model):
                 rejected.append((row, "; ".join(map(self._message, errors))))
             else:
                 items.append((row, vals))
-        counts = self._apply(items, rejected, final, mapping, unchanged)
+        counts = self._apply(items, rejected, final, mapping, unchanged, known)
         self._log_rejected(rejected)
         values = {
             field: self[field] + counts.get(field, 0)
@@ -228,14 +228,16 @@ class ReemploiImportRun(models.Model):
     def _split_unchanged(self, mapping, rows):
         """Set apart the rows whose cells are those the device was last
         imported from, with the same mapping: nothing to map nor write.
-        Return ({device id: row}, the other rows)."""
+        Return ({device id: row}, the other rows, what :meth:`_existing`
+        found for the rows' identity keys)."""
         keyed = {}
         for row in rows:
             key = None if row.error else mapping.quick_identity(row.values)
             if key:
                 keyed.setdefault(key, []).append(row)
+        known = self._existing(keyed)
         unchanged = {}
-        for key, (device_id, _hash, raw_hash) in self._existing(keyed).items():
+        for key, (device_id, _hash, raw_hash) in known.items():
             key_rows = keyed[key]
             if (
                 len(key_rows) == 1
@@ -244,9 +246,10 @@ class ReemploiImportRun(models.Model):
             ):
                 unchanged[device_id] = key_rows[0]
         if not unchanged:
-            return unchanged, rows
+            return unchanged, rows, (keyed.keys(), known)
         skipped = {id(row) for row in unchanged.values()}
-        return unchanged, [row for row in rows if id(row) not in skipped]
+        rows = [row for row in rows if id(row) not in skipped]
+        return unchanged, rows, (keyed.keys(), known)
 
     def _serialise_rows(self, rows):
         """The rows read from the file as JSON lines, the byte offset of each
@@ -337,9 +340,11 @@ class ReemploiImportRun(models.Model):
     # ------------------------------------------------------------------
     # Upsert
     # ------------------------------------------------------------------
-    def _apply(self, items, rejected, final, mapping, unchanged_rows):
+    def _apply(self, items, rejected, final, mapping, unchanged_rows, known=None):
         """Create, update or leave the devices; return the counts.
-        ``unchanged_rows``: {device id: row} already known unchanged."""
+        ``unchanged_rows``: {device id: row} already known unchanged;
+        ``known``: (identity keys looked up, what was found) by
+        :meth:`_split_unchanged`, not looked up again."""
         source = self.source_id
         # sudo: whoever may run this source's import (access to the source and
         # its runs) registers the devices of the source's owner, and only
@@ -372,7 +377,9 @@ class ReemploiImportRun(models.Model):
                 first_line[key] = row.line
         self._log_rows(warnings, "warning")
 
-        existing = self._existing(merged)
+        looked_up, existing = known or ((), {})
+        existing = dict(existing)
+        existing.update(self._existing({k: 1 for k in merged if k not in looked_up}))
         categories = {
             c.code: c.id for c in self.env["reemploi.equipment.category"].search([])
         }

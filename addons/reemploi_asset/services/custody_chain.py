@@ -28,6 +28,12 @@ HASHED_FIELDS = (
 )
 
 
+# json.dumps() with options builds an encoder at each call: one for all
+_CANONICAL_JSON = json.JSONEncoder(
+    sort_keys=True, separators=(",", ":"), ensure_ascii=False
+)
+
+
 def canonical(payload):
     """Canonical serialisation of an event payload (bytes)."""
     content = {key: payload.get(key) or None for key in HASHED_FIELDS}
@@ -35,9 +41,7 @@ def canonical(payload):
     for key in ("equipment_id", "sequence", "user_id", "partner_id", "company_id"):
         if content[key] is not None:
             content[key] = int(content[key])
-    return json.dumps(
-        content, sort_keys=True, separators=(",", ":"), ensure_ascii=False
-    ).encode("utf-8")
+    return _CANONICAL_JSON.encode(content).encode("utf-8")
 
 
 def event_hash(payload, previous_hash):

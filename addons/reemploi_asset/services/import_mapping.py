@@ -346,7 +346,11 @@ def serial_key(serial):
     return "".join(filter(str.isalnum, serial or "")).upper()
 
 
+# json.dumps() with options builds an encoder at each call: one for all
+_FINGERPRINT_JSON = json.JSONEncoder(sort_keys=True, default=str, ensure_ascii=False)
+
+
 def fingerprint(vals):
     """Stable hash of mapped values: an unchanged row is not rewritten."""
-    payload = json.dumps(vals, sort_keys=True, default=str, ensure_ascii=False)
+    payload = _FINGERPRINT_JSON.encode(vals)
     return hashlib.sha1(payload.encode("utf-8")).hexdigest()  # noqa: S324
