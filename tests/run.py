@@ -18,7 +18,9 @@ is then read back the way Odoo 18.0 writes it (``odoo/tests/result.py``):
   database '<db>'``                                         the final summary
 
 The run fails on any failed test, test error or SKIPPED test, on any other
-ERROR or CRITICAL log line, when no test ran, when a module is not installed
+ERROR or CRITICAL log line, on a module whose demo data failed to install
+(Odoo only warns and installs it without), when no test ran, when a module
+is not installed
 at the end, or when Odoo exits abnormally. The database is dropped afterwards
 unless ``KEEP_DB=1``. The last line printed is ``N passed, N failed``.
 
@@ -75,6 +77,7 @@ SUMMARY_RE = re.compile(
 )
 EXC_RE = re.compile(r"^[\w.]*(Error|Exception|Warning|Interrupt|Exit)\w*: ")
 SUBTEST_RE = re.compile(r"^Subtest (?P<desc>\S+)")
+DEMO_FAILED_RE = re.compile(r"demo data failed to install")
 # ERROR lines that only repeat a test failure already counted
 CONSEQUENCES = (
     (
@@ -317,6 +320,11 @@ class LogReader:
             self.skips.append(
                 ((logger, _test_desc(match["desc"])), match["reason"].strip())
             )
+            return
+        if level == "WARNING" and DEMO_FAILED_RE.search(first):
+            # Odoo installs the module without its demo data and goes on: the
+            # demo is part of the product, so this fails the run
+            self.error_lines.append((logger, level, text, None))
             return
         if level not in ("ERROR", "CRITICAL"):
             return
