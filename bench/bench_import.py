@@ -282,8 +282,8 @@ def odoo_args(args, core_addons):
     ]
 
 
-def install(args, core_addons):
-    """Create the database and install the module in a separate process, so
+def install(args, core_addons, module=MODULE):
+    """Create the database and install ``module`` in a separate process, so
     that the install's memory does not count in this process's peak."""
     command = [
         sys.executable,
@@ -291,7 +291,7 @@ def install(args, core_addons):
         "odoo",
         *odoo_args(args, core_addons),
         "-i",
-        MODULE,
+        module,
         "--stop-after-init",
         "--no-http",
     ]
@@ -299,7 +299,7 @@ def install(args, core_addons):
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     if done.returncode:
         sys.stderr.write(done.stdout[-4000:] + done.stderr[-4000:])
-        raise BenchError(f"installing {MODULE} failed (exit {done.returncode})")
+        raise BenchError(f"installing {module} failed (exit {done.returncode})")
     return time.perf_counter() - started
 
 
@@ -678,6 +678,24 @@ def project(results, args, upload_seconds):
 
 
 # ------------------------------------------------------------------ main
+def add_database_arguments(parser):
+    """The options of the new database and of the Odoo that installs the
+    addons (also used by bench_matching.py)."""
+    parser.add_argument("--db", default=None, help="database name (default: new)")
+    parser.add_argument("--db-host", default=os.environ.get("PGHOST", "127.0.0.1"))
+    parser.add_argument("--db-port", default=os.environ.get("PGPORT", "5432"))
+    parser.add_argument(
+        "--db-user", default=os.environ.get("PGUSER") or getpass.getuser()
+    )
+    parser.add_argument(
+        "--addons",
+        default=str(ADDONS),
+        help="directory of the Réemploi addons to measure (default: this "
+        "repository's addons/; e.g. a `git archive` of a commit)",
+    )
+    parser.add_argument("--log-level", default="warn")
+
+
 def parse_args():
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -721,18 +739,7 @@ def parse_args():
         help="give the baseline other serial numbers than ours (by default "
         "the same rows: our serial check then finds the baseline's devices)",
     )
-    parser.add_argument("--db", default=None, help="database name (default: new)")
-    parser.add_argument("--db-host", default=os.environ.get("PGHOST", "127.0.0.1"))
-    parser.add_argument("--db-port", default=os.environ.get("PGPORT", "5432"))
-    parser.add_argument(
-        "--db-user", default=os.environ.get("PGUSER") or getpass.getuser()
-    )
-    parser.add_argument(
-        "--addons",
-        default=str(ADDONS),
-        help="directory of the Réemploi addons to measure (default: this "
-        "repository's addons/; e.g. a `git archive` of a commit)",
-    )
+    add_database_arguments(parser)
     parser.add_argument(
         "--vacuum",
         choices=["auto", "yes", "no"],
@@ -741,7 +748,6 @@ def parse_args():
         "auto (default) does it when the server's autovacuum is off, as "
         "autovacuum would in production",
     )
-    parser.add_argument("--log-level", default="warn")
     args = parser.parse_args()
     if args.db_user == "postgres":
         parser.error("Odoo refuses the database user 'postgres': use another role")

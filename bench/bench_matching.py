@@ -10,12 +10,17 @@ Grenoble, and refurbished stock and demands, then prints:
   HiGHS on the linear programme, integral because the constraint matrix is
   totally unimodular) and its time, and the exact total against a brute
   force on small random instances: both must be equal;
-* end to end from the database: not measured yet (see ``database_round_trip``).
+* end to end from the database (``database_round_trip``): the same lots
+  and operators written into a new database, then read, ranked and their
+  proposals written by ``reemploi.match.proposal._propose()`` (target
+  < 10 s).
 
-No Odoo needed (NumPy, OR-Tools, SciPy for the independent solver):
+The first parts need no Odoo (NumPy, OR-Tools, SciPy for the independent
+solver); the last one needs Odoo 18.0 and PostgreSQL (``--skip-db``):
 
     python3 bench/bench_matching.py [--lots 10000] [--operators 1000]
         [--demands 1000] [--runs 3] [--small 200] [--skip-lp]
+        [--skip-db | --only-db] [--keep-db] [--db-host ...]
 """
 
 import argparse
@@ -23,6 +28,7 @@ import dataclasses
 import datetime
 import importlib.util
 import pathlib
+import secrets
 import time
 
 import numpy as np
@@ -44,6 +50,7 @@ def load(name, path):
 
 matching = load("matching", ADDON / "services/matching.py")
 baselines = load("matching_baselines", ADDON / "tests/matching_baselines.py")
+bench_import = load("bench_import", ROOT / "bench/bench_import.py")
 
 
 def position(rng, count):
@@ -267,16 +274,221 @@ def _near(record, rng):
     )
 
 
-def database_round_trip(args):
-    """TODO (issue 4): end to end from the database to the proposals written.
+# ---------------------------------------------------------------- database
+# The same lots and operators, written into a fresh database: the matching
+# then reads them, ranks them and writes the proposals (reemploi.lot's
+# matching, reemploi.match.proposal._propose).
+DB_MODULE = "reemploi_market"
 
-    The lot and operator models (reemploi.lot, operator capacity and
-    reliability, reemploi.match.proposal) are being written: once they are,
-    create ``--lots`` lots and ``--operators`` operators in a fresh database
-    (as bench_import.py does), then time reading them, ``assign()`` and
-    writing the proposals (target < 10 s).
+
+def clone_rows(cr, table, template_id, columns, rows):
+    """Insert ``rows`` (tuples of ``columns``) into ``table``, every other
+    column copied from the row ``template_id``; the ids, in order.
+
+    Set-based, not timed: it only prepares the data (creating 1,000
+    companies through the ORM would build 1,000 warehouses).
     """
-    print("end to end from the database: not measured yet (TODO: models)")
+    from psycopg2 import sql  # noqa: PLC0415
+    from psycopg2.extras import execute_values  # noqa: PLC0415
+
+    cr.execute(
+        "SELECT column_name FROM information_schema.columns "
+        "WHERE table_name = %s AND column_name <> 'id'",
+        [table],
+    )
+    others = [name for (name,) in cr.fetchall() if name not in columns]
+
+    def names(prefix, items):
+        return sql.SQL(", ").join(sql.Identifier(prefix, name) for name in items)
+
+    query = sql.SQL(
+        "INSERT INTO {table} ({columns}) SELECT {copied}, {given} "
+        "FROM (VALUES %s) AS v ({aliases}) "
+        "CROSS JOIN (SELECT * FROM {table} WHERE id = {template}) AS tpl "
+        "ORDER BY v._row RETURNING id"
+    ).format(
+        table=sql.Identifier(table),
+        columns=sql.SQL(", ").join(map(sql.Identifier, [*others, *columns])),
+        copied=names("tpl", others),
+        given=names("v", columns),
+        aliases=sql.SQL(", ").join(map(sql.Identifier, ["_row", *columns])),
+        template=sql.Literal(template_id),
+    )
+    numbered = [(index, *row) for index, row in enumerate(rows)]
+    query = query.as_string(cr._obj)
+    return [row[0] for row in execute_values(cr._obj, query, numbered, fetch=True)]
+
+
+def columns_of(pairs):
+    """[(a, b), ...] -> [[a, ...], [b, ...]], for unnest()."""
+    return [list(column) for column in zip(*pairs, strict=True)]
+
+
+def write_instance(env, lots, operators, shift):
+    """Operators as companies, lots as declared lots of one donor, each at
+    its own pickup site; ``shift`` moves the bench's dates to today."""
+    cr = env.cr
+    categories = {
+        category.code: category.id
+        for category in env["reemploi.equipment.category"].search([])
+    }
+    partner = env["res.partner"].create({"name": "Bench template", "is_company": True})
+    donor = env["res.partner"].create({"name": "Bench donor", "is_company": True})
+    partner_ids = clone_rows(
+        cr,
+        "res_partner",
+        partner.id,
+        ["name", "complete_name", "partner_latitude", "partner_longitude"],
+        [
+            (f"Operator {op.id}", f"Operator {op.id}", op.latitude, op.longitude)
+            for op in operators
+        ],
+    )
+    company = env.company
+    company_ids = clone_rows(
+        cr,
+        "res_company",
+        company.id,
+        [
+            "name",
+            "partner_id",
+            "parent_path",
+            "reemploi_lots_per_period",
+            "reemploi_period_days",
+            "reemploi_max_devices",
+            "reemploi_max_distance_km",
+            "reemploi_social_economy",
+            "reemploi_reliability",
+            "reemploi_reliability_count",
+        ],
+        [
+            (
+                f"Operator {op.id}",
+                partner_id,
+                "",
+                op.capacity,
+                (op.period_end - op.period_start).days,
+                op.max_devices or 0,
+                op.max_distance_km or 0.0,
+                op.social_economy,
+                100.0 * (op.reliability or 0.0),
+                0 if op.reliability is None else 10,
+            )
+            for op, partner_id in zip(operators, partner_ids, strict=True)
+        ],
+    )
+    cr.execute(
+        "UPDATE res_company SET parent_path = id || '/' WHERE id = ANY(%s)",
+        [company_ids],
+    )
+    cr.execute(
+        "INSERT INTO reemploi_company_category_rel (company_id, category_id) "
+        "SELECT * FROM unnest(%s::int[], %s::int[])",
+        columns_of(
+            (company_id, categories[code])
+            for op, company_id in zip(operators, company_ids, strict=True)
+            for code in op.categories
+        ),
+    )
+    site_ids = clone_rows(
+        cr,
+        "res_partner",
+        partner.id,
+        ["name", "complete_name", "parent_id", "partner_latitude", "partner_longitude"],
+        [
+            (f"Site {lot.id}", f"Site {lot.id}", donor.id, lot.latitude, lot.longitude)
+            for lot in lots
+        ],
+    )
+    template = env["reemploi.lot"].create(
+        {"partner_id": donor.id, "pickup_address": "Bench"}
+    )
+    lot_ids = clone_rows(
+        cr,
+        "reemploi_lot",
+        template.id,
+        ["name", "site_id", "state", "date_from", "date_to"],
+        [
+            (
+                f"BENCH/{lot.id:05d}",
+                site_id,
+                "declared",
+                lot.available_from + shift,
+                lot.available_until + shift,
+            )
+            for lot, site_id in zip(lots, site_ids, strict=True)
+        ],
+    )
+    lines = [
+        (lot_id, categories[code], quantity)
+        for lot, lot_id in zip(lots, lot_ids, strict=True)
+        for code, quantity in lot.quantities.items()
+    ]
+    cr.execute(
+        "INSERT INTO reemploi_lot_line (lot_id, category_id, quantity, sequence) "
+        "SELECT *, 10 FROM unnest(%s::int[], %s::int[], %s::int[])",
+        columns_of(lines),
+    )
+    template.unlink()
+    env.invalidate_all()
+    return len(lines)
+
+
+def database_round_trip(args, rng):
+    """End to end from the database to the proposals written (< 10 s).
+
+    Installs reemploi_market without demo data in a new database (as
+    bench_import.py does), writes ``--lots`` declared lots and
+    ``--operators`` operator companies (those of the first part, same
+    seed), then times, in one transaction on a cold cache: reading the
+    lots, their lines and the operators' profiles and capacities,
+    ``assign()``, creating the proposals and logging them on the lots.
+    """
+    _odoo_dir, core_addons = bench_import.find_odoo()
+    import odoo  # noqa: PLC0415
+
+    lots = make_lots(rng, args.lots)
+    operators = make_operators(rng, args.operators)
+    shift = datetime.date.today() - TODAY
+    print(f"\nend to end from the database: installing {DB_MODULE} in {args.db} ...")
+    installed = False
+    try:
+        seconds = bench_import.install(args, core_addons, DB_MODULE)
+        installed = True
+        print(f"  installed in {seconds:.0f} s (separate process)")
+        odoo.tools.config.parse_config(bench_import.odoo_args(args, core_addons))
+        registry = odoo.modules.registry.Registry(args.db)
+        with registry.cursor() as cr:
+            env = odoo.api.Environment(cr, odoo.api.SUPERUSER_ID, {})
+            started = time.perf_counter()
+            count = write_instance(env, lots, operators, shift)
+            cr.commit()
+            print(
+                f"  written (not timed): {len(lots):,} lots ({count:,} lines), "
+                f"{len(operators):,} operators in "
+                f"{time.perf_counter() - started:.1f} s"
+            )
+        bench_import.pg_execute(args, args.db, "VACUUM (ANALYZE)")
+        with registry.cursor() as cr:
+            env = odoo.api.Environment(cr, odoo.api.SUPERUSER_ID, {})
+            started = time.perf_counter()
+            declared = env["reemploi.lot"].search([("state", "=", "declared")])
+            proposals = env["reemploi.match.proposal"]._propose(declared)
+            env.flush_all()
+            seconds = time.perf_counter() - started
+            offered = proposals.filtered(lambda p: p.state == "proposed")
+            print(
+                f"  {len(declared):,} lots read, {len(proposals):,} proposals "
+                f"written ({len(offered):,} offered) in {seconds:.2f} s"
+            )
+            verdict = "PASS" if seconds < 10 else "MISS"
+            print(f"  target < 10 s: {verdict}")
+            cr.commit()
+    finally:
+        if args.keep_db and installed:
+            print(f"  database kept: {args.db}")
+        else:
+            bench_import.drop_database(args)
 
 
 def main():
@@ -288,12 +500,23 @@ def main():
     parser.add_argument("--small", type=int, default=200)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--skip-lp", action="store_true")
+    parser.add_argument(
+        "--skip-db", action="store_true", help="skip the end to end measure"
+    )
+    parser.add_argument("--only-db", action="store_true")
+    parser.add_argument("--keep-db", action="store_true")
+    bench_import.add_database_arguments(parser)
     args = parser.parse_args()
+    args.db = args.db or (
+        f"bench_matching_{time.strftime('%Y%m%d_%H%M%S')}_{secrets.token_hex(3)}"
+    )
     rng = np.random.default_rng(args.seed)
-    bench_lots(args, rng)
-    bench_demands(args, rng)
-    bench_small(args)
-    database_round_trip(args)
+    if not args.only_db:
+        bench_lots(args, rng)
+        bench_demands(args, rng)
+        bench_small(args)
+    if not args.skip_db:
+        database_round_trip(args, np.random.default_rng(args.seed))
 
 
 if __name__ == "__main__":

@@ -19,9 +19,19 @@
         "views/reemploi_lot_portal_templates.xml",
         "views/reemploi_market_menus.xml",
         "views/reemploi_webhook_views.xml",
+        "security/reemploi_match_security.xml",
+        "data/reemploi_match_cron.xml",
+        "views/reemploi_match_proposal_views.xml",
+        "views/reemploi_demand_views.xml",
+        "views/res_company_views.xml",
+        "views/res_config_settings_matching_views.xml",
     ],
-    "demo": ["demo/reemploi_market_demo.xml"],
+    "demo": [
+        "demo/reemploi_market_demo.xml",
+    ],
     "assets": {
+        "web.assets_backend": [
+        ],
         "web.assets_tests": [
             "reemploi_market/static/tests/tours/*.js",
         ],

@@ -1,3 +1,6 @@
 from . import reemploi_lot, reemploi_lot_line, reemploi_equipment
 from . import reemploi_lot_webhook, reemploi_import_source
 from . import reemploi_webhook, reemploi_webhook_delivery, reemploi_api_rate
+from . import res_company, res_config_settings_matching
+from . import reemploi_match_proposal, reemploi_lot_matching
+from . import reemploi_demand, reemploi_demand_match

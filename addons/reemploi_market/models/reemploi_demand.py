@@ -1,0 +1,165 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from odoo.addons.reemploi_asset.services import lifecycle
+
+from ..services import matching
+
+# Refurbished devices ready to leave an operator: the stock matched to demands.
+AVAILABLE_STATES = (lifecycle.GRADED, lifecycle.REFURBISHED, lifecycle.FOR_SALE)
+OPEN_STATES = ("open", "matched")
+
+
+class ReemploiDemand(models.Model):
+    """What a reseller or an association wants of the refurbished stock."""
+
+    _name = "reemploi.demand"
+    _description = "Demand for refurbished devices"
+    _inherit = ["mail.thread"]
+    _order = "deadline, id"
+
+    name = fields.Char(string="Description", required=True, tracking=True)
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Requested by",
+        required=True,
+        tracking=True,
+        index=True,
+        domain=[("is_company", "=", True)],
+        help="Reseller or association that wants the devices.",
+    )
+    category_id = fields.Many2one(
+        "reemploi.equipment.category", required=True, tracking=True
+    )
+    quantity = fields.Integer(default=1, required=True, tracking=True)
+    min_grade_id = fields.Many2one(
+        "reemploi.grade",
+        string="Minimum grade",
+        required=True,
+        tracking=True,
+        domain=[("scale", "=", "overall")],
+    )
+    deadline = fields.Date(tracking=True)
+    max_price = fields.Float(
+        string="Maximum price per device",
+        digits="Product Price",
+        help="0: no maximum. A device without a price in the shop (its "
+        "category's product) is not allocated to a demand with a maximum.",
+    )
+    state = fields.Selection(
+        [("open", "Open"), ("matched", "Matched"), ("closed", "Closed")],
+        default="open",
+        required=True,
+        readonly=True,
+        tracking=True,
+        index=True,
+    )
+    match_ids = fields.One2many(
+        "reemploi.demand.match", "demand_id", string="Allocations", readonly=True
+    )
+    quantity_allocated = fields.Integer(
+        string="Allocated", compute="_compute_quantity_allocated", store=True
+    )
+
+    _sql_constraints = [
+        (
+            "quantity_positive",
+            "CHECK(quantity > 0)",
+            "The quantity of a demand must be positive.",
+        ),
+        (
+            "max_price_positive",
+            "CHECK(max_price >= 0)",
+            "The maximum price of a demand cannot be negative.",
+        ),
+    ]
+
+    @api.depends("match_ids.quantity")
+    def _compute_quantity_allocated(self):
+        for demand in self:
+            demand.quantity_allocated = sum(demand.match_ids.mapped("quantity"))
+
+    def action_match_stock(self):
+        """Allocate the available refurbished stock to every open demand
+        (the stock is shared: all open demands are matched together)."""
+        demands = self.search([("state", "in", OPEN_STATES)])
+        if not demands:
+            raise UserError(self.env._("There is no open demand to match."))
+        demands._match_stock(fields.Date.context_today(self))
+        return True
+
+    def action_close(self):
+        self.write({"state": "closed"})
+        return True
+
+    def action_reopen(self):
+        self.write({"state": "open"})
+        return True
+
+    def _stock_groups(self):
+        """Available devices grouped by (operator, category, grade), as
+        matching.StockGroup, in one grouped query."""
+        groups = self.env["reemploi.equipment"]._read_group(
+            [
+                ("state", "in", AVAILABLE_STATES),
+                ("company_id", "!=", False),
+                ("grade_id", "!=", False),
+            ],
+            ["company_id", "category_id", "grade_id"],
+            ["__count"],
+        )
+        return [
+            matching.StockGroup(
+                (company.id, category.id, grade.id),
+                category.id,
+                grade.id,
+                count,
+                price=category.product_id.list_price if category.product_id else None,
+            )
+            for company, category, grade, count in groups
+        ]
+
+    def _match_stock(self, today):
+        """Replace the allocations of ``self`` by the engine's."""
+        grades = self.env["reemploi.grade"].search([("scale", "=", "overall")])
+        engine_demands = [
+            matching.Demand(
+                demand.id,
+                demand.category_id.id,
+                demand.quantity,
+                demand.min_grade_id.id,
+                deadline=demand.deadline or None,
+                max_price=demand.max_price or None,
+            )
+            for demand in self
+        ]
+        result = matching.match_demand(
+            self._stock_groups(), engine_demands, today=today, grades=tuple(grades.ids)
+        )
+        self.match_ids.unlink()
+        Match = self.env["reemploi.demand.match"]
+        Match.create(
+            [
+                {
+                    "demand_id": allocation.demand_id,
+                    "company_id": allocation.stock_id[0],
+                    "grade_id": allocation.stock_id[2],
+                    "quantity": allocation.quantity,
+                    "score": allocation.breakdown.total,
+                    "breakdown": [
+                        {
+                            "reason": part.reason,
+                            "value": part.value,
+                            "minimum": part.minimum,
+                            "points": part.points,
+                        }
+                        for part in allocation.breakdown.parts
+                    ],
+                }
+                for allocation in result.allocations
+            ]
+        )
+        matched = self.filtered("match_ids")
+        matched.write({"state": "matched"})
+        (self - matched).write({"state": "open"})
+        return result

@@ -1,0 +1,84 @@
+from odoo import api, fields, models
+
+from .reemploi_lot import CANCELLED, DECLARED, MATCHED
+from .reemploi_match_proposal import EXPIRED, OPEN_STATES, PROPOSED
+
+
+class ReemploiLot(models.Model):
+    """The matching of the lots: proposals of operators (reemploi.match.proposal)."""
+
+    _inherit = "reemploi.lot"
+
+    proposal_ids = fields.One2many(
+        "reemploi.match.proposal", "lot_id", string="Proposals", readonly=True
+    )
+    proposal_count = fields.Integer(compute="_compute_proposal_count")
+    current_proposal_id = fields.Many2one(
+        "reemploi.match.proposal",
+        string="Offered to",
+        compute="_compute_proposal_count",
+        help="Proposal waiting for the operator's answer.",
+    )
+    date_matched = fields.Datetime(
+        string="Matched on",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="When the lot was matched with its operator: counts in the "
+        "operator's capacity for its period.",
+    )
+    match_problem = fields.Text(
+        string="Why no operator is proposed", readonly=True, copy=False
+    )
+
+    @api.depends("proposal_ids.state")
+    def _compute_proposal_count(self):
+        for lot in self:
+            lot.proposal_count = len(lot.proposal_ids)
+            lot.current_proposal_id = lot.proposal_ids.filtered(
+                lambda p: p.state == PROPOSED
+            )[:1]
+
+    def _set_state(self, target, **values):
+        """Date the match; a lot matched or cancelled closes its proposals."""
+        if target == MATCHED:
+            values.setdefault("date_matched", fields.Datetime.now())
+        result = super()._set_state(target, **values)
+        if target in (MATCHED, CANCELLED):
+            # sudo: the user may move these lots (checked by super); their
+            # open proposals expire with them, whoever moved them
+            self.sudo().proposal_ids.filtered(lambda p: p.state in OPEN_STATES).write(
+                {"state": EXPIRED}
+            )
+        return result
+
+    def action_propose(self):
+        """Rank the operators that can take the lots and offer each lot to
+        the first one (see reemploi.match.proposal)."""
+        self._check_transition(MATCHED)
+        self.check_access("write")
+        self.env["reemploi.match.proposal"]._propose(self)
+        return True
+
+    def action_view_proposals(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "reemploi_market.reemploi_match_proposal_action"
+        )
+        action["domain"] = [("lot_id", "=", self.id)]
+        action["context"] = {"default_lot_id": self.id}
+        return action
+
+    @api.model
+    def _cron_propose(self):
+        """Scheduled: update the operators' reliability, then propose
+        operators for every declared lot not offered to any."""
+        self.env["res.company"]._reemploi_update_reliability()
+        lots = self.search(
+            [
+                ("state", "=", DECLARED),
+                ("proposal_ids", "not any", [("state", "=", PROPOSED)]),
+            ]
+        )
+        self.env["reemploi.match.proposal"]._propose(lots)
+        return True
