@@ -25,12 +25,19 @@
         "views/reemploi_demand_views.xml",
         "views/res_company_views.xml",
         "views/res_config_settings_matching_views.xml",
+        "security/reemploi_collection_security.xml",
+        "data/reemploi_collection_round_data.xml",
+        "views/reemploi_collection_round_views.xml",
+        "views/reemploi_lot_checkin_views.xml",
+        "views/reemploi_lot_checkin_portal_templates.xml",
     ],
     "demo": [
         "demo/reemploi_market_demo.xml",
+        "demo/reemploi_round_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [
+            "reemploi_market/static/src/checkin/*",
         ],
         "web.assets_tests": [
             "reemploi_market/static/tests/tours/*.js",

@@ -4,3 +4,5 @@ from . import reemploi_webhook, reemploi_webhook_delivery, reemploi_api_rate
 from . import res_company, res_config_settings_matching
 from . import reemploi_match_proposal, reemploi_lot_matching
 from . import reemploi_demand, reemploi_demand_match
+from . import reemploi_lot_collection, reemploi_collection_round
+from . import reemploi_lot_checkin, reemploi_lot_checkin_line

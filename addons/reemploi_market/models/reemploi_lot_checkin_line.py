@@ -1,0 +1,151 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+KIND_SELECTION = [
+    ("device", "Declared device"),
+    ("count", "Declared quantity"),
+    ("extra", "Not declared"),
+    ("unknown", "Unknown code"),
+]
+
+STATUS_SELECTION = [
+    ("pending", "To check"),
+    ("received", "Received"),
+    ("partial", "Partly received"),
+    ("missing", "Missing"),
+    ("extra", "Extra"),
+    ("unknown", "Unknown"),
+]
+
+
+class ReemploiLotCheckinLine(models.Model):
+    """What was expected of a lot and what came: a declared device, a
+    declared quantity of a category, a device that came undeclared, or a
+    code that matched nothing. Never changed once the check-in is done."""
+
+    _name = "reemploi.lot.checkin.line"
+    _description = "Check-in line"
+    _order = "checkin_id, sequence, id"
+
+    checkin_id = fields.Many2one(
+        "reemploi.lot.checkin",
+        string="Check-in",
+        required=True,
+        ondelete="cascade",
+        index=True,
+    )
+    company_id = fields.Many2one(related="checkin_id.company_id", store=True)
+    sequence = fields.Integer(default=10)
+    kind = fields.Selection(KIND_SELECTION, string="Type", required=True, readonly=True)
+    equipment_id = fields.Many2one(
+        "reemploi.equipment", string="Device", readonly=True, index="btree_not_null"
+    )
+    category_id = fields.Many2one("reemploi.equipment.category")
+    label = fields.Char(string="Description", readonly=True)
+    code = fields.Char(string="Scanned code", readonly=True)
+    expected_qty = fields.Integer(string="Expected", readonly=True)
+    received_qty = fields.Integer(string="Received")
+    count_line_id = fields.Many2one(
+        "reemploi.lot.checkin.line",
+        string="Counted in",
+        readonly=True,
+        ondelete="set null",
+        help="Declared quantity of the same category that this undeclared "
+        "device fulfils.",
+    )
+    counted_line_ids = fields.One2many(
+        "reemploi.lot.checkin.line", "count_line_id", string="Devices counted"
+    )
+    status = fields.Selection(
+        STATUS_SELECTION, compute="_compute_status", store=True, index=True
+    )
+    scan_date = fields.Datetime(string="Scanned on", readonly=True)
+
+    _sql_constraints = [
+        (
+            "received_positive",
+            "CHECK(received_qty >= 0)",
+            "A received quantity cannot be negative.",
+        ),
+    ]
+
+    @api.depends(
+        "kind", "expected_qty", "received_qty", "count_line_id", "checkin_id.state"
+    )
+    def _compute_status(self):
+        for line in self:
+            done = line.checkin_id.state == "done"
+            if line.kind == "unknown":
+                line.status = "unknown"
+            elif line.kind == "extra":
+                line.status = "received" if line.count_line_id else "extra"
+            elif line.received_qty >= line.expected_qty:
+                line.status = "received" if line.received_qty else "pending"
+            elif line.received_qty:
+                line.status = "missing" if done else "partial"
+            else:
+                line.status = "missing" if done else "pending"
+
+    def _check_draft(self):
+        self.checkin_id._check_draft()
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        lines = super().create(vals_list)
+        lines._check_draft()
+        return lines
+
+    def write(self, vals):
+        self._check_draft()
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_only_draft(self):
+        self._check_draft()
+        declared = self.filtered(lambda line: line.kind in ("device", "count"))
+        if declared:
+            raise UserError(
+                self.env._(
+                    "%(line)s was declared by the donor: it stays in the "
+                    "check-in, received or missing.",
+                    line=declared[0].label,
+                )
+            )
+
+    def _count_against_declared(self):
+        """An undeclared device of a category the donor declared a quantity
+        of fulfils that quantity, as long as it is not reached."""
+        for line in self:
+            quantity = line.checkin_id.line_ids.filtered(
+                lambda other, line=line: (
+                    other.kind == "count"
+                    and other.category_id == line.category_id
+                    and len(other.counted_line_ids) < other.expected_qty
+                )
+            )[:1]
+            if quantity:
+                line.count_line_id = quantity
+                quantity.received_qty = max(
+                    quantity.received_qty, len(quantity.counted_line_ids)
+                )
+
+    def _reconcile_kind(self):
+        """Kind of the line for services.collection.reconcile()."""
+        self.ensure_one()
+        return "counted" if self.count_line_id else self.kind
+
+    def _screen_values(self, labels):
+        self.ensure_one()
+        return {
+            "id": self.id,
+            "kind": self.kind,
+            "label": self.label or self.code or "",
+            "code": self.code or "",
+            "category": self.category_id.name or "",
+            "category_id": self.category_id.id,
+            "expected": self.expected_qty,
+            "received": self.received_qty,
+            "status": self.status,
+            "status_label": labels[self.status],
+            "counted_in": self.count_line_id.label or "",
+        }

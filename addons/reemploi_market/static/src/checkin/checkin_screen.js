@@ -1,0 +1,158 @@
+import { Component, onMounted, onWillStart, useRef, useState } from "@odoo/owl";
+import { ConfirmationDialog } from "@web/core/confirmation_dialog/confirmation_dialog";
+import { scanBarcode } from "@web/core/barcode/barcode_dialog";
+import { isBarcodeScannerSupported } from "@web/core/barcode/barcode_video_scanner";
+import { _t } from "@web/core/l10n/translation";
+import { registry } from "@web/core/registry";
+import { useService } from "@web/core/utils/hooks";
+
+const MODEL = "reemploi.lot.checkin";
+
+/**
+ * Check-in of a collected lot, made for a phone: scan the QR labels with the
+ * camera, or let a USB scanner (which types and presses Enter) or the
+ * keyboard fill the code field. Each scan is matched on the server against
+ * what the donor declared.
+ */
+export class CheckinScreen extends Component {
+    static template = "reemploi_market.CheckinScreen";
+    static props = ["*"];
+
+    setup() {
+        this.orm = useService("orm");
+        this.action = useService("action");
+        this.notification = useService("notification");
+        this.dialog = useService("dialog");
+        this.checkinId =
+            this.props.action.params?.checkin_id || this.props.action.context?.active_id;
+        this.cameraSupported = isBarcodeScannerSupported();
+        this.input = useRef("codeInput");
+        this.state = useState({ screen: null, code: "", last: null, busy: false });
+        onWillStart(() => this.reload());
+        onMounted(() => this.focusInput());
+    }
+
+    get screen() {
+        return this.state.screen;
+    }
+
+    get isDone() {
+        return this.screen.state === "done";
+    }
+
+    focusInput() {
+        this.input.el?.focus();
+    }
+
+    async reload() {
+        this.state.screen = await this.orm.call(MODEL, "get_screen_data", [[this.checkinId]]);
+    }
+
+    async call(method, args) {
+        this.state.busy = true;
+        try {
+            return await this.orm.call(MODEL, method, [[this.checkinId], ...args]);
+        } finally {
+            this.state.busy = false;
+            this.focusInput();
+        }
+    }
+
+    async submit(code) {
+        if (!code.trim() || this.state.busy) {
+            return;
+        }
+        const result = await this.call("scan_code", [code]);
+        this.state.code = "";
+        this.state.last = result;
+        this.state.screen = result.screen;
+    }
+
+    onSubmit(ev) {
+        ev.preventDefault();
+        this.submit(this.state.code);
+    }
+
+    async openCamera() {
+        try {
+            const code = await scanBarcode(this.env);
+            if (code) {
+                await this.submit(code);
+            }
+        } catch (error) {
+            this.notification.add(error.message || _t("The camera cannot be used."), {
+                type: "warning",
+            });
+        }
+    }
+
+    async changeCount(line, delta) {
+        this.state.screen = await this.call("set_line_count", [line.id, line.received + delta]);
+    }
+
+    async onCountInput(line, ev) {
+        const quantity = parseInt(ev.target.value, 10);
+        if (!Number.isNaN(quantity) && quantity >= 0) {
+            this.state.screen = await this.call("set_line_count", [line.id, quantity]);
+        }
+    }
+
+    async register(line, ev) {
+        const categoryId = parseInt(ev.target.value, 10);
+        if (categoryId) {
+            this.state.screen = await this.call("register_line", [line.id, categoryId]);
+        }
+    }
+
+    async remove(line) {
+        this.state.screen = await this.call("remove_line", [line.id]);
+        this.state.last = null;
+    }
+
+    validate() {
+        this.dialog.add(ConfirmationDialog, {
+            body: _t(
+                "Validate? Devices not scanned are marked missing and what was collected is frozen."
+            ),
+            confirm: async () => {
+                await this.call("action_validate", []);
+                this.state.last = null;
+                await this.reload();
+            },
+            cancel: () => {},
+        });
+    }
+
+    badgeClass(line) {
+        return (
+            {
+                received: "text-bg-success",
+                missing: "text-bg-danger",
+                partial: "text-bg-warning",
+                extra: "text-bg-warning",
+                unknown: "text-bg-secondary",
+            }[line.status] || "text-bg-light"
+        );
+    }
+
+    get alertClass() {
+        return (
+            {
+                received: "alert-success",
+                duplicate: "alert-info",
+                extra: "alert-warning",
+            }[this.state.last?.result] || "alert-danger"
+        );
+    }
+
+    openRecord() {
+        this.action.doAction({
+            type: "ir.actions.act_window",
+            res_model: MODEL,
+            res_id: this.checkinId,
+            views: [[false, "form"]],
+        });
+    }
+}
+
+registry.category("actions").add("reemploi_lot_checkin", CheckinScreen);
