@@ -30,6 +30,12 @@
         "views/reemploi_collection_round_views.xml",
         "views/reemploi_lot_checkin_views.xml",
         "views/reemploi_lot_checkin_portal_templates.xml",
+        "security/reemploi_takeback_security.xml",
+        "report/report_takeback.xml",
+        "views/reemploi_lot_takeback_views.xml",
+        "views/reemploi_takeback_portal_templates.xml",
+        "views/reemploi_equipment_report_views.xml",
+        "views/reemploi_agec_stock_views.xml",
     ],
     "demo": [
         "demo/reemploi_market_demo.xml",

@@ -1,0 +1,1 @@
+from . import reemploi_takeback_wizard
