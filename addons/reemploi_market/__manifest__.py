@@ -25,6 +25,10 @@
         "views/reemploi_demand_views.xml",
         "views/res_company_views.xml",
         "views/res_config_settings_matching_views.xml",
+        "security/reemploi_compensation_security.xml",
+        "views/reemploi_shop_views.xml",
+        "views/website_shop_templates.xml",
+        "views/reemploi_compensation_views.xml",
         "security/reemploi_collection_security.xml",
         "data/reemploi_collection_round_data.xml",
         "views/reemploi_collection_round_views.xml",
@@ -39,6 +43,7 @@
     ],
     "demo": [
         "demo/reemploi_market_demo.xml",
+        "demo/reemploi_shop_demo.xml",
         "demo/reemploi_round_demo.xml",
     ],
     "assets": {

@@ -1,3 +1,4 @@
 from . import portal
 from . import api
+from . import shop
 from . import takeback

@@ -60,3 +60,14 @@ class MarketCase(ReemploiCase):
         lot.action_declare()
         lot.action_match(company or cls.company_x)
         return lot
+
+
+class QueryCountMixin:
+    """For HttpCase: the SQL queries of one GET of a page, caches warm."""
+
+    def _query_count(self, url):
+        self.url_open(url)  # warm the caches
+        before = self.cr.sql_log_count
+        response = self.url_open(url)
+        self.assertEqual(response.status_code, 200)
+        return self.cr.sql_log_count - before

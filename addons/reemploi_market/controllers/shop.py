@@ -1,0 +1,84 @@
+from werkzeug.exceptions import NotFound
+from werkzeug.urls import url_encode
+
+from odoo import http
+from odoo.exceptions import UserError
+from odoo.http import request
+
+from odoo.addons.website_sale.controllers.main import WebsiteSale
+
+
+class ReemploiShop(WebsiteSale):
+    """The refurbished catalogue: filter by grade, pick a device."""
+
+    def _reemploi_grade(self, post):
+        grade = post.get("grade")
+        return int(grade) if grade and str(grade).isdigit() else None
+
+    def _get_search_options(self, **post):
+        options = super()._get_search_options(**post)
+        options["reemploi_grade"] = self._reemploi_grade(post)
+        return options
+
+    def _shop_get_query_url_kwargs(
+        self, category, search, min_price, max_price, **post
+    ):
+        kwargs = super()._shop_get_query_url_kwargs(
+            category, search, min_price, max_price, **post
+        )
+        kwargs["grade"] = self._reemploi_grade(post)
+        return kwargs
+
+    def _get_additional_extra_shop_values(self, values, **post):
+        extra = super()._get_additional_extra_shop_values(values, **post)
+        # sudo: the grades are the public grading standard
+        extra["reemploi_grades"] = (
+            request.env["reemploi.grade"].sudo().search([("scale", "=", "overall")])
+        )
+        extra["reemploi_grade_id"] = self._reemploi_grade(post)
+        return extra
+
+    def _prepare_product_values(self, product, category, search, **kwargs):
+        values = super()._prepare_product_values(product, category, search, **kwargs)
+        # sudo: the grade and the category are the public standard; the
+        # devices are shown through _shop_unit_values() only
+        template = product.sudo()
+        if template.reemploi_grade_id:
+            units, count = template._reemploi_units(request.website.company_id)
+            values["reemploi"] = {
+                "grade": template.reemploi_grade_id,
+                "category": template.reemploi_category_id,
+                "units": units._shop_unit_values(),
+                "unit_count": count,
+            }
+        return values
+
+    @http.route(
+        "/shop/reemploi/add",
+        type="http",
+        auth="public",
+        methods=["POST"],
+        website=True,
+    )
+    def reemploi_add_device(self, equipment_id, **post):
+        """Add one chosen refurbished device to the cart."""
+        if not str(equipment_id).isdigit():
+            raise NotFound()
+        # sudo: only the product of a device offered on the shop is read
+        device = request.env["reemploi.equipment"].sudo().browse(int(equipment_id))
+        if not device.exists() or not device.shop_product_id.is_published:
+            raise NotFound()
+        order = request.website.sale_get_order(force_create=True)
+        try:
+            order._cart_update(
+                product_id=device.shop_product_id.id,
+                add_qty=1,
+                reemploi_equipment_id=device.id,
+            )
+        except UserError as error:
+            query = url_encode({"reemploi_error": error.args[0]})
+            return request.redirect(
+                f"{device.shop_product_id.product_tmpl_id.website_url}?{query}"
+            )
+        request.session["website_sale_cart_quantity"] = order.cart_quantity
+        return request.redirect("/shop/cart")

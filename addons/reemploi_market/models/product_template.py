@@ -1,0 +1,143 @@
+from odoo import api, fields, models
+
+from odoo.addons.reemploi_asset.services import lifecycle
+
+
+class ProductTemplate(models.Model):
+    _inherit = "product.template"
+
+    reemploi_category_id = fields.Many2one(
+        "reemploi.equipment.category",
+        string="Equipment category",
+        readonly=True,
+        index="btree_not_null",
+    )
+    reemploi_manufacturer = fields.Char(string="Manufacturer", readonly=True)
+    reemploi_model = fields.Char(string="Equipment model", readonly=True)
+    reemploi_grade_id = fields.Many2one(
+        "reemploi.grade",
+        string="Grade",
+        readonly=True,
+        index="btree_not_null",
+        help="Grade of every refurbished device sold under this product.",
+    )
+
+    @api.model
+    def _reemploi_shop_products(self, devices):
+        """{device._shop_product_key(): product.product} for ``devices``,
+        creating the missing products of the refurbished shop: one per
+        operator, model and grade."""
+        keys = {device._shop_product_key(): device for device in devices}
+        # sudo: the shop product of a model and grade is shared by every
+        # operator; operators find and create it through publishing only
+        Template = self.sudo().with_context(active_test=False)
+        found = Template.search(
+            [
+                ("company_id", "in", [key[0] for key in keys]),
+                ("reemploi_category_id", "in", [key[1] for key in keys]),
+                ("reemploi_model", "in", [key[3] for key in keys]),
+                ("reemploi_grade_id", "in", [key[4] for key in keys]),
+            ]
+        )
+        products = {
+            (
+                template.company_id.id,
+                template.reemploi_category_id.id,
+                template.reemploi_manufacturer or "",
+                template.reemploi_model or "",
+                template.reemploi_grade_id.id,
+            ): template.product_variant_id
+            for template in found
+        }
+        missing = [key for key in keys if key not in products]
+        new = Template.create([self._reemploi_product_values(keys[k]) for k in missing])
+        for key, template in zip(missing, new, strict=True):
+            products[key] = template.product_variant_id
+        return products
+
+    @api.model
+    def _reemploi_product_values(self, device):
+        category = device.category_id
+        name = " ".join(
+            part
+            for part in (device.manufacturer, device.model)
+            if part and part.strip()
+        )
+        values = {
+            "name": self.env._(
+                "%(model)s — grade %(grade)s",
+                model=name or category.name,
+                grade=device.grade_id.code,
+            ),
+            "type": "consu",
+            "is_storable": True,
+            "tracking": "serial",
+            "sale_ok": True,
+            "purchase_ok": False,
+            # each operator sells its own devices at its own prices, on the
+            # website of its company
+            "company_id": device.company_id.id,
+            "list_price": category.shop_list_price,
+            "categ_id": (
+                self.env.ref(
+                    "reemploi_asset.product_category_reuse", raise_if_not_found=False
+                )
+                or self.env.ref("product.product_category_all")
+            ).id,
+            "public_categ_ids": [category._shop_public_category().id],
+            "reemploi_category_id": category.id,
+            "reemploi_manufacturer": (device.manufacturer or "").strip(),
+            "reemploi_model": (device.model or "").strip(),
+            "reemploi_grade_id": device.grade_id.id,
+        }
+        if "allow_out_of_stock_order" in self._fields:
+            # website_sale_stock: a device sold is out of stock at once
+            values["allow_out_of_stock_order"] = False
+        return values
+
+    def _reemploi_sync_published(self):
+        """Publish the shop products that have devices for sale, unpublish
+        the others: a sold device leaves the shop at once."""
+        if not self:
+            return
+        # sudo: devices are counted, nothing of them is shown
+        groups = (
+            self.env["reemploi.equipment"]
+            .sudo()
+            ._read_group(
+                [
+                    ("shop_product_id.product_tmpl_id", "in", self.ids),
+                    ("state", "=", lifecycle.FOR_SALE),
+                ],
+                ["shop_product_id"],
+            )
+        )
+        available = {product.product_tmpl_id for (product,) in groups}
+        for template in self.sudo():
+            published = template in available
+            if template.is_published != published:
+                template.is_published = published
+
+    def _reemploi_units(self, company, limit=24):
+        """(devices for sale under this product in ``company``, their count).
+
+        Two queries whatever the size of the register."""
+        self.ensure_one()
+        # sudo: the public buys these devices; the caller shows only
+        # reemploi.equipment._shop_unit_values()
+        Equipment = self.env["reemploi.equipment"].sudo()
+        domain = [
+            ("shop_product_id", "in", self.product_variant_ids.ids),
+            ("state", "=", lifecycle.FOR_SALE),
+            ("company_id", "=", company.id),
+        ]
+        units = Equipment.search(domain, limit=limit, order="battery_health desc, id")
+        return units, Equipment.search_count(domain)
+
+    @api.model
+    def _search_get_detail(self, website, order, options):
+        detail = super()._search_get_detail(website, order, options)
+        grade = options.get("reemploi_grade")
+        if grade:
+            detail["base_domain"].append([("reemploi_grade_id", "=", grade)])
+        return detail

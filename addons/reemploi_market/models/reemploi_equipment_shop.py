@@ -1,0 +1,230 @@
+from odoo import Command, api, fields, models
+from odoo.exceptions import UserError
+
+from odoo.addons.reemploi_asset.services import lifecycle
+
+# states from which a device may be put on the shop
+SHOP_READY_STATES = (lifecycle.GRADED, lifecycle.REFURBISHED, lifecycle.FOR_SALE)
+
+
+class ReemploiEquipment(models.Model):
+    _inherit = "reemploi.equipment"
+
+    shop_product_id = fields.Many2one(
+        "product.product",
+        string="Shop product",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="Product of the refurbished shop (model and grade) under which "
+        "the device is sold.",
+    )
+    warranty_months = fields.Integer(
+        string="Warranty (months)",
+        compute="_compute_warranty_months",
+        store=True,
+        readonly=False,
+        help="Warranty given to the buyer; the category's by default.",
+    )
+    battery_health = fields.Float(
+        string="Battery health (%)",
+        compute="_compute_battery_health",
+        store=True,
+        readonly=False,
+        digits=(16, 0),
+        help="Remaining battery capacity in percent of its design capacity, "
+        "measured by the last validated grading.",
+    )
+
+    @api.depends("category_id.warranty_months")
+    def _compute_warranty_months(self):
+        for equipment in self:
+            equipment.warranty_months = equipment.category_id.warranty_months
+
+    @api.depends("grading_ids.state", "grading_ids.battery_health")
+    def _compute_battery_health(self):
+        for equipment in self:
+            grading = equipment._last_done_grading()
+            equipment.battery_health = grading.battery_health if grading else 0.0
+
+    def _transition(self, target, note=None, document_ref=None, location=None):
+        """A device that is no longer for sale leaves the shop at once."""
+        result = super()._transition(
+            target, note=note, document_ref=document_ref, location=location
+        )
+        if target != lifecycle.FOR_SALE:
+            self.shop_product_id.product_tmpl_id._reemploi_sync_published()
+        return result
+
+    # ------------------------------------------------------------------
+    # Publishing on the shop
+    # ------------------------------------------------------------------
+    def action_publish_shop(self):
+        """Put graded devices with a verified erasure on the refurbished
+        shop: sale state, product of their model and grade, serial in the
+        operator's stock."""
+        for equipment in self:
+            if equipment.state not in SHOP_READY_STATES or not equipment.grade_id:
+                raise UserError(
+                    self.env._(
+                        "%(device)s cannot be published on the shop: grade it "
+                        "first (a validated grading applied to the device).",
+                        device=equipment.display_name,
+                    )
+                )
+            if not equipment.company_id:
+                raise UserError(
+                    self.env._(
+                        "%(device)s cannot be published on the shop: it is not "
+                        "held by a reuse operator.",
+                        device=equipment.display_name,
+                    )
+                )
+        to_sell = self.filtered(lambda e: e.state != lifecycle.FOR_SALE)
+        # the register's own preconditions: verified erasure, allowed step
+        to_sell._transition(lifecycle.FOR_SALE)
+        self._check_erasure_verified(lifecycle.FOR_SALE)
+        products = self.env["product.template"]._reemploi_shop_products(self)
+        for equipment in self:
+            equipment.shop_product_id = products[equipment._shop_product_key()]
+        self._shop_put_in_stock()
+        self.shop_product_id.product_tmpl_id._reemploi_sync_published()
+        return True
+
+    def _shop_product_key(self):
+        """(operator, category, manufacturer, model, grade) of the shop
+        product."""
+        self.ensure_one()
+        return (
+            self.company_id.id,
+            self.category_id.id,
+            (self.manufacturer or "").strip(),
+            (self.model or "").strip(),
+            self.grade_id.id,
+        )
+
+    def _shop_put_in_stock(self):
+        """Give each device a serial of its shop product and one unit of it
+        in the stock of its operator's warehouse (inventory moves)."""
+        # sudo: serials and inventory moves are the stock side of publishing
+        # these devices, which the user may publish; stock adjustments are
+        # otherwise reserved to stock managers
+        devices = self.sudo()
+        Quant = self.env["stock.quant"].sudo()
+        moves = []
+        stale = devices.filtered(
+            lambda e: e.lot_id and e.lot_id.product_id != e.shop_product_id
+        )
+        if stale:
+            # the device entered the stock under its category's product: that
+            # unit leaves the stock and comes back as the shop product
+            for quant in Quant.search(
+                [
+                    ("lot_id", "in", stale.lot_id.ids),
+                    ("location_id.usage", "=", "internal"),
+                    ("quantity", ">", 0),
+                ]
+            ):
+                moves.append((quant.lot_id, quant.location_id, False))
+        todo = devices.filtered(lambda e: e.lot_id.product_id != e.shop_product_id)
+        lots = (
+            self.env["stock.lot"]
+            .sudo()
+            .create(
+                [
+                    {
+                        "name": device.serial or device.asset_tag or f"RE-{device.id}",
+                        "product_id": device.shop_product_id.id,
+                        "company_id": device.company_id.id,
+                    }
+                    for device in todo
+                ]
+            )
+        )
+        for device, lot in zip(todo, lots, strict=True):
+            device.lot_id = lot
+        in_stock = Quant.search(
+            [
+                ("lot_id", "in", devices.lot_id.ids),
+                ("location_id.usage", "=", "internal"),
+                ("quantity", ">", 0),
+            ]
+        ).lot_id
+        warehouses = {
+            company: self.env["stock.warehouse"]
+            .sudo()
+            .search([("company_id", "=", company.id)], limit=1)
+            for company in devices.company_id
+        }
+        for device in devices.filtered(lambda e: e.lot_id not in in_stock):
+            warehouse = warehouses[device.company_id]
+            if not warehouse:
+                raise UserError(
+                    self.env._(
+                        "%(device)s cannot be put in stock: %(company)s has no "
+                        "warehouse.",
+                        device=device.display_name,
+                        company=device.company_id.name,
+                    )
+                )
+            moves.append((device.lot_id, False, warehouse.lot_stock_id))
+        self._shop_inventory_moves(moves)
+
+    @api.model
+    def _shop_inventory_moves(self, moves):
+        """Validate one inventory move per (serial, from, to): a location or
+        False for the product's inventory adjustment location."""
+        if not moves:
+            return
+        by_company = {}
+        for lot, source, destination in moves:
+            product = lot.product_id.with_company(lot.company_id)
+            source = source or product.property_stock_inventory
+            destination = destination or product.property_stock_inventory
+            by_company.setdefault(lot.company_id, []).append(
+                {
+                    "name": self.env._("Refurbished shop"),
+                    "product_id": product.id,
+                    "product_uom": product.uom_id.id,
+                    "product_uom_qty": 1,
+                    "company_id": lot.company_id.id,
+                    "location_id": source.id,
+                    "location_dest_id": destination.id,
+                    "is_inventory": True,
+                    "picked": True,
+                    "move_line_ids": [
+                        Command.create(
+                            {
+                                "product_id": product.id,
+                                "product_uom_id": product.uom_id.id,
+                                "quantity": 1,
+                                "location_id": source.id,
+                                "location_dest_id": destination.id,
+                                "lot_id": lot.id,
+                                "company_id": lot.company_id.id,
+                            }
+                        )
+                    ],
+                }
+            )
+        for company, vals_list in by_company.items():
+            Move = self.env["stock.move"].sudo().with_company(company)
+            Move.create(vals_list)._action_done()
+
+    def _shop_unit_values(self):
+        """Public values of the devices offered on a product page: no donor,
+        no history, what a buyer needs to pick one."""
+        return [
+            {
+                "id": device.id,
+                "serial": device.serial or device.asset_tag or "",
+                "grade": device.grade_id.code or "",
+                "battery_health": device.battery_health,
+                "has_battery": device.category_id.has_battery,
+                "warranty_months": device.warranty_months,
+                "ram_gb": device.ram_gb,
+                "storage_gb": device.storage_gb,
+                "cpu": device.cpu or "",
+            }
+            for device in self
+        ]
