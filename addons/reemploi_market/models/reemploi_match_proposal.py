@@ -1,3 +1,4 @@
+import json
 from collections import defaultdict, namedtuple
 from datetime import timedelta
 
@@ -6,6 +7,8 @@ from markupsafe import escape
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools.misc import formatLang, get_lang
+
+from odoo.addons.reemploi_asset.models import bulk
 
 from ..services import matching
 
@@ -384,15 +387,17 @@ class ReemploiMatchProposal(models.Model):
                         "sequence": proposal.sequence,
                         "score": proposal.score,
                         "distance_km": proposal.distance_km,
-                        "breakdown": [
-                            {
-                                "criterion": part.criterion,
-                                "reason": part.reason,
-                                "value": part.value,
-                                "points": part.points,
-                            }
-                            for part in proposal.breakdown.parts
-                        ],
+                        "breakdown": json.dumps(
+                            [
+                                {
+                                    "criterion": part.criterion,
+                                    "reason": part.reason,
+                                    "value": part.value,
+                                    "points": part.points,
+                                }
+                                for part in proposal.breakdown.parts
+                            ]
+                        ),
                         "state": PROPOSED if offered else WAITING,
                         "date_proposed": now if offered else False,
                         # every field given: no default to look up
@@ -401,7 +406,7 @@ class ReemploiMatchProposal(models.Model):
                         "answered_by_id": False,
                     }
                 )
-        proposals = self.create(vals_list)
+        proposals = self._insert(vals_list)
         for lot_id, reasons in result.unassigned.items():
             problems[lot_id] = self._unassigned_problem(reasons)
         if unplaced:
@@ -413,6 +418,20 @@ class ReemploiMatchProposal(models.Model):
             for lot_id in problems:
                 problems[lot_id] = f"{problems[lot_id]}; {note}"
         self._log_proposals(lots, proposals, problems)
+        return proposals
+
+    @api.model
+    def _insert(self, vals_list):
+        """Write the proposals with one set-based INSERT: a run proposes up
+        to (alternatives + 1) operators for each declared lot, and the ORM's
+        create() was 40 % of the round trip at 10,000 lots. Every stored
+        field is given (no default, no stored computed field); the lots are
+        told of their new proposals."""
+        if not vals_list:
+            return self
+        proposals = self.browse(bulk.insert_rows(self, vals_list))
+        proposals.modified(list(vals_list[0]), create=True)
+        self.env["reemploi.lot"].invalidate_model(["proposal_ids"])
         return proposals
 
     @api.model
