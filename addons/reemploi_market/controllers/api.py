@@ -243,6 +243,7 @@ class ReemploiApi(http.Controller):
 
     def _json_body(self):
         """The request's JSON object; 413 when too large, 400 when not JSON."""
+        # sudo: reads one numeric setting of the API, nothing else
         ICP = request.env["ir.config_parameter"].sudo()
         limit = int(ICP.get_param("reemploi_market.api_max_body_bytes", MAX_BODY))
         httprequest = request.httprequest
@@ -460,6 +461,7 @@ class ReemploiApi(http.Controller):
                 "validation_error",
                 request.env._("Send the devices as a non-empty list in 'devices'."),
             )
+        # sudo: reads one numeric setting of the API, nothing else
         ICP = request.env["ir.config_parameter"].sudo()
         max_batch = int(ICP.get_param("reemploi_market.api_max_batch", MAX_BATCH))
         if len(devices) > max_batch:

@@ -113,6 +113,7 @@ class ProductTemplate(models.Model):
             )
         )
         available = {product.product_tmpl_id for (product,) in groups}
+        # sudo: publishing follows the devices for sale, whoever sold the last
         for template in self.sudo():
             published = template in available
             if template.is_published != published:

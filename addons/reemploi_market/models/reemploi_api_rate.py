@@ -34,6 +34,7 @@ class ReemploiApiRate(models.Model):
     @api.model
     def _limits(self):
         """(capacity, tokens per second) from the system parameters."""
+        # sudo: reads the two rate-limit settings, nothing else
         ICP = self.env["ir.config_parameter"].sudo()
         per_minute = float(
             ICP.get_param("reemploi_market.api_rate_limit", RATE_PER_MINUTE)

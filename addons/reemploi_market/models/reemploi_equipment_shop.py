@@ -127,6 +127,8 @@ class ReemploiEquipment(models.Model):
             ):
                 moves.append((quant.lot_id, quant.location_id, False))
         todo = devices.filtered(lambda e: e.lot_id.product_id != e.shop_product_id)
+        # sudo: the operator publishing its own devices (checked above) may
+        # lack stock rights; only their serials are created, in its company
         lots = (
             self.env["stock.lot"]
             .sudo()
@@ -150,6 +152,7 @@ class ReemploiEquipment(models.Model):
                 ("quantity", ">", 0),
             ]
         ).lot_id
+        # sudo: only the operator's own warehouse is looked up
         warehouses = {
             company: self.env["stock.warehouse"]
             .sudo()
@@ -208,6 +211,8 @@ class ReemploiEquipment(models.Model):
                 }
             )
         for company, vals_list in by_company.items():
+            # sudo: one unit of each published device put in its operator's
+            # stock, in that company
             Move = self.env["stock.move"].sudo().with_company(company)
             Move.create(vals_list)._action_done()
 

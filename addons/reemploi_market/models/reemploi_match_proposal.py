@@ -536,6 +536,8 @@ class ReemploiMatchProposal(models.Model):
                 reason=reason,
             )
         )
+        # sudo: the refusing operator may not read the other proposals of
+        # the lot; the next one is offered by the matching itself
         self.sudo()._offer_next(lot)
         return True
 

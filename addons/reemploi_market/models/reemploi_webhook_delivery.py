@@ -108,6 +108,8 @@ class ReemploiWebhookDelivery(models.Model):
             )
         if not vals_list:
             return self
+        # sudo: deliveries are queued by the state change of whoever made
+        # it, for the webhooks that may hear of the record (checked above)
         deliveries = self.sudo().create(vals_list)
         deliveries._schedule(now)
         return deliveries

@@ -97,6 +97,8 @@ class SaleOrder(models.Model):
         """Refuse to confirm an order whose devices are gone."""
         if not lines:
             return
+        # sudo: confirmed lines of every order are read to know whether a
+        # device is sold already; nothing of them is shown but that
         others = (
             self.env["sale.order.line"]
             .sudo()

@@ -36,6 +36,7 @@ class SaleOrderLine(models.Model):
                     self.env._(
                         "The line of %(device)s sells one device: its quantity "
                         "must be 1.",
+                        # sudo: only the device's name, for the message
                         device=line.sudo().reemploi_equipment_id.display_name,
                     )
                 )
