@@ -4,7 +4,7 @@ from datetime import timedelta
 from odoo import fields, http
 from odoo.tests import HttpCase, tagged
 
-from .common import MarketCase
+from .common import MarketCase, QueryCountMixin
 
 # a 1x1 transparent PNG
 PNG = base64.b64decode(
@@ -228,15 +228,8 @@ class TestLotPortal(LotPortalCase):
 
 
 @tagged("post_install", "-at_install")
-class TestLotPortalQueries(LotPortalCase):
+class TestLotPortalQueries(QueryCountMixin, LotPortalCase):
     """The list and the lot page do not grow with the database."""
-
-    def _query_count(self, url):
-        self.url_open(url)  # warm the caches
-        before = self.cr.sql_log_count
-        response = self.url_open(url)
-        self.assertEqual(response.status_code, 200)
-        return self.cr.sql_log_count - before
 
     def _populate(self, count, prefix):
         devices = self.env["reemploi.equipment"].create(
