@@ -17,6 +17,10 @@ is then read back the way Odoo 18.0 writes it (``odoo/tests/result.py``):
 * ``<LEVEL> odoo.tests.result: N failed, N error(s) of N tests when loading
   database '<db>'``                                         the final summary
 
+With the whole suite, the end-to-end tests of ``tests/e2e/`` then drive a
+real multi-process Odoo server (see ``E2E`` below); they count in the same
+verdict and the same last line.
+
 The run fails on any failed test, test error or SKIPPED test, on any other
 ERROR or CRITICAL log line, on a module whose demo data failed to install
 (Odoo only warns and installs it without), when no test ran, when a module
@@ -41,6 +45,11 @@ Environment:
   QUIET=1            stream only warnings, errors and test lines
   TEST_TIMEOUT       seconds before the run is aborted (default 7200)
   ODOO_ARGS          extra arguments for Odoo (shell syntax)
+  E2E=1, E2E=0       run (or skip) the end-to-end tests of tests/e2e/ after
+                     the Odoo tests; by default they run when reemploi_social
+                     is among the modules and TEST_TAGS is not set. They drive
+                     a real multi-process Odoo server serving the database
+                     just tested (or a new one): see tests/e2e/harness.py
 """
 
 import collections
@@ -57,9 +66,11 @@ import sys
 import tempfile
 import threading
 import time
+import unittest
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
+E2E_DIR = REPO / "tests" / "e2e"
 CHROME_NAMES = ("google-chrome", "chromium", "chromium-browser", "google-chrome-stable")
 
 # "%(asctime)s %(pid)s %(levelname)s %(dbname)s %(name)s: %(message)s %(perf_info)s"
@@ -242,6 +253,15 @@ def free_port():
         return sock.getsockname()[1]
 
 
+def odoo_environ():
+    """The environment of an Odoo process: ours, without Odoo's own settings."""
+    env = {
+        k: v for k, v in os.environ.items() if k not in ("ODOO_PY_COLORS", "ODOO_RC")
+    }
+    env["PYTHONUNBUFFERED"] = "1"
+    return env
+
+
 def browser_env(tmp, env):
     """Make Odoo find CHROME_BIN; warn early when tours cannot run."""
     notes = []
@@ -411,6 +431,98 @@ def drop_database(conn_args, dbname):
         conn.close()
 
 
+# ------------------------------------------------------------ end-to-end
+E2E_MODULES = ("reemploi_social",)  # what tests/e2e/harness.py installs
+
+
+def e2e_wanted(modules):
+    """E2E=1/0 forces the end-to-end phase on/off; by default it runs with
+    the whole suite of modules that include E2E_MODULES (no TEST_TAGS)."""
+    flag = os.environ.get("E2E", "")
+    if flag not in ("", "0", "1"):
+        raise Prerequisite(f"E2E={flag}: use E2E=1 (run them) or E2E=0 (skip them)")
+    if flag:
+        return flag == "1"
+    return not os.environ.get("TEST_TAGS") and set(E2E_MODULES) <= set(modules)
+
+
+class E2EResult(unittest.TextTestResult):
+    """unittest's result, plus the verdict in tests/run.py's terms."""
+
+    def verdict(self):
+        """Return (one line per failed, erroring or skipped test, passed)."""
+        bad = collections.OrderedDict()
+        for flavour, entries in (("FAIL", self.failures), ("ERROR", self.errors)):
+            for test, trace in entries:
+                test = getattr(test, "test_case", test)  # a subtest's test
+                bad.setdefault(
+                    test.id(),
+                    f"{flavour:<7} e2e: {test.id()}: {_short(_last_line(trace), 200)}",
+                )
+        for test, reason in self.skipped:
+            bad.setdefault(test.id(), f"SKIPPED e2e: {test.id()}: {_short(reason)}")
+        for test in self.unexpectedSuccesses:
+            bad.setdefault(test.id(), f"FAIL    e2e: {test.id()}: unexpected success")
+        counted = sum(1 for key in bad if not key.startswith(("setUp", "tearDown")))
+        return list(bad.values()), max(self.testsRun - counted, 0)
+
+
+def run_e2e(conn_args, dbname, data_dir, modules):
+    """Run tests/e2e/test_*.py against a real server; return (problems,
+    passed). The server serves ``dbname`` when it has E2E_MODULES installed
+    (the database just tested), else a new database of its own."""
+    print(f"\n==== Réemploi end-to-end tests: {E2E_DIR}", flush=True)
+    states, _error = module_states(conn_args, dbname, list(E2E_MODULES))
+    reuse = bool(states) and all(states.get(m) == "installed" for m in E2E_MODULES)
+    if not reuse and set(E2E_MODULES) <= set(modules):
+        # the Odoo run failed to install them, a failure counted already
+        print("not run: the modules they need did not install", flush=True)
+        return [], 0
+    # the harness imports this file as `run`: share this very module
+    sys.modules.setdefault("run", sys.modules[__name__])
+    if str(E2E_DIR) not in sys.path:
+        sys.path.insert(0, str(E2E_DIR))
+    started = time.monotonic()
+    previous = signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        problems, passed = _run_e2e_suite(
+            dbname if reuse else None, data_dir if reuse else None
+        )
+    except KeyboardInterrupt:
+        problems, passed = ["end-to-end tests aborted: interrupted"], 0
+    finally:
+        if "harness" in sys.modules:
+            sys.modules["harness"].shutdown()
+        signal.signal(signal.SIGTERM, previous)
+    print(f"end-to-end: {time.monotonic() - started:.0f} s", flush=True)
+    for line in problems:
+        print(line, flush=True)
+    return problems, passed
+
+
+def _run_e2e_suite(dbname, data_dir):
+    try:
+        import harness  # noqa: PLC0415 (tests/e2e/harness.py)
+    except Exception as exc:  # noqa: BLE001 (reported as a failure)
+        return [f"ERROR   e2e: tests/e2e/harness.py: {exc!r}"], 0
+    harness.configure(dbname=dbname, data_dir=data_dir)
+    suite = unittest.TestLoader().discover(
+        str(E2E_DIR), pattern="test_*.py", top_level_dir=str(E2E_DIR)
+    )
+    runner = unittest.TextTestRunner(
+        stream=sys.stdout, verbosity=2, resultclass=E2EResult
+    )
+    result = runner.run(suite)
+    problems, passed = result.verdict()
+    if not result.testsRun and not problems:
+        problems.append(f"no end-to-end test found in {E2E_DIR}/test_*.py")
+    return problems, passed
+
+
+def _interrupt(signum, _frame):
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
 # -------------------------------------------------------------------- run
 def run_odoo(cmd, env, log_path, reader, quiet, timeout):
     """Run Odoo, stream and keep its output; return (returncode, abort reason)."""
@@ -487,13 +599,11 @@ def main(argv):
     odoo_pkg, core = find_odoo()
     dirs = addons_dirs(core)
     modules = select_modules(argv, dirs)
+    e2e = e2e_wanted(modules)
     conn_args = pg_connect_args()
 
     tmp = Path(tempfile.mkdtemp(prefix="reemploi-tests-"))
-    env = {
-        k: v for k, v in os.environ.items() if k not in ("ODOO_PY_COLORS", "ODOO_RC")
-    }
-    env["PYTHONUNBUFFERED"] = "1"
+    env = odoo_environ()
     notes = browser_env(tmp, env)
     for note in notes:
         print(note, flush=True)
@@ -543,6 +653,13 @@ def main(argv):
             cmd, env, log_path, reader, os.environ.get("QUIET") == "1", timeout
         )
         states, state_error = module_states(conn_args, dbname, modules)
+        problems, passed = report(
+            reader, modules, states, state_error, returncode, aborted, log_path
+        )
+        if e2e and not aborted:
+            e2e_problems, e2e_passed = run_e2e(conn_args, dbname, tmp / "data", modules)
+            problems += e2e_problems
+            passed += e2e_passed
     finally:
         if os.environ.get("KEEP_DB") == "1":
             print(f"KEEP_DB=1: database {dbname} kept, filestore in {tmp / 'data'}")
@@ -553,7 +670,8 @@ def main(argv):
                 print(f"warning: could not drop database {dbname}: {exc}")
             shutil.rmtree(tmp / "data", ignore_errors=True)
 
-    return report(reader, modules, states, state_error, returncode, aborted, log_path)
+    print(f"{passed} passed, {len(problems)} failed", flush=True)
+    return 1 if problems else 0
 
 
 def test_problems(reader):
@@ -580,6 +698,7 @@ def test_problems(reader):
 
 
 def report(reader, modules, states, state_error, returncode, aborted, log_path):
+    """Print the verdict of the Odoo run; return (problems, passed)."""
     problems, passed = test_problems(reader)  # one line per failure counted
     summary = reader.summary
     if summary:
@@ -620,9 +739,8 @@ def report(reader, modules, states, state_error, returncode, aborted, log_path):
             f"{summary['run']} tests; {len(reader.skips)} skipped (counted as failures)"
         )
     for line in problems:
-        print(line)
-    print(f"{passed} passed, {len(problems)} failed", flush=True)
-    return 1 if problems else 0
+        print(line, flush=True)
+    return problems, passed
 
 
 def _name(key):

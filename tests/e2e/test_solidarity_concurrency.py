@@ -1,0 +1,504 @@
+"""Associations racing for the last devices at solidarity prices.
+
+``K`` portal users of accredited associations, each with its own browser
+session, put devices of operator X's shop in their carts (several users
+want the same device on purpose) and then all confirm at the same instant
+(``threading.Barrier``) through ``POST /shop/solidarity/confirm`` of a
+multi-process server: ``K`` real HTTP requests, concurrent PostgreSQL
+transactions at Odoo's REPEATABLE READ isolation.
+
+The associations have two users each. Half of them have a quota with one
+laptop left: their two users race for that unit with different devices,
+so a quota overrun would show. After every round, what PostgreSQL committed
+must hold:
+
+* no device is in two confirmed order lines, and every device sold is sold
+  by exactly the order that was told so;
+* no quota is used beyond its limit, and each quota's ``used_qty`` is the
+  number of its confirmed lines;
+* each checkout either succeeded (redirected to the order) or was refused
+  cleanly (back to the cart with the reason): no HTTP 500, and no order
+  confirmed behind a refusal;
+* every device wanted by an association with quota to spare is sold.
+
+``E2E_ROUNDS`` (default 20) sets the number of rounds.
+"""
+
+import collections
+import concurrent.futures
+import os
+import re
+import secrets
+import threading
+import time
+import urllib.parse
+
+from harness import HTTP_TIMEOUT, ServerCase, csrf_token
+
+ASSOCIATIONS = 10
+USERS_PER_ASSOCIATION = 2
+BUYERS = ASSOCIATIONS * USERS_PER_ASSOCIATION  # K concurrent checkouts
+DEVICES_PER_ROUND = 6  # fewer devices than buyers: three or four per device
+ROUNDS = int(os.environ.get("E2E_ROUNDS") or 20)
+LANG_PREFIX_RE = re.compile(r"^/[a-z]{2}(?:_[A-Z]{2})?(?=/(?:shop|my)/)")
+ORDER_PATH_RE = re.compile(r"^/my/orders/(\d+)$")
+PASSWORD = "e2e-Solidarity-1"  # noqa: S105 (a throw-away test account)
+
+
+class TestSolidarityConcurrency(ServerCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # every name is unique: the database may be one that is reused
+        cls.tag = secrets.token_hex(3)
+        cls.admin = cls.server.rpc()
+        cls.db = cls.server.sql()
+        cls.addClassCleanup(cls.db.close)
+        cls._setup_operator()
+        cls._setup_associations()
+
+    # ------------------------------------------------------------- setup
+    @classmethod
+    def _setup_operator(cls):
+        admin = cls.admin
+        cls.laptop = admin.ref("reemploi_asset.category_laptop")
+        admin(
+            "reemploi.equipment.category",
+            "write",
+            [cls.laptop],
+            {"shop_list_price": 300.0, "warranty_months": 12},
+        )
+        cls.company = admin("res.company", "create", {"name": f"Opérateur {cls.tag}"})
+        # Odoo gives a new company a warehouse in test mode only
+        admin(
+            "stock.warehouse",
+            "create",
+            {"name": f"Atelier {cls.tag}", "code": "E2E", "company_id": cls.company},
+            context={"allowed_company_ids": [cls.company]},
+        )
+        # the website the associations order on sells operator X's devices
+        admin(
+            "website",
+            "write",
+            [admin.ref("website.default_website")],
+            {"company_id": cls.company},
+        )
+        cls.donor = admin(
+            "res.partner", "create", {"name": f"Donateur {cls.tag}", "is_company": True}
+        )
+        login = f"operator_{cls.tag}"
+        admin(
+            "res.users",
+            "create",
+            {
+                "name": f"Opérateur {cls.tag}",
+                "login": login,
+                "password": PASSWORD,
+                "company_id": cls.company,
+                "company_ids": [(6, 0, [cls.company])],
+                "groups_id": [
+                    (
+                        6,
+                        0,
+                        [
+                            admin.ref("base.group_user"),
+                            admin.ref("reemploi_asset.group_reemploi_operator_manager"),
+                        ],
+                    )
+                ],
+            },
+        )
+        cls.operator = cls.server.rpc(login, PASSWORD)
+
+    @classmethod
+    def _setup_associations(cls):
+        admin = cls.admin
+        address = {
+            "street": "1 rue de la Paix",
+            "zip": "38000",
+            "city": "Grenoble",
+            "country_id": admin.ref("base.fr"),
+        }
+        organisations = admin(
+            "res.partner",
+            "create",
+            [
+                dict(address, name=f"Association {cls.tag} {j:02d}", is_company=True)
+                for j in range(ASSOCIATIONS)
+            ],
+        )
+        associations = admin(
+            "reemploi.association",
+            "create",
+            [
+                {
+                    "partner_id": organisation,
+                    "accreditation_type": "public_interest",
+                    "accreditation_number": f"W38{cls.tag}{j:02d}",
+                    "accreditation_body": "Préfecture de l'Isère",
+                    "accreditation_start": "2020-01-01",
+                }
+                for j, organisation in enumerate(organisations)
+            ],
+        )
+        # even associations: one laptop left at each round; odd: plenty
+        cls.tight = [j % 2 == 0 for j in range(ASSOCIATIONS)]
+        cls.quotas = admin(
+            "reemploi.quota",
+            "create",
+            [
+                {
+                    "association_id": association,
+                    "category_id": cls.laptop,
+                    "date_from": "2020-01-01",
+                    "date_to": "2099-12-31",
+                    "limit_qty": 1 if cls.tight[j] else 1000,
+                }
+                for j, association in enumerate(associations)
+            ],
+        )
+        # buyer i belongs to association i // USERS_PER_ASSOCIATION
+        cls.association_of = [i // USERS_PER_ASSOCIATION for i in range(BUYERS)]
+        cls.contacts = admin(
+            "res.partner",
+            "create",
+            [
+                dict(
+                    address,
+                    name=f"Contact {cls.tag} {i:02d}",
+                    parent_id=organisations[cls.association_of[i]],
+                    email=f"buyer{i:02d}.{cls.tag}@example.org",
+                )
+                for i in range(BUYERS)
+            ],
+        )
+        group = admin.ref("reemploi_social.group_reemploi_association")
+        cls.logins = [f"buyer{i:02d}_{cls.tag}" for i in range(BUYERS)]
+        users = admin(
+            "res.users",
+            "create",
+            [
+                {
+                    "name": f"Contact {cls.tag} {i:02d}",
+                    "login": login,
+                    "partner_id": cls.contacts[i],
+                    "company_id": cls.company,
+                    "company_ids": [(6, 0, [cls.company])],
+                    "groups_id": [(6, 0, [group])],
+                }
+                for i, login in enumerate(cls.logins)
+            ],
+        )
+        # Odoo hashes a password with 600,000 PBKDF2 rounds, about a second
+        # of this machine's CPU: hash it once for all the buyers
+        with cls.db.cursor() as cr:
+            cr.execute(
+                "UPDATE res_users SET password = %s WHERE id = ANY(%s)",
+                [_password_hash(PASSWORD), users],
+            )
+
+    def _graded(self, serials):
+        """Walk new laptops of the operator through the register, as the
+        operator: received, erased, graded; ready for the shop."""
+        op = self.operator
+        ids = op(
+            "reemploi.equipment",
+            "create",
+            [
+                {
+                    "serial": serial,
+                    "manufacturer": "Dell",
+                    "model": "Latitude 5490",
+                    "category_id": self.laptop,
+                    "owner_id": self.donor,
+                    "company_id": self.company,
+                }
+                for serial in serials
+            ],
+        )
+        op("reemploi.equipment", "action_declare", ids)
+        op("reemploi.equipment", "action_receive", ids)
+        now = time.time()
+        start, end = (
+            time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(t))
+            for t in (now - 3600, now)
+        )
+        op(
+            "reemploi.erasure",
+            "create",
+            [
+                {
+                    "equipment_id": device,
+                    "company_id": self.company,
+                    "medium_type": "nvme",
+                    "medium_serial": f"{serial}-D1",
+                    "method": "purge",
+                    "technique": "NVMe Format, crypto erase",
+                    "tool_name": "nwipe",
+                    "tool_version": "0.37",
+                    "date_start": start,
+                    "date_end": end,
+                    "result": "success",
+                    "verification_method": "sample",
+                    "verification_result": "pass",
+                }
+                for device, serial in zip(ids, serials, strict=True)
+            ],
+        )
+        op("reemploi.equipment", "action_mark_erased", ids)
+        gradings = op(
+            "reemploi.grading",
+            "create",
+            [
+                {
+                    "equipment_id": device,
+                    "company_id": self.company,
+                    "check_power": "ok",
+                    "check_boot": "ok",
+                    "check_screen": "ok",
+                    "check_storage": "ok",
+                    "check_battery": "ok",
+                    "check_keyboard": "ok",
+                    "battery_design_capacity": 50.0,
+                    "battery_full_capacity": 43.5,
+                }
+                for device in ids
+            ],
+        )
+        op("reemploi.grading", "action_done", gradings)
+        op("reemploi.equipment", "action_grade", ids)
+        return ids
+
+    def _login_all(self):
+        def login(i):
+            session = self.server.session(self.logins[i], PASSWORD)
+            cart = session.get(f"{self.server.url}/shop/cart", timeout=HTTP_TIMEOUT)
+            self.assertEqual(cart.status_code, 200, self.logins[i])
+            # the token stays valid as long as the session (no time limit)
+            return session, csrf_token(cart.text)
+
+        with concurrent.futures.ThreadPoolExecutor(8) as pool:
+            return list(pool.map(login, range(BUYERS)))
+
+    # ------------------------------------------------------------- a round
+    def _refresh_tight_quotas(self):
+        """Leave exactly one laptop in each tight quota."""
+        quotas = self.admin(
+            "reemploi.quota", "read", self.quotas, ["used_qty", "limit_qty"]
+        )
+        limits = collections.defaultdict(list)
+        for quota, tight in zip(quotas, self.tight, strict=True):
+            if tight and quota["limit_qty"] != quota["used_qty"] + 1:
+                limits[quota["used_qty"] + 1].append(quota["id"])
+        for limit, ids in limits.items():
+            self.admin("reemploi.quota", "write", ids, {"limit_qty": limit})
+
+    def _clear_carts(self):
+        """Carts still holding a device another association bought."""
+        drafts = self.admin(
+            "sale.order",
+            "search",
+            [("partner_id", "in", self.contacts), ("state", "=", "draft")],
+        )
+        if drafts:
+            self.admin("sale.order", "unlink", drafts)
+
+    def _add_to_cart(self, buyer, device):
+        session, token = self.sessions[buyer]
+        response = session.post(
+            f"{self.server.url}/shop/reemploi/add",
+            data={"equipment_id": str(device), "csrf_token": token},
+            allow_redirects=False,
+            timeout=HTTP_TIMEOUT,
+        )
+        location = urllib.parse.urlsplit(response.headers.get("Location", ""))
+        self.assertEqual(
+            (response.status_code, _path(location), location.query),
+            (303, "/shop/cart", ""),
+            f"{self.logins[buyer]} could not add device {device} to the cart",
+        )
+
+    def _confirm(self, buyer, barrier):
+        session, token = self.sessions[buyer]
+        barrier.wait(timeout=120)
+        response = session.post(
+            f"{self.server.url}/shop/solidarity/confirm",
+            data={"csrf_token": token},
+            allow_redirects=False,
+            timeout=HTTP_TIMEOUT,
+        )
+        return _outcome(response)
+
+    def _round(self, number):
+        self._refresh_tight_quotas()
+        self._clear_carts()
+        # the shop gets the round's devices: the last ones there are
+        devices = self.stock[number]
+        self.operator("reemploi.equipment", "action_publish_shop", devices)
+        # buyers i and i + 1 of one association want different devices
+        wanted = [devices[(i + number) % DEVICES_PER_ROUND] for i in range(BUYERS)]
+        with concurrent.futures.ThreadPoolExecutor(8) as pool:
+            list(pool.map(self._add_to_cart, range(BUYERS), wanted))
+        mark = self.server.log_mark()
+        barrier = threading.Barrier(BUYERS)
+        started = time.monotonic()
+        with concurrent.futures.ThreadPoolExecutor(BUYERS) as pool:
+            outcomes = list(pool.map(self._confirm, range(BUYERS), [barrier] * BUYERS))
+        elapsed = time.monotonic() - started
+        retries, gave_up = self.server.retries_since(mark)
+        self._check_round(number, devices, wanted, outcomes)
+        return {
+            "ok": sum(1 for kind, _v in outcomes if kind == "ok"),
+            "refused": sum(1 for kind, _v in outcomes if kind == "refused"),
+            "retries": retries,
+            "gave_up": gave_up,
+            "seconds": elapsed,
+        }
+
+    # ------------------------------------------------------------ checks
+    def _check_round(self, number, devices, wanted, outcomes):
+        where = f"round {number + 1}"
+        errors = [
+            f"{self.logins[i]}: {value}"
+            for i, (kind, value) in enumerate(outcomes)
+            if kind == "error"
+        ]
+        self.assertFalse(errors, f"{where}: checkouts neither done nor refused")
+        told_sold = {
+            value: i for i, (kind, value) in enumerate(outcomes) if kind == "ok"
+        }
+        with self.db.cursor() as cr:
+            # no device in two confirmed order lines, in the whole database
+            cr.execute(
+                """
+                SELECT reemploi_equipment_id, array_agg(order_id)
+                  FROM sale_order_line
+                 WHERE state = 'sale' AND reemploi_equipment_id IS NOT NULL
+                 GROUP BY reemploi_equipment_id
+                HAVING count(*) > 1
+                """
+            )
+            self.assertEqual(cr.fetchall(), [], f"{where}: devices sold twice")
+            # each quota: within its limit, and used by its confirmed lines
+            cr.execute(
+                """
+                SELECT q.id, q.limit_qty, q.used_qty,
+                       COALESCE(sum(l.product_uom_qty)
+                                FILTER (WHERE l.state = 'sale'), 0)::int
+                  FROM reemploi_quota q
+                  LEFT JOIN sale_order_line l ON l.reemploi_quota_id = q.id
+                 WHERE q.id = ANY(%s)
+                 GROUP BY q.id
+                """,
+                [self.quotas],
+            )
+            quotas = cr.fetchall()
+            self.assertEqual(len(quotas), len(self.quotas))
+            self.assertNotIn(None, [q[2] for q in quotas], f"{where}: used_qty NULL")
+            overrun = [q for q in quotas if q[2] > q[1]]
+            self.assertFalse(overrun, f"{where}: (quota, limit, used) overrun")
+            drift = [q for q in quotas if q[2] != q[3]]
+            self.assertFalse(
+                drift, f"{where}: (quota, limit, used, confirmed lines) disagree"
+            )
+            # the confirmed orders of this round are exactly those announced
+            cr.execute(
+                """
+                SELECT o.id, o.partner_id, l.reemploi_equipment_id,
+                       o.reemploi_association_id IS NOT NULL
+                  FROM sale_order o
+                  JOIN sale_order_line l ON l.order_id = o.id
+                 WHERE o.state = 'sale' AND l.reemploi_equipment_id = ANY(%s)
+                """,
+                [devices],
+            )
+            confirmed = {row[0]: row[1:] for row in cr.fetchall()}
+            self.assertEqual(
+                set(confirmed),
+                set(told_sold),
+                f"{where}: confirmed orders differ from the checkouts told so",
+            )
+            for order, (partner, device, solidarity) in confirmed.items():
+                buyer = told_sold[order]
+                self.assertEqual(partner, self.contacts[buyer], where)
+                self.assertEqual(device, wanted[buyer], where)
+                self.assertTrue(solidarity, f"{where}: {order} has no association")
+            cr.execute(
+                "SELECT id FROM reemploi_equipment WHERE id = ANY(%s) AND "
+                "state = 'sold'",
+                [devices],
+            )
+            sold = {row[0] for row in cr.fetchall()}
+        self.assertEqual(sold, {d for _p, d, _s in confirmed.values()}, where)
+        # an association with quota to spare gets the device it wants
+        # unless another association bought it first: no device it wanted
+        # stays unsold
+        spare = {
+            wanted[i] for i in range(BUYERS) if not self.tight[self.association_of[i]]
+        }
+        reasons = collections.Counter(v for kind, v in outcomes if kind == "refused")
+        self.assertLessEqual(
+            spare,
+            sold,
+            f"{where}: wanted devices left unsold; refusals: {dict(reasons)}",
+        )
+        per_association = [self.association_of[told_sold[o]] for o in told_sold]
+        for j in range(ASSOCIATIONS):
+            if self.tight[j]:
+                self.assertLessEqual(per_association.count(j), 1, where)
+
+    def test_last_devices_race(self):
+        serials = [
+            f"E2E-{self.tag}-{n:02d}-{d}"
+            for n in range(ROUNDS)
+            for d in range(DEVICES_PER_ROUND)
+        ]
+        devices = self._graded(serials)
+        self.stock = [
+            devices[n * DEVICES_PER_ROUND : (n + 1) * DEVICES_PER_ROUND]
+            for n in range(ROUNDS)
+        ]
+        self.sessions = self._login_all()
+        started = time.monotonic()
+        rounds = [self._round(number) for number in range(ROUNDS)]
+        total = time.monotonic() - started
+        ok = sum(r["ok"] for r in rounds)
+        refused = sum(r["refused"] for r in rounds)
+        self.assertEqual(ok + refused, ROUNDS * BUYERS)
+        self.assertGreater(ok, 0)
+        print(
+            f"\nsolidarity race: {ROUNDS} rounds x {BUYERS} concurrent checkouts "
+            f"for {DEVICES_PER_ROUND} devices: {ok} orders, {refused} refusals; "
+            f"{sum(r['retries'] for r in rounds)} serialization retries, "
+            f"{sum(r['gave_up'] for r in rounds)} given up; checkouts "
+            f"{sum(r['seconds'] for r in rounds):.0f} s of {total:.0f} s",
+            flush=True,
+        )
+
+
+def _password_hash(password):
+    from passlib.context import CryptContext  # noqa: PLC0415 (Odoo's dependency)
+
+    return CryptContext(["pbkdf2_sha512"], pbkdf2_sha512__rounds=600_000).hash(password)
+
+
+def _path(location):
+    """The path of a redirection, without the language of a website that
+    has several (/fr/shop/cart)."""
+    return LANG_PREFIX_RE.sub("", location.path, count=1)
+
+
+def _outcome(response):
+    """("ok", order id), ("refused", reason) or ("error", what happened)."""
+    location = urllib.parse.urlsplit(response.headers.get("Location", ""))
+    query = urllib.parse.parse_qs(location.query)
+    if response.status_code == 303:
+        match = ORDER_PATH_RE.match(_path(location))
+        if match:
+            return "ok", int(match[1])
+        if _path(location) == "/shop/cart" and query.get("reemploi_error"):
+            return "refused", query["reemploi_error"][0]
+    return "error", (
+        f"HTTP {response.status_code} {response.headers.get('Location', '')} "
+        + " ".join(response.text[:200].split())
+    )
