@@ -7,7 +7,7 @@
     "website": "https://github.com/reemploi/reemploi",
     "author": "Réemploi contributors",
     "license": "AGPL-3",
-    "depends": ["reemploi_asset", "sale_stock", "website_sale"],
+    "depends": ["reemploi_asset", "sale_stock", "website_sale", "web_tour"],
     "external_dependencies": {"python": ["numpy", "ortools"]},
     "data": [
         "security/ir.model.access.csv",
@@ -40,6 +40,10 @@
         "views/reemploi_takeback_portal_templates.xml",
         "views/reemploi_equipment_report_views.xml",
         "views/reemploi_agec_stock_views.xml",
+        "views/reemploi_guide_templates.xml",
+        "views/reemploi_guide_menus.xml",
+        "views/reemploi_pwa_templates.xml",
+        "data/reemploi_onboarding_tour.xml",
     ],
     "demo": [
         "demo/reemploi_market_demo.xml",
@@ -49,6 +53,10 @@
     "assets": {
         "web.assets_backend": [
             "reemploi_market/static/src/checkin/*",
+            "reemploi_market/static/src/tours/*.js",
+        ],
+        "web.assets_frontend": [
+            "reemploi_market/static/src/pwa/register_service_worker.js",
         ],
         "web.assets_tests": [
             "reemploi_market/static/tests/tours/*.js",
