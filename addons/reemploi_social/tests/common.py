@@ -18,6 +18,8 @@ class SocialCase(ShopCase):
         super().setUpClass()
         cls.smartphone = cls.env.ref("reemploi_asset.category_smartphone")
         cls.solidarity = cls.env.ref("reemploi_social.pricelist_solidarity")
+        # prices in the shop's currency: no conversion in the figures
+        cls.solidarity.currency_id = cls.company_x.currency_id
         cls.need_job = cls.env.ref("reemploi_social.need_job_search")
         cls.grenoble = cls.env.ref("reemploi_social.commune_38185")
         cls.association_a = cls._association(

@@ -71,6 +71,19 @@ class TestSolidarityPrices(SocialCase):
             self.solidarity._get_product_price(cheap.shop_product_id, 1.0), 90.0
         )
 
+    def test_never_a_default_pricelist(self):
+        """An ordinary customer never falls back on the solidarity
+        pricelist, even when it comes first."""
+        self.solidarity.sequence = 0
+        others = self.env["product.pricelist"].search(
+            [("id", "!=", self.solidarity.id)]
+        )
+        others.action_archive()
+        partner = self.env["res.partner"].create({"name": "Client ordinaire"})
+        self.assertFalse(partner.property_product_pricelist)
+        order = self.env["sale.order"].create({"partner_id": partner.id})
+        self.assertFalse(order.pricelist_id)
+
     def test_ceiling_applies_to_its_category_only(self):
         device = self._published("SOL-P-3")
         item = self.env.ref("reemploi_social.pricelist_solidarity_item_laptop")

@@ -1,0 +1,3 @@
+# Plain-Python services: no ORM here, so they can be unit tested fast.
+from . import allocation
+from . import voucher

@@ -1,0 +1,1 @@
+from . import reemploi_social_report_wizard
