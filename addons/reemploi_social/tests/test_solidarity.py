@@ -302,6 +302,15 @@ class TestSolidarityShop(SolidarityHttpCase):
         self.assertEqual(self.quota_a.used_qty, 1)
         self.assertEqual(self.device_1.state, "sold")
 
+    def test_cart_kept_across_sessions(self):
+        self.authenticate("asso_a", "asso_a")
+        self._add_to_cart(self.device_2)
+        # a new session, as on another device or after logging out
+        self.authenticate("asso_a", "asso_a")
+        page = self.url_open("/shop/cart")
+        self.assertIn("SOL-H-2", page.text)
+        self.assertIn("/shop/solidarity/confirm", page.text)
+
     def test_cart_refuses_beyond_the_quota(self):
         self.quota_a.limit_qty = 1
         self.authenticate("asso_a", "asso_a")
