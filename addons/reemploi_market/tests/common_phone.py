@@ -63,7 +63,7 @@ class PhoneScreenshotMixin:
                 "(odoo.isReady === true || !!odoo.__WOWL_DEBUG__)"
             )
             self.assertTrue(
-                browser._wait_ready(ready_code, timeout=60),
+                self._phone_ready(browser, url, ready_code),
                 f"{url}: {ready} never showed",
             )
             # let the fonts and the last layout settle
@@ -96,6 +96,22 @@ class PhoneScreenshotMixin:
             self._wait_remaining_requests()
             self.http_request_key = self.canonical_tag
             self.opener.cookies[TEST_CURSOR_COOKIE_NAME] = self.http_request_key
+
+    def _phone_ready(self, browser, url, ready_code, tries=3):
+        """Wait for the page to be ready; a renderer that stops answering
+        (seen once on a loaded machine: one evaluation hung a minute) gets
+        the page loaded again, up to ``tries`` times."""
+        for attempt in range(1, tries + 1):
+            try:
+                return browser._wait_ready(ready_code, timeout=20)
+            except TimeoutError:
+                if attempt == tries:
+                    raise
+                _logger.info(
+                    "%s did not answer (try %s), loading it again", url, attempt
+                )
+                browser.navigate_to(url_join(self.base_url(), url), wait_stop=True)
+        return False
 
     def assertFitsAPhone(self, url, login, name, ready):
         width = self._phone_page(url, login, name, ready)
