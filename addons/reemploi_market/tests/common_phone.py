@@ -98,9 +98,9 @@ class PhoneScreenshotMixin:
             self.opener.cookies[TEST_CURSOR_COOKIE_NAME] = self.http_request_key
 
     def _phone_ready(self, browser, url, ready_code, tries=3):
-        """Wait for the page to be ready; a renderer that stops answering
-        (seen once on a loaded machine: one evaluation hung a minute) gets
-        the page loaded again, up to ``tries`` times."""
+        """Wait for the page to be ready, loading it again when it is not
+        after 20 s, up to ``tries`` times (a page still loading assets on a
+        loaded machine)."""
         for attempt in range(1, tries + 1):
             try:
                 return browser._wait_ready(ready_code, timeout=20)
