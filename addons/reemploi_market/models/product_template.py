@@ -127,13 +127,17 @@ class ProductTemplate(models.Model):
         # sudo: the public buys these devices; the caller shows only
         # reemploi.equipment._shop_unit_values()
         Equipment = self.env["reemploi.equipment"].sudo()
-        domain = [
+        domain = self._reemploi_units_domain(company)
+        units = Equipment.search(domain, limit=limit, order="battery_health desc, id")
+        return units, Equipment.search_count(domain)
+
+    def _reemploi_units_domain(self, company):
+        """The devices offered under this product on ``company``'s shop."""
+        return [
             ("shop_product_id", "in", self.product_variant_ids.ids),
             ("state", "=", lifecycle.FOR_SALE),
             ("company_id", "=", company.id),
         ]
-        units = Equipment.search(domain, limit=limit, order="battery_health desc, id")
-        return units, Equipment.search_count(domain)
 
     @api.model
     def _search_get_detail(self, website, order, options):

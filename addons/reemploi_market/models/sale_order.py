@@ -51,13 +51,7 @@ class SaleOrder(models.Model):
         """The device of ``product`` the cart gets: the one chosen, or the
         first one for sale that is not in the cart yet."""
         self.ensure_one()
-        taken = self.order_line.reemploi_equipment_id.ids
-        domain = [
-            ("shop_product_id", "=", product.id),
-            ("state", "=", lifecycle.FOR_SALE),
-            ("company_id", "=", self.company_id.id),
-            ("id", "not in", taken),
-        ]
+        domain = self._reemploi_cart_device_domain(product)
         if device_id:
             domain.append(("id", "=", device_id))
         # sudo: the buyer may not read the register; only the device's id is
@@ -76,6 +70,16 @@ class SaleOrder(models.Model):
                 )
             )
         return device
+
+    def _reemploi_cart_device_domain(self, product):
+        """The devices of ``product`` this cart may get."""
+        self.ensure_one()
+        return [
+            ("shop_product_id", "=", product.id),
+            ("state", "=", lifecycle.FOR_SALE),
+            ("company_id", "=", self.company_id.id),
+            ("id", "not in", self.order_line.reemploi_equipment_id.ids),
+        ]
 
     # ------------------------------------------------------------------
     # Confirmation: the devices are sold

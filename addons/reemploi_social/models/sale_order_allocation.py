@@ -1,7 +1,7 @@
 from odoo import models
 from odoo.exceptions import UserError
 
-from odoo.addons.reemploi_asset.services import lifecycle
+from .reemploi_equipment_allocation import ACTIVE_LINE_STATES
 
 
 class SaleOrder(models.Model):
@@ -11,42 +11,30 @@ class SaleOrder(models.Model):
     _inherit = "sale.order"
 
     def _reemploi_cart_device(self, product, device_id=0):
-        device = super()._reemploi_cart_device(product, device_id)
-        holder = device._allocation_holder().get(device)
-        if not holder or self._reemploi_allocation_allowed(holder):
-            return device
         if device_id:
-            raise UserError(
-                self.env._(
-                    "%(device)s is reserved for an association by a fair "
-                    "allocation: choose another device.",
-                    device=device.display_name,
+            device = self.env["reemploi.equipment"].browse(device_id)
+            holder = device._allocation_holder().get(device)
+            if holder and not self._reemploi_allocation_allowed(holder):
+                raise UserError(
+                    self.env._(
+                        "%(device)s is reserved for an association by a fair "
+                        "allocation: choose another device.",
+                        # sudo: only the device's name, for the message
+                        device=device.sudo().display_name,
+                    )
                 )
-            )
-        # the same choice as the shop's, among the devices nobody holds
-        Equipment = self.env["reemploi.equipment"]
-        # sudo: as the shop, the buyer may not read the register; only the
-        # device's id is written on the line
-        other = Equipment.sudo().search(
-            [
-                ("shop_product_id", "=", product.id),
-                ("state", "=", lifecycle.FOR_SALE),
-                ("company_id", "=", self.company_id.id),
-                ("id", "not in", self.order_line.reemploi_equipment_id.ids),
-                *Equipment._allocation_free_domain(),
-            ],
-            limit=1,
-            order="battery_health desc, id",
-        )
-        if not other:
-            raise UserError(
-                self.env._(
-                    "No device of %(product)s is available any more: choose "
-                    "another one.",
-                    product=product.display_name,
-                )
-            )
-        return other
+        return super()._reemploi_cart_device(product, device_id)
+
+    def _reemploi_cart_device_domain(self, product):
+        # the devices nobody holds, and those held for this order's partner
+        active = [("state", "in", ACTIVE_LINE_STATES)]
+        mine = [*active, ("partner_id", "=", self.partner_id.commercial_partner_id.id)]
+        return [
+            *super()._reemploi_cart_device_domain(product),
+            "|",
+            ("allocation_line_ids", "not any", active),
+            ("allocation_line_ids", "any", mine),
+        ]
 
     def _reemploi_check_devices(self, lines):
         super()._reemploi_check_devices(lines)
