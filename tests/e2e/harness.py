@@ -47,6 +47,7 @@ if str(TESTS_DIR) not in sys.path:
     sys.path.insert(0, str(TESTS_DIR))
 
 import run as runner  # noqa: E402 (tests/run.py: finds Odoo and PostgreSQL)
+from front import Front  # noqa: E402
 
 MODULES = runner.E2E_MODULES
 ADMIN = ("admin", "admin")
@@ -96,6 +97,7 @@ class OdooServer:
         self.records = []  # (level, logger, text) of the server's log
         self._lock = threading.Lock()
         self._reader = None
+        self._front = None
 
     # ------------------------------------------------------------ lifecycle
     def start(self):
@@ -195,13 +197,14 @@ class OdooServer:
 
     def _serve(self):
         self.port = runner.free_port()
+        self.gevent_port = runner.free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = self.tmp / "server.log"
         cmd = self._base_cmd() + [
             f"--workers={self.workers}",
             f"--http-port={self.port}",
             # the prefork server also starts a gevent process for websockets
-            f"--gevent-port={runner.free_port()}",
+            f"--gevent-port={self.gevent_port}",
             "--limit-time-real=900",
             "--limit-time-cpu=600",
             "--log-level=info",
@@ -273,8 +276,19 @@ class OdooServer:
             " | ".join(text.strip().splitlines()[-lines:]) + f" (log {self.log_path})"
         )
 
+    @property
+    def front_url(self):
+        """The address browsers use: a front routing ``/websocket`` to the
+        gevent port, as a deployment's reverse proxy does (front.py)."""
+        if self._front is None:
+            self._front = Front(self.port, self.gevent_port)
+        return self._front.url
+
     def stop(self):
         """Stop the server, drop the database it created (unless KEEP_DB=1)."""
+        if self._front is not None:
+            self._front.close()
+            self._front = None
         if self.proc is not None and self.proc.poll() is None:
             _signal_group(self.proc, signal.SIGTERM)  # graceful: workers end
             try:

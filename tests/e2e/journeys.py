@@ -185,3 +185,136 @@ class Cast:
 
     def session(self, login):
         return self.server.session(login, self.passwords[login])
+
+
+def ensure_french(admin):
+    """French is the users' language: activate it (and load the addons'
+    French) when the database does not have it yet, as on a new database
+    without demo data, and offer it on the website."""
+    french = admin("res.lang", "search", [("code", "=", "fr_FR")])
+    if not french:
+        french = admin(
+            "res.lang",
+            "search",
+            [("code", "=", "fr_FR"), ("active", "=", False)],
+            context={"active_test": False},
+        )
+        wizard = admin(
+            "base.language.install", "create", {"lang_ids": [(6, 0, french)]}
+        )
+        admin("base.language.install", "lang_install", [wizard])
+    admin(
+        "website",
+        "write",
+        [admin.ref("website.default_website")],
+        {"language_ids": [(4, french[0])]},
+    )
+
+
+def erasure_values(device_id, company_id, serial):
+    """A verified NIST purge of the device's one drive, done in the last
+    hour."""
+    now = datetime.datetime.now(datetime.UTC)
+    return {
+        "equipment_id": device_id,
+        "company_id": company_id,
+        "medium_type": "nvme",
+        "medium_serial": f"{serial}-D1",
+        "method": "purge",
+        "technique": "NVMe Format, crypto erase",
+        "tool_name": "nwipe",
+        "tool_version": "0.37",
+        "date_start": (now - datetime.timedelta(hours=1)).strftime("%Y-%m-%d %H:%M:%S"),
+        "date_end": now.strftime("%Y-%m-%d %H:%M:%S"),
+        "result": "success",
+        "verification_method": "sample",
+        "verification_result": "pass",
+    }
+
+
+def graded_devices(operator, company_id, category_id, owner_id, serials, model):
+    """New laptops of the operator walked through the register by the
+    operator: received, erased, graded A; ready for the shop."""
+    ids = operator(
+        "reemploi.equipment",
+        "create",
+        [
+            {
+                "serial": serial,
+                "manufacturer": "Dell",
+                "model": model,
+                "category_id": category_id,
+                "owner_id": owner_id,
+                "company_id": company_id,
+            }
+            for serial in serials
+        ],
+    )
+    operator("reemploi.equipment", "action_declare", ids)
+    operator("reemploi.equipment", "action_receive", ids)
+    operator(
+        "reemploi.erasure",
+        "create",
+        [
+            erasure_values(device, company_id, serial)
+            for device, serial in zip(ids, serials, strict=True)
+        ],
+    )
+    operator("reemploi.equipment", "action_mark_erased", ids)
+    gradings = operator(
+        "reemploi.grading",
+        "create",
+        [
+            {
+                "equipment_id": device,
+                "company_id": company_id,
+                "check_power": "ok",
+                "check_boot": "ok",
+                "check_screen": "ok",
+                "check_storage": "ok",
+                "check_battery": "ok",
+                "check_keyboard": "ok",
+                "battery_design_capacity": 50.0,
+                "battery_full_capacity": 43.5,
+            }
+            for device in ids
+        ],
+    )
+    operator("reemploi.grading", "action_done", gradings)
+    operator("reemploi.equipment", "action_grade", ids)
+    return ids
+
+
+def declare_lot(donor, device_ids):
+    """The donor's agent declares a lot of its devices (XML-RPC)."""
+    lot_id = donor(
+        "reemploi.lot",
+        "create",
+        {
+            "date_from": str(today() + datetime.timedelta(days=1)),
+            "date_to": str(today() + datetime.timedelta(days=30)),
+            "floor": 2,
+            "has_lift": True,
+            "contact_name": "Agent E2E",
+            "contact_phone": "04 76 00 00 00",
+            "line_ids": [(0, 0, {"equipment_id": d}) for d in device_ids],
+        },
+    )
+    donor("reemploi.lot", "action_declare", [lot_id])
+    return lot_id
+
+
+def start_round(operator, lot_id):
+    """The operator plans a collection round for the lot and sets off."""
+    round_id = operator(
+        "reemploi.collection.round",
+        "create",
+        {
+            "date": str(today() + datetime.timedelta(days=2)),
+            "area": "38000 Grenoble",
+            "lot_ids": [(4, lot_id)],
+        },
+    )
+    operator("reemploi.collection.round", "action_plan", [round_id])
+    operator("reemploi.collection.round", "action_start", [round_id])
+    return round_id

@@ -7,13 +7,12 @@ with its manager, a donor organisation with its portal user, a territory
 coordinator, an equipment category only this operator takes.
 """
 
-import datetime
 import io
 import xmlrpc.client
 
 import openpyxl
 from harness import HTTP_TIMEOUT, ServerCase
-from journeys import Cast, b64, today
+from journeys import Cast, b64, declare_lot, erasure_values, start_round
 
 SERIALS = ("E2E-{t}-1", "E2E-{t}-2", "E2E-{t}-3")
 CO2E_KG = 150.0
@@ -82,21 +81,7 @@ class TestTakebackJourney(ServerCase):
 
     def _declare(self, device_ids):
         """The donor declares a lot of its devices."""
-        lot_id = self.donor(
-            "reemploi.lot",
-            "create",
-            {
-                "date_from": str(today() + datetime.timedelta(days=1)),
-                "date_to": str(today() + datetime.timedelta(days=30)),
-                "floor": 2,
-                "has_lift": True,
-                "contact_name": "Agent E2E",
-                "contact_phone": "04 76 00 00 00",
-                "line_ids": [(0, 0, {"equipment_id": d}) for d in device_ids],
-            },
-        )
-        self.donor("reemploi.lot", "action_declare", [lot_id])
-        return lot_id
+        return declare_lot(self.donor, device_ids)
 
     def _lot(self, rpc, lot_id, *names):
         return rpc("reemploi.lot", "read", [lot_id], list(names))[0]
@@ -124,17 +109,7 @@ class TestTakebackJourney(ServerCase):
 
     def _collect(self, lot_id):
         """A collection round, then the check-in of every serial."""
-        round_id = self.operator(
-            "reemploi.collection.round",
-            "create",
-            {
-                "date": str(today() + datetime.timedelta(days=2)),
-                "area": "38000 Grenoble",
-                "lot_ids": [(4, lot_id)],
-            },
-        )
-        self.operator("reemploi.collection.round", "action_plan", [round_id])
-        self.operator("reemploi.collection.round", "action_start", [round_id])
+        round_id = start_round(self.operator, lot_id)
         action = self.operator("reemploi.lot", "action_open_checkin", [lot_id])
         checkin_id = action["params"]["checkin_id"]
         for serial in self.serials:
@@ -152,30 +127,13 @@ class TestTakebackJourney(ServerCase):
     def _erase_and_grade(self, device_ids):
         """Erasure certificate, grading: the last device has a scratch (B)."""
         scratch = self.cast.admin.ref("reemploi_asset.defect_scratch_minor")
-        now = datetime.datetime.now(datetime.UTC)
-        started = (now - datetime.timedelta(hours=1)).strftime("%Y-%m-%d %H:%M:%S")
-        ended = now.strftime("%Y-%m-%d %H:%M:%S")
         for index, (device_id, serial) in enumerate(
             zip(device_ids, self.serials, strict=True)
         ):
             self.operator(
                 "reemploi.erasure",
                 "create",
-                {
-                    "equipment_id": device_id,
-                    "company_id": self.cast.company_id,
-                    "medium_type": "nvme",
-                    "medium_serial": f"{serial}-D1",
-                    "method": "purge",
-                    "technique": "NVMe Format, crypto erase",
-                    "tool_name": "nwipe",
-                    "tool_version": "0.37",
-                    "date_start": started,
-                    "date_end": ended,
-                    "result": "success",
-                    "verification_method": "sample",
-                    "verification_result": "pass",
-                },
+                erasure_values(device_id, self.cast.company_id, serial),
             )
             self.operator("reemploi.equipment", "action_mark_erased", [device_id])
             grading_id = self.operator(

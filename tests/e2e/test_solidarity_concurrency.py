@@ -34,6 +34,7 @@ import time
 import urllib.parse
 
 from harness import HTTP_TIMEOUT, ServerCase, csrf_token
+from journeys import graded_devices
 
 ASSOCIATIONS = 10
 USERS_PER_ASSOCIATION = 2
@@ -198,76 +199,15 @@ class TestSolidarityConcurrency(ServerCase):
             )
 
     def _graded(self, serials):
-        """Walk new laptops of the operator through the register, as the
-        operator: received, erased, graded; ready for the shop."""
-        op = self.operator
-        ids = op(
-            "reemploi.equipment",
-            "create",
-            [
-                {
-                    "serial": serial,
-                    "manufacturer": "Dell",
-                    "model": "Latitude 5490",
-                    "category_id": self.laptop,
-                    "owner_id": self.donor,
-                    "company_id": self.company,
-                }
-                for serial in serials
-            ],
+        """New laptops of the operator, ready for the shop."""
+        return graded_devices(
+            self.operator,
+            self.company,
+            self.laptop,
+            self.donor,
+            serials,
+            "Latitude 5490",
         )
-        op("reemploi.equipment", "action_declare", ids)
-        op("reemploi.equipment", "action_receive", ids)
-        now = time.time()
-        start, end = (
-            time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(t))
-            for t in (now - 3600, now)
-        )
-        op(
-            "reemploi.erasure",
-            "create",
-            [
-                {
-                    "equipment_id": device,
-                    "company_id": self.company,
-                    "medium_type": "nvme",
-                    "medium_serial": f"{serial}-D1",
-                    "method": "purge",
-                    "technique": "NVMe Format, crypto erase",
-                    "tool_name": "nwipe",
-                    "tool_version": "0.37",
-                    "date_start": start,
-                    "date_end": end,
-                    "result": "success",
-                    "verification_method": "sample",
-                    "verification_result": "pass",
-                }
-                for device, serial in zip(ids, serials, strict=True)
-            ],
-        )
-        op("reemploi.equipment", "action_mark_erased", ids)
-        gradings = op(
-            "reemploi.grading",
-            "create",
-            [
-                {
-                    "equipment_id": device,
-                    "company_id": self.company,
-                    "check_power": "ok",
-                    "check_boot": "ok",
-                    "check_screen": "ok",
-                    "check_storage": "ok",
-                    "check_battery": "ok",
-                    "check_keyboard": "ok",
-                    "battery_design_capacity": 50.0,
-                    "battery_full_capacity": 43.5,
-                }
-                for device in ids
-            ],
-        )
-        op("reemploi.grading", "action_done", gradings)
-        op("reemploi.equipment", "action_grade", ids)
-        return ids
 
     def _login_all(self):
         def login(i):

@@ -1,8 +1,9 @@
 import base64
+import re
 from datetime import timedelta
 
 from odoo import fields, http
-from odoo.tests import HttpCase, tagged
+from odoo.tests import HttpCase, new_test_user, tagged
 
 from .common import MarketCase, QueryCountMixin
 
@@ -61,6 +62,27 @@ class TestLotPortal(LotPortalCase):
             "/my/counters", {"counters": ["lot_count"]}
         )
         self.assertEqual(counters["lot_count"], 1)
+
+    def test_home_shows_lots_to_a_donor_without_lot(self):
+        """A donor finds where to declare its first lot; a portal user who
+        is not a donor is not offered lots."""
+        self.env["reemploi.lot"].search([("partner_id", "=", self.donor_b.id)]).unlink()
+        self.authenticate("donor_b", "donor_b")
+        home = self.url_open("/my").text
+        card = re.search(
+            r'<div class="o_portal_index_card ([^"]*)">\s*<a href="/my/lots"', home
+        )
+        self.assertTrue(card, "no lots card on the portal home")
+        self.assertNotIn("d-none", card.group(1))
+        new_test_user(
+            self.env, login="visitor", password="visitor", groups="base.group_portal"
+        )
+        self.authenticate("visitor", "visitor")
+        home = self.url_open("/my").text
+        card = re.search(
+            r'<div class="o_portal_index_card ([^"]*)">\s*<a href="/my/lots"', home
+        )
+        self.assertTrue(card is None or "d-none" in card.group(1))
 
     def test_list_shows_only_own_lots(self):
         self.authenticate("donor_a", "donor_a")
