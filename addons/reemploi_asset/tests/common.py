@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from odoo import Command, fields
 from odoo.exceptions import AccessError
 from odoo.tests import TransactionCase, new_test_user
@@ -76,6 +78,9 @@ class ReemploiCase(TransactionCase):
 
     @classmethod
     def _erase(cls, device, medium_serial=None, **values):
+        # both ends given: a default start taken a second after the end
+        # (the clock ticking between the two) would be refused
+        end = fields.Datetime.now()
         vals = {
             "equipment_id": device.id,
             "company_id": device.company_id.id,
@@ -85,7 +90,8 @@ class ReemploiCase(TransactionCase):
             "technique": "NVMe Format, crypto erase",
             "tool_name": "nwipe",
             "tool_version": "0.37",
-            "date_end": fields.Datetime.now(),
+            "date_start": end - timedelta(hours=1),
+            "date_end": end,
             "result": "success",
             "verification_method": "sample",
             "verification_result": "pass",
