@@ -43,6 +43,7 @@
         "views/reemploi_guide_templates.xml",
         "views/reemploi_guide_menus.xml",
         "views/reemploi_pwa_templates.xml",
+        "views/website_layout_templates.xml",
         "data/reemploi_onboarding_tour.xml",
     ],
     "demo": [

@@ -21,7 +21,7 @@ from ..models.reemploi_lot import (
 # Declarable devices of the donor's register (the model checks again).
 PICKABLE_STATES = ("in_use", "to_decommission")
 # At most this many devices are offered at once: filters narrow the list.
-PICKER_LIMIT = 200
+PICKER_LIMIT = 50
 PHOTO_MAX_BYTES = 10 * 1024 * 1024
 QUANTITY_MAX = 10000
 # text fields of the form, kept as typed when it is shown again
@@ -337,6 +337,15 @@ class ReemploiLotPortal(ReemploiPortal):
             domain.append(("category_id", "=", int(form["device_category"])))
         if (form.get("device_site") or "").isdigit():
             domain.append(("site_id", "=", int(form["device_site"])))
+        search = (form.get("device_search") or "").strip()
+        if search:
+            domain += [
+                "|",
+                "|",
+                ("serial", "ilike", search),
+                ("asset_tag", "ilike", search),
+                ("model", "ilike", search),
+            ]
         Equipment = request.env["reemploi.equipment"]
         found = Equipment.search(domain, limit=PICKER_LIMIT + 1)
         return (
@@ -361,6 +370,7 @@ class ReemploiLotPortal(ReemploiPortal):
                     "device_state": form.get("device_state", "to_decommission"),
                     "device_category": form.get("device_category", ""),
                     "device_site": form.get("device_site", ""),
+                    "device_search": form.get("device_search", ""),
                 },
                 "sites": self._lot_sites(),
                 "categories": self._lot_categories(),

@@ -84,6 +84,20 @@ class TestLotPortal(LotPortalCase):
         )
         self.assertTrue(card is None or "d-none" in card.group(1))
 
+    def test_form_finds_a_device_by_serial_or_model(self):
+        other = self._device("PORTAL-A-2", model="OptiPlex 7060")
+        other.action_to_decommission()
+        self.authenticate("donor_a", "donor_a")
+        form = self.url_open("/my/lots/new?device_search=optiplex").text
+        self.assertIn("PORTAL-A-2", form)
+        self.assertNotIn("PORTAL-A-1", form)
+        form = self.url_open("/my/lots/new?device_search=+portal-a-1+").text
+        self.assertIn("PORTAL-A-1", form)
+        self.assertNotIn("PORTAL-A-2", form)
+        # another donor's device is never found
+        form = self.url_open("/my/lots/new?device_search=PORTAL-B").text
+        self.assertNotIn("PORTAL-B-1", form)
+
     def test_list_shows_only_own_lots(self):
         self.authenticate("donor_a", "donor_a")
         page = self.url_open("/my/lots").text
