@@ -87,7 +87,13 @@ class Browser:
     ``mobile`` emulates a phone (touch, device scale factor 2)."""
 
     def __init__(
-        self, width=1366, height=900, mobile=False, name="browser", lang="fr-FR"
+        self,
+        width=1366,
+        height=900,
+        mobile=False,
+        name="browser",
+        lang="fr-FR",
+        camera=None,
     ):
         executable = find_chromium()
         if not executable:
@@ -117,6 +123,7 @@ class Browser:
                 "--remote-debugging-port=0",
                 f"--user-data-dir={self.profile}",
                 f"--window-size={width},{height}",
+                *self._camera_args(camera),
                 "about:blank",
             ],
             stdin=subprocess.DEVNULL,
@@ -158,6 +165,18 @@ class Browser:
         except Exception:
             self.close()
             raise
+
+    @staticmethod
+    def _camera_args(camera):
+        """A camera that films ``camera`` (a Y4M video, see ``qr_video()``),
+        the permission to use it granted as a user taps "Allow"."""
+        if not camera:
+            return []
+        return [
+            "--use-fake-ui-for-media-stream",
+            "--use-fake-device-for-media-stream",
+            f"--use-file-for-fake-video-capture={camera}",
+        ]
 
     # ---------------------------------------------------------- protocol
     def _page_socket(self, timeout=30.0):
@@ -291,6 +310,13 @@ class Browser:
             f"(s) => {{ const el = ({FIND_JS})(s, null); "
             "return (el.innerText || el.value || '').replace(/\\s+/g, ' ').trim(); }",
             selector,
+        )
+
+    def overflows(self):
+        """Whether the page is wider than the screen (a horizontal scroll
+        bar on a phone)."""
+        return self.evaluate(
+            "document.documentElement.scrollWidth > window.innerWidth + 1"
         )
 
     # ------------------------------------------------------------ input
@@ -467,3 +493,33 @@ class Browser:
         )
         if self.find(".oe_login_form .alert-danger"):
             self._fail(f"{login} could not sign in")
+
+
+def qr_video(text, path, width=1280, height=720, frames=3, fraction=0.22):
+    """A Y4M video (what Chromium's fake camera plays in a loop) of a QR
+    code holding ``text``, as a phone held over a label films it: the label
+    fills ``fraction`` of the frame's height, so that it lies inside the
+    scanner's default (wide, low) crop zone."""
+    import qrcode  # noqa: PLC0415 (a dependency of reemploi_asset)
+
+    code = qrcode.QRCode(border=4, box_size=1)
+    code.add_data(text)
+    code.make(fit=True)
+    matrix = code.get_matrix()
+    size = len(matrix)
+    box = max(2, int(height * fraction) // size)
+    left, top = (width - size * box) // 2, (height - size * box) // 2
+    luma = bytearray(b"\xeb" * (width * height))  # white paper
+    for row, cells in enumerate(matrix):
+        for col, dark in enumerate(cells):
+            if not dark:
+                continue
+            for y in range(top + row * box, top + (row + 1) * box):
+                start = y * width + left + col * box
+                luma[start : start + box] = b"\x10" * box
+    chroma = b"\x80" * ((width // 2) * (height // 2))
+    with open(path, "wb") as video:
+        video.write(f"YUV4MPEG2 W{width} H{height} F10:1 Ip A1:1 C420jpeg\n".encode())
+        for _frame in range(frames):
+            video.write(b"FRAME\n" + bytes(luma) + chroma + chroma)
+    return path

@@ -13,7 +13,8 @@ concerned see it. Screenshots of the last screen of each journey are kept
 in ``E2E_ARTIFACTS`` (browser.py).
 """
 
-from browser import Browser, find_chromium
+from browser import ARTIFACTS as ARTIFACTS_DIR
+from browser import Browser, find_chromium, qr_video
 from harness import ServerCase
 from journeys import (
     Cast,
@@ -79,11 +80,14 @@ class BrowserJourneyCase(ServerCase):
 
 
 class TestDonorDeclaresLot(BrowserJourneyCase):
-    def test_donor_declares_a_lot(self):
+    def test_donor_declares_a_lot_on_a_phone(self):
         token = self.cast.token.upper()
         mine, other = f"WEB-{token}-1", f"WEB-{token}-2"
         device_ids = self.donor_devices(mine, other)
-        browser = self.browser(self.cast.donor_login)
+        # on a phone: the agent declares from the storeroom
+        browser = self.browser(
+            self.cast.donor_login, width=360, height=740, mobile=True
+        )
 
         browser.goto(f"{self.server.front_url}/my")
         # the cards move once the counters are in: wait for them
@@ -103,6 +107,7 @@ class TestDonorDeclaresLot(BrowserJourneyCase):
         address = f"Hôtel de ville, 11 boulevard Jean Pain, 38000 Grenoble ({token})"
         browser.fill("textarea[name='pickup_address']", address)
         browser.fill("textarea[name='access_notes']", "Quai de livraison, sonner")
+        self.assertFalse(browser.overflows(), "the form is wider than the phone")
         browser.click("button.o_reemploi_lot_declare")
         browser.wait(".o_reemploi_lot_page .o_reemploi_lot_state", text="Déclaré")
         browser.wait(".o_reemploi_lot_lines", text=mine)
@@ -144,9 +149,9 @@ class TestDonorDeclaresLot(BrowserJourneyCase):
 
 
 class TestOperatorChecksInAndGrades(BrowserJourneyCase):
-    def test_operator_checks_in_and_grades(self):
-        token = self.cast.token.upper()
-        serials = [f"OPS-{token}-{n}" for n in (1, 2, 3)]
+    def _round(self, serials):
+        """The donor's devices in a lot matched to the operator, on a round
+        that has set off; returns (device ids, round id)."""
         device_ids = self.donor_devices(*serials)
         coordinator = self.cast.rpc(self.cast.coordinator_login)
         operator = self.cast.rpc(self.cast.operator_login)
@@ -160,10 +165,10 @@ class TestOperatorChecksInAndGrades(BrowserJourneyCase):
             "action_accept",
             [proposal[0]["current_proposal_id"][0]],
         )
-        round_id = start_round(operator, lot_id)
-        browser = self.browser(self.cast.operator_login)
+        return device_ids, start_round(operator, lot_id)
 
-        # the round of the day, and the check-in screen of its lot
+    def _open_checkin(self, browser, round_id):
+        """The round of the day, and the check-in screen of its lot."""
         browser.goto(
             f"{self.server.front_url}/odoo/action-reemploi_market."
             f"reemploi_collection_round_action/{round_id}"
@@ -171,6 +176,14 @@ class TestOperatorChecksInAndGrades(BrowserJourneyCase):
         browser.click(
             ".o_field_widget[name='lot_ids'] .o_data_row button.o_reemploi_open_checkin"
         )
+
+    def test_operator_checks_in_and_grades(self):
+        token = self.cast.token.upper()
+        serials = [f"OPS-{token}-{n}" for n in (1, 2, 3)]
+        device_ids, round_id = self._round(serials)
+        operator = self.cast.rpc(self.cast.operator_login)
+        browser = self.browser(self.cast.operator_login)
+        self._open_checkin(browser, round_id)
         browser.wait(".o_reemploi_checkin .o_reemploi_checkin_line[data-kind='device']")
         self.assertEqual(
             browser.text(".o_reemploi_checkin_counts"),
@@ -248,6 +261,39 @@ class TestOperatorChecksInAndGrades(BrowserJourneyCase):
         self.assertEqual(len(gradings), 1, gradings)
         self.assertEqual(gradings[0]["state"], "done")
         self.assertEqual(gradings[0]["check_power"], "ok")
+
+    def test_operator_scans_a_label_with_the_phone_camera(self):
+        """On a phone, the camera films a device's QR label: the device is
+        received."""
+        token = self.cast.token.upper()
+        device_ids, round_id = self._round([f"CAM-{token}-1", f"CAM-{token}-2"])
+        operator = self.cast.rpc(self.cast.operator_login)
+        label = operator(
+            "reemploi.equipment", "read", [device_ids[1]], ["traceability_url"]
+        )[0]["traceability_url"]
+        ARTIFACTS_DIR.mkdir(parents=True, exist_ok=True)
+        video = qr_video(label, ARTIFACTS_DIR / f"label-{token}.y4m")
+        browser = self.browser(
+            self.cast.operator_login,
+            width=360,
+            height=740,
+            mobile=True,
+            camera=video,
+        )
+        self._open_checkin(browser, round_id)
+        browser.click("button.o_reemploi_checkin_camera")
+        browser.wait(
+            ".o_reemploi_checkin_result[data-result='received']", f"CAM-{token}-2"
+        )
+        browser.screenshot("operator-camera-scan")
+        states = operator(
+            "reemploi.lot.checkin.line",
+            "search_read",
+            [("equipment_id", "in", device_ids)],
+            fields=["equipment_id", "received_qty"],
+        )
+        received = {line["equipment_id"][0] for line in states if line["received_qty"]}
+        self.assertEqual(received, {device_ids[1]})
 
 
 class TestAssociationOrders(BrowserJourneyCase):
