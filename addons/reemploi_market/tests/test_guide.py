@@ -120,6 +120,31 @@ class TestGuideMenus(MarketCase):
         current = self.env["web_tour.tour"].with_user(user).get_current_tour()
         self.assertFalse(current and current["name"] == "reemploi_operator_onboarding")
 
+    def test_each_role_is_proposed_its_own_tour(self):
+        operator_tour = self.env.ref(
+            "reemploi_market.reemploi_operator_onboarding_tour"
+        )
+        coordinator_tour = self.env.ref(
+            "reemploi_market.reemploi_coordinator_onboarding_tour"
+        )
+        tours = operator_tour | coordinator_tour
+        # Odoo's own tours done: ours are what is left
+        (self.env["web_tour.tour"].search([]) - tours).user_consumed_ids = [
+            (4, self.user_operator_x.id),
+            (4, self.user_coordinator.id),
+        ]
+        for user, expected in (
+            (self.user_operator_x, "reemploi_operator_onboarding"),
+            (self.user_coordinator, "reemploi_coordinator_onboarding"),
+        ):
+            with self.subTest(user=user.login):
+                user.tour_enabled = True
+                Tour = self.env["web_tour.tour"].with_user(user)
+                self.assertEqual(Tour.get_current_tour()["name"], expected)
+                self.assertEqual(Tour.search([("id", "in", tours.ids)]).name, expected)
+                Tour.consume(expected)
+                self.assertFalse(Tour.get_current_tour())
+
 
 @tagged("post_install", "-at_install")
 class TestOnboardingTour(MarketCase, HttpCase):
@@ -128,6 +153,14 @@ class TestOnboardingTour(MarketCase, HttpCase):
         super().setUpClass()
         cls.user_operator_x.password = "op_x"
         cls._received("ONBOARD-1")
+
+    def test_coordinator_onboarding_runs(self):
+        self.user_coordinator.password = "coordinator"
+        self.start_tour(
+            "/odoo",
+            "reemploi_coordinator_onboarding",
+            login=self.user_coordinator.login,
+        )
 
     def test_operator_onboarding_runs(self):
         self.start_tour("/odoo", "reemploi_operator_onboarding", login="op_x")
