@@ -41,8 +41,6 @@ ARTIFACTS = Path(
     or Path(tempfile.gettempdir()) / "reemploi-e2e-artifacts"
 )
 LOCAL_URL_RE = re.compile(r"^(?:https?|wss?)://(?:127\.0\.0\.1|localhost)[:/]")
-# console messages that are not errors of the page under test
-IGNORED_CONSOLE = ()
 
 # Finds the visible elements matching a CSS selector, optionally those whose
 # text contains a string (white space collapsed); returns the first one.
@@ -239,8 +237,7 @@ class Browser:
             self.send("Page.handleJavaScriptDialog", accept=True)
 
     def _console_error(self, text):
-        if not any(ignored in text for ignored in IGNORED_CONSOLE):
-            self.errors.append(f"console error: {text}")
+        self.errors.append(f"console error: {text}")
 
     def evaluate(self, expression, await_promise=False):
         result = self.send(
