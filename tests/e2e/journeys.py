@@ -318,3 +318,58 @@ def start_round(operator, lot_id):
     operator("reemploi.collection.round", "action_plan", [round_id])
     operator("reemploi.collection.round", "action_start", [round_id])
     return round_id
+
+
+def address(admin):
+    """An address in Grenoble, for organisations and their contacts."""
+    return {
+        "street": "1 rue de la Paix",
+        "zip": "38000",
+        "city": "Grenoble",
+        "country_id": admin.ref("base.fr"),
+    }
+
+
+def open_shop(admin, company_id):
+    """The website sells ``company_id``'s devices; a laptop costs 300 €
+    there (above its solidarity ceiling). Returns the laptop category."""
+    laptop = admin.ref("reemploi_asset.category_laptop")
+    admin(
+        "reemploi.equipment.category",
+        "write",
+        [laptop],
+        {"shop_list_price": 300.0, "warranty_months": 12},
+    )
+    admin(
+        "website",
+        "write",
+        [admin.ref("website.default_website")],
+        {"company_id": company_id},
+    )
+    return laptop
+
+
+def accredited_associations(admin, names, number):
+    """Associations accredited since 2020 (numbers ``number`` + 00, 01…):
+    (their organisations' partner ids, their association ids)."""
+    where = address(admin)
+    organisations = admin(
+        "res.partner",
+        "create",
+        [dict(where, name=name, is_company=True) for name in names],
+    )
+    associations = admin(
+        "reemploi.association",
+        "create",
+        [
+            {
+                "partner_id": organisation,
+                "accreditation_type": "public_interest",
+                "accreditation_number": f"{number}{j:02d}",
+                "accreditation_body": "Préfecture de l'Isère",
+                "accreditation_start": "2020-01-01",
+            }
+            for j, organisation in enumerate(organisations)
+        ],
+    )
+    return organisations, associations

@@ -20,10 +20,13 @@ from browser import Browser, find_chromium, qr_video
 from harness import ServerCase
 from journeys import (
     Cast,
+    accredited_associations,
+    address,
     declare_lot,
     ensure_french,
     erasure_values,
     graded_devices,
+    open_shop,
     start_round,
 )
 
@@ -106,8 +109,8 @@ class TestDonorDeclaresLot(BrowserJourneyCase):
             browser.find(".o_reemploi_lot_devices li:has(input:checked)", text=other)
         )
         browser.fill("input[data-category='monitor']", "2")
-        address = f"Hôtel de ville, 11 boulevard Jean Pain, 38000 Grenoble ({token})"
-        browser.fill("textarea[name='pickup_address']", address)
+        pickup = f"Hôtel de ville, 11 boulevard Jean Pain, 38000 Grenoble ({token})"
+        browser.fill("textarea[name='pickup_address']", pickup)
         browser.fill("textarea[name='access_notes']", "Quai de livraison, sonner")
         self.assertFalse(browser.overflows(), "the form is wider than the phone")
         browser.click("button.o_reemploi_lot_declare")
@@ -120,7 +123,7 @@ class TestDonorDeclaresLot(BrowserJourneyCase):
         lots = donor(
             "reemploi.lot",
             "search_read",
-            [("pickup_address", "=", address)],
+            [("pickup_address", "=", pickup)],
             fields=["state", "partner_id", "line_ids", "device_count"],
         )
         self.assertEqual(len(lots), 1, lots)
@@ -304,43 +307,10 @@ class TestAssociationOrders(BrowserJourneyCase):
         super().setUpClass()
         admin = cls.admin
         cast = cls.cast
-        # the website sells this operator's devices
-        admin(
-            "website",
-            "write",
-            [admin.ref("website.default_website")],
-            {"company_id": cast.company_id},
-        )
-        address = {
-            "street": "1 rue de la Paix",
-            "zip": "38000",
-            "city": "Grenoble",
-            "country_id": admin.ref("base.fr"),
-        }
+        cls.laptop = open_shop(admin, cast.company_id)
         cls.association_name = f"Le Lien E2E {cast.token}"
-        organisation = admin(
-            "res.partner",
-            "create",
-            dict(address, name=cls.association_name, is_company=True),
-        )
-        cls.association_id = admin(
-            "reemploi.association",
-            "create",
-            {
-                "partner_id": organisation,
-                "accreditation_type": "public_interest",
-                "accreditation_number": f"W38E2E{cast.token}",
-                "accreditation_body": "Préfecture de l'Isère",
-                "accreditation_start": "2020-01-01",
-            },
-        )
-        # the solidarity ceilings are set per category: a laptop's
-        cls.laptop = admin.ref("reemploi_asset.category_laptop")
-        admin(
-            "reemploi.equipment.category",
-            "write",
-            [cls.laptop],
-            {"shop_list_price": 300.0, "warranty_months": 12},
+        (organisation,), (cls.association_id,) = accredited_associations(
+            admin, [cls.association_name], f"W38E2E{cast.token}"
         )
         cls.quota_id = admin(
             "reemploi.quota",
@@ -357,7 +327,7 @@ class TestAssociationOrders(BrowserJourneyCase):
             "res.partner",
             "create",
             dict(
-                address,
+                address(admin),
                 name=f"Bénévole {cast.token}",
                 parent_id=organisation,
                 email=f"benevole-{cast.token}@example.org",

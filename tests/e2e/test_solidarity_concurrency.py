@@ -34,7 +34,7 @@ import time
 import urllib.parse
 
 from harness import HTTP_TIMEOUT, ServerCase, csrf_token
-from journeys import graded_devices
+from journeys import accredited_associations, address, graded_devices, open_shop
 
 ASSOCIATIONS = 10
 USERS_PER_ASSOCIATION = 2
@@ -62,13 +62,6 @@ class TestSolidarityConcurrency(ServerCase):
     @classmethod
     def _setup_operator(cls):
         admin = cls.admin
-        cls.laptop = admin.ref("reemploi_asset.category_laptop")
-        admin(
-            "reemploi.equipment.category",
-            "write",
-            [cls.laptop],
-            {"shop_list_price": 300.0, "warranty_months": 12},
-        )
         cls.company = admin("res.company", "create", {"name": f"Opérateur {cls.tag}"})
         # Odoo gives a new company a warehouse in test mode only
         admin(
@@ -78,12 +71,7 @@ class TestSolidarityConcurrency(ServerCase):
             context={"allowed_company_ids": [cls.company]},
         )
         # the website the associations order on sells operator X's devices
-        admin(
-            "website",
-            "write",
-            [admin.ref("website.default_website")],
-            {"company_id": cls.company},
-        )
+        cls.laptop = open_shop(admin, cls.company)
         cls.donor = admin(
             "res.partner", "create", {"name": f"Donateur {cls.tag}", "is_company": True}
         )
@@ -114,33 +102,10 @@ class TestSolidarityConcurrency(ServerCase):
     @classmethod
     def _setup_associations(cls):
         admin = cls.admin
-        address = {
-            "street": "1 rue de la Paix",
-            "zip": "38000",
-            "city": "Grenoble",
-            "country_id": admin.ref("base.fr"),
-        }
-        organisations = admin(
-            "res.partner",
-            "create",
-            [
-                dict(address, name=f"Association {cls.tag} {j:02d}", is_company=True)
-                for j in range(ASSOCIATIONS)
-            ],
-        )
-        associations = admin(
-            "reemploi.association",
-            "create",
-            [
-                {
-                    "partner_id": organisation,
-                    "accreditation_type": "public_interest",
-                    "accreditation_number": f"W38{cls.tag}{j:02d}",
-                    "accreditation_body": "Préfecture de l'Isère",
-                    "accreditation_start": "2020-01-01",
-                }
-                for j, organisation in enumerate(organisations)
-            ],
+        organisations, associations = accredited_associations(
+            admin,
+            [f"Association {cls.tag} {j:02d}" for j in range(ASSOCIATIONS)],
+            f"W38{cls.tag}",
         )
         # even associations: one laptop left at each round; odd: plenty
         cls.tight = [j % 2 == 0 for j in range(ASSOCIATIONS)]
@@ -160,12 +125,13 @@ class TestSolidarityConcurrency(ServerCase):
         )
         # buyer i belongs to association i // USERS_PER_ASSOCIATION
         cls.association_of = [i // USERS_PER_ASSOCIATION for i in range(BUYERS)]
+        where = address(admin)
         cls.contacts = admin(
             "res.partner",
             "create",
             [
                 dict(
-                    address,
+                    where,
                     name=f"Contact {cls.tag} {i:02d}",
                     parent_id=organisations[cls.association_of[i]],
                     email=f"buyer{i:02d}.{cls.tag}@example.org",
