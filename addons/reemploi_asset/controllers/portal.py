@@ -122,9 +122,7 @@ class ReemploiPortal(CustomerPortal):
             devices=values["records"],
             page_name="reemploi_equipment",
             # the labels once, not a t-field per row
-            state_labels=dict(
-                Equipment._fields["state"]._description_selection(request.env)
-            ),
+            state_labels=Equipment._state_labels(),
         )
         return request.render("reemploi_asset.portal_my_equipment", values)
 

@@ -45,8 +45,8 @@ class ReemploiBadgesPortal(CustomerPortal):
         user = request.env.user
         Challenge = request.env["gamification.challenge"]
         organisation = Challenge._reemploi_organisation(user)
-        Devices = request.env["reemploi.received.device"]
-        figures = Devices._figures(Devices._scope_domain(user))
+        progress = Challenge._reemploi_badge_progress(user)
+        figures = progress["figures"]
         values = self._prepare_portal_layout_values()
         values.update(
             {
@@ -54,7 +54,7 @@ class ReemploiBadgesPortal(CustomerPortal):
                 "organisation": organisation,
                 "figures": figures,
                 "reused_share": scoring.measure(scoring.REUSED_SHARE, figures),
-                "progress": Challenge._reemploi_badge_progress(user),
+                "progress": progress,
                 "challenges": self._reemploi_challenges(organisation),
                 "can_opt_in": user.share
                 and user.has_group("reemploi_asset.group_reemploi_donor"),

@@ -308,6 +308,7 @@ class GamificationChallenge(models.Model):
             if not item["earned"]:
                 waiting.setdefault(item["measure"], item)
         return {
+            "figures": figures,
             "badges": badges,
             "earned": [item for item in badges if item["earned"]],
             "next": list(waiting.values()),

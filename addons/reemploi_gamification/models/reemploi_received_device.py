@@ -167,7 +167,7 @@ class ReemploiReceivedDevice(models.Model):
     @api.model
     def _figures(self, domain):
         """Figures of the devices of ``domain`` (see services/scoring.py,
-        empty_figures()), in four queries.
+        empty_figures()), in two queries.
 
         The rows are read as sudo: callers decide whose figures they show.
         """
@@ -175,18 +175,23 @@ class ReemploiReceivedDevice(models.Model):
         # the user may not read one by one; only totals leave this method
         Devices = self.sudo()
         figures = scoring.empty_figures()
-        [(count, weight, co2e)] = Devices._read_group(
-            domain, [], ["__count", "weight_kg:sum", "co2e_avoided_kg:sum"]
+        groups = Devices._read_group(
+            domain,
+            ["reused", "recycled"],
+            ["__count", "weight_kg:sum", "co2e_avoided_kg:sum"],
         )
+        count = sum(group[2] for group in groups)
         if not count:
             return figures
         figures.update(
             {
                 scoring.DEVICES: count,
-                scoring.WEIGHT: round(weight or 0.0, 1),
-                scoring.CO2E_AVOIDED: round(co2e or 0.0, 1),
-                "reused": Devices.search_count(domain + [("reused", "=", True)]),
-                "recycled": Devices.search_count(domain + [("recycled", "=", True)]),
+                scoring.WEIGHT: round(sum(group[3] or 0.0 for group in groups), 1),
+                scoring.CO2E_AVOIDED: round(
+                    sum(group[4] or 0.0 for group in groups), 1
+                ),
+                "reused": sum(group[2] for group in groups if group[0]),
+                "recycled": sum(group[2] for group in groups if group[1]),
             }
         )
         lots = Devices._read_group(

@@ -39,8 +39,8 @@ class ReemploiGuide(http.Controller):
             },
         }
 
-    def _guide_sorted_roles(self):
-        roles = self._guide_roles()
+    def _guide_sorted_roles(self, roles=None):
+        roles = self._guide_roles() if roles is None else roles
         return sorted(roles.items(), key=lambda item: item[1]["sequence"])
 
     @http.route("/guide", type="http", auth="public", website=True, sitemap=True)
@@ -53,7 +53,8 @@ class ReemploiGuide(http.Controller):
         "/guide/<string:role>", type="http", auth="public", website=True, sitemap=False
     )
     def guide_role(self, role, **kwargs):
-        guide = self._guide_roles().get(role)
+        roles = self._guide_roles()
+        guide = roles.get(role)
         if not guide:
             raise request.not_found()
         return request.render(
@@ -61,6 +62,6 @@ class ReemploiGuide(http.Controller):
             {
                 "role": role,
                 "guide": guide,
-                "roles": self._guide_sorted_roles(),
+                "roles": self._guide_sorted_roles(roles),
             },
         )

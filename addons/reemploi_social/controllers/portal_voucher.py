@@ -45,6 +45,11 @@ class ReemploiVoucherPortal(CustomerPortal):
             "communes": request.env["reemploi.commune"].search([]),
         }
 
+    @staticmethod
+    def _reemploi_pick(records, post, key):
+        """The record among ``records`` whose id the form posted as ``key``."""
+        return records.filtered(lambda r: str(r.id) == post.get(key))
+
     @http.route(["/my/vouchers"], type="http", auth="user", website=True)
     def portal_my_vouchers(self, issued=None, error=None, **kw):
         issuers = self._reemploi_issuers()
@@ -82,9 +87,6 @@ class ReemploiVoucherPortal(CustomerPortal):
             return request.redirect("/my")
         choices = self._reemploi_choices()
 
-        def pick(records, key):
-            return records.filtered(lambda r: str(r.id) == post.get(key))
-
         try:
             expiry = (
                 fields.Date.to_date(post["date_expiry"])
@@ -92,9 +94,9 @@ class ReemploiVoucherPortal(CustomerPortal):
                 else None
             )
             voucher = issuer._issue_voucher(
-                pick(choices["categories"], "category_id"),
-                pick(choices["needs"], "need_category_id"),
-                pick(choices["communes"], "commune_id"),
+                self._reemploi_pick(choices["categories"], post, "category_id"),
+                self._reemploi_pick(choices["needs"], post, "need_category_id"),
+                self._reemploi_pick(choices["communes"], post, "commune_id"),
                 expiry,
             )
         except (UserError, AccessError, ValueError) as error:
@@ -162,9 +164,6 @@ class ReemploiVoucherPortal(CustomerPortal):
             return request.redirect("/my")
         choices = self._reemploi_choices()
 
-        def pick(records, key):
-            return records.filtered(lambda r: str(r.id) == post.get(key))
-
         line_id = post.get("line_id") or ""
         line = request.env["sale.order.line"].browse(
             int(line_id) if line_id.isdigit() else []
@@ -172,8 +171,8 @@ class ReemploiVoucherPortal(CustomerPortal):
         try:
             request.env["reemploi.handover"]._confirm_handover(
                 line,
-                pick(choices["needs"], "need_category_id"),
-                pick(choices["communes"], "commune_id"),
+                self._reemploi_pick(choices["needs"], post, "need_category_id"),
+                self._reemploi_pick(choices["communes"], post, "commune_id"),
                 bool(post.get("confirm")),
             )
         except (UserError, AccessError) as error:
