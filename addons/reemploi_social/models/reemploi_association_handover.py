@@ -34,6 +34,7 @@ class ReemploiAssociation(models.Model):
             .sudo()
             .search([("equipment_id", "in", lines.reemploi_equipment_id.ids)])
         )
+        handed_over = set(done.equipment_id.ids)
         return lines.filtered(
-            lambda line: line.reemploi_equipment_id not in done.equipment_id
+            lambda line: line.reemploi_equipment_id.id not in handed_over
         )

@@ -236,6 +236,18 @@ class ReemploiVoucher(models.Model):
             product=line.product_id.display_name,
         )
 
+    def _state_refusal(self):
+        """Why this voucher cannot be used whatever the cart: "used",
+        "cancelled" or "expired"; empty when it can."""
+        self.ensure_one()
+        if self.state == USED:
+            return "used"
+        if self.state == CANCELLED:
+            return "cancelled"
+        if self.state == EXPIRED or self.date_expiry < fields.Date.context_today(self):
+            return "expired"
+        return ""
+
     def _redemption_check(self, order):
         """The result of redeeming this voucher (sudo) in ``order`` and the
         line it would go to."""
@@ -243,13 +255,9 @@ class ReemploiVoucher(models.Model):
         if not self:
             return "unknown", lines
         self.ensure_one()
-        today = fields.Date.context_today(self)
-        if self.state == USED:
-            return "used", lines
-        if self.state == CANCELLED:
-            return "cancelled", lines
-        if self.state == EXPIRED or self.date_expiry < today:
-            return "expired", lines
+        refusal = self._state_refusal()
+        if refusal:
+            return refusal, lines
         if self in order.order_line.reemploi_voucher_id:
             return "already_applied", lines
         candidates = order.order_line.filtered(
@@ -527,9 +535,8 @@ class ReemploiVoucher(models.Model):
         if refused:
             voucher = refused[0]
             line = lines.filtered(lambda li: li.reemploi_voucher_id == voucher)
-            result, __ = voucher._redemption_check(self.env["sale.order"])
-            if result in ("ok", "wrong_category", "already_applied"):
-                result = USED if voucher.state == USED else EXPIRED
+            # not used by this UPDATE: used, cancelled or expired meanwhile
+            result = voucher._state_refusal() or EXPIRED
             raise UserError(
                 self.env._(
                     "Order %(order)s cannot be confirmed: %(reason)s Remove the "

@@ -28,8 +28,8 @@ class SaleOrder(models.Model):
         """A voucher used or expired since it was put in the cart is refused
         before the payment, not after."""
         for voucher in self._reemploi_cart_vouchers():
-            status, __ = voucher._redemption_check(self.env["sale.order"])
-            if status in ("used", "cancelled", "expired"):
+            status = voucher._state_refusal()
+            if status:
                 raise ValidationError(
                     self.env._(
                         "%(reason)s Remove it from the cart to buy at the "
