@@ -243,6 +243,9 @@ class ReemploiPortal(CustomerPortal):
                 "reemploi.equipment", equipment_id
             )
         except (AccessError, MissingError):
+            if report_type:
+                # a document link of someone else's device: nothing to see
+                raise request.not_found() from None
             return request.redirect("/my")
         if report_type in ("html", "pdf", "text"):
             return self._show_report(

@@ -401,9 +401,29 @@ class ReemploiEquipment(models.Model):
         now = fields.Datetime.now()
         for vals in vals_list:
             vals.setdefault("state_date", now)
+            if vals.get("grade_id") or vals.get("functional_grade_id"):
+                self._check_grade_from_grading(vals.get("serial") or "?")
         records = super().create(vals_list)
         records._log_custody("registered", note=self.env._("Device registered"))
         return records
+
+    def write(self, vals):
+        if {"grade_id", "functional_grade_id"}.intersection(vals):
+            self._check_grade_from_grading(self[:1].display_name)
+        return super().write(vals)
+
+    def _check_grade_from_grading(self, device):
+        """A grade is set only by :meth:`action_grade`, from a validated
+        grading session with its checks, whoever calls."""
+        if not self.env.context.get("reemploi_grade_from_grading"):
+            raise UserError(
+                self.env._(
+                    "The grade of %(device)s comes from its validated grading "
+                    "session: record the checks in a grading session and "
+                    "validate it to grade the device.",
+                    device=device,
+                )
+            )
 
     @api.model
     def _serial_conflicts(self, vals_list):
@@ -691,7 +711,7 @@ class ReemploiEquipment(models.Model):
                 )
         for equipment in self:
             grading = equipment._last_done_grading()
-            equipment.write(
+            equipment.with_context(reemploi_grade_from_grading=True).write(
                 {
                     "grade_id": grading.grade_id.id,
                     "functional_grade_id": grading.functional_grade_id.id,
@@ -754,6 +774,14 @@ class ReemploiEquipment(models.Model):
             "tag": "display_notification",
             "params": {"message": message, "type": kind, "sticky": bool(broken)},
         }
+
+    def _get_report_base_filename(self):
+        """Name of the erasure certificate the portal serves (the portal's
+        ``_show_report`` asks the record, as ``portal.mixin`` records do)."""
+        self.ensure_one()
+        return self.env._(
+            "Erasure certificate - %(device)s", device=self.serial or self.id
+        )
 
     def _last_done_grading(self):
         self.ensure_one()

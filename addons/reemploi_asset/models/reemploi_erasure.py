@@ -1,6 +1,33 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+# What a verified erasure proves: never changed once verified, by any caller.
+# (The note, the tool's report and mail.thread's own fields stay writable.)
+EVIDENCE_FIELDS = frozenset(
+    {
+        "equipment_id",
+        "company_id",
+        "medium_type",
+        "medium_manufacturer",
+        "medium_model",
+        "medium_serial",
+        "medium_capacity_gb",
+        "method",
+        "technique",
+        "tool_name",
+        "tool_version",
+        "user_id",
+        "operator_role",
+        "date_start",
+        "date_end",
+        "place",
+        "result",
+        "verification_method",
+        "verification_result",
+        "destination",
+    }
+)
+
 
 class ReemploiErasure(models.Model):
     """Sanitisation of one storage medium, with the evidence NIST SP 800-88
@@ -107,6 +134,10 @@ class ReemploiErasure(models.Model):
         help="Report exported by the erasure tool.",
     )
     verified = fields.Boolean(compute="_compute_verified", store=True, index=True)
+    locked = fields.Boolean(
+        compute="_compute_locked",
+        help="The saved erasure is verified: its evidence can no longer change.",
+    )
     note = fields.Text()
 
     @api.depends("result", "verification_result", "verification_method", "date_end")
@@ -118,6 +149,13 @@ class ReemploiErasure(models.Model):
                 and erasure.verification_method
                 and erasure.date_end
             )
+
+    @api.depends("verified")
+    def _compute_locked(self):
+        # the SAVED state, not the one being edited: a form that makes the
+        # erasure verified must still send every field it shows on save
+        for erasure in self:
+            erasure.locked = erasure._origin.verified
 
     def _compute_display_name(self):
         for erasure in self:
@@ -161,19 +199,34 @@ class ReemploiErasure(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        for vals in vals_list:
+            # computed from the evidence, never given
+            vals.pop("verified", None)
         records = super().create(vals_list)
         records._log_verified()
         return records
 
     def write(self, vals):
-        was_verified = {erasure.id for erasure in self if erasure.verified}
-        if was_verified and set(vals) - {"note", "report_attachment_id"}:
+        if "verified" in vals:
+            # computed from the evidence, never given
+            vals = {k: v for k, v in vals.items() if k != "verified"}
+        verified = self.filtered("verified")
+        changed = sorted(EVIDENCE_FIELDS.intersection(vals))
+        if verified and changed:
             raise UserError(
                 self.env._(
-                    "A verified erasure is evidence and cannot be changed; record "
-                    "a new erasure instead."
+                    "The erasure %(erasure)s of %(device)s is verified: it is "
+                    "evidence and its %(fields)s cannot be changed. Record a new "
+                    "erasure instead.",
+                    erasure=verified[0].display_name,
+                    device=verified[0].equipment_id.display_name,
+                    fields=", ".join(
+                        self._fields[name]._description_string(self.env)
+                        for name in changed
+                    ),
                 )
             )
+        was_verified = set(verified.ids)
         result = super().write(vals)
         self.filtered(lambda e: e.id not in was_verified)._log_verified()
         return result

@@ -5,6 +5,31 @@ from ..services import grading as grading_rules
 
 CHECK_SELECTION = [("ok", "OK"), ("ko", "Failed"), ("na", "Not applicable")]
 
+# computed from the checks, never given
+COMPUTED_GRADE_FIELDS = frozenset(
+    {
+        "battery_health",
+        "cosmetic_grade_id",
+        "functional_grade_id",
+        "grade_id",
+        "grade_reasons",
+    }
+)
+# what a validated session proves: frozen once done
+EVIDENCE_FIELDS = frozenset(
+    {
+        "equipment_id",
+        "company_id",
+        "user_id",
+        "date",
+        "battery_design_capacity",
+        "battery_full_capacity",
+        "defect_ids",
+        "photo_ids",
+        *(f"check_{code}" for code in grading_rules.CHECK_CODES),
+    }
+)
+
 
 class ReemploiGrading(models.Model):
     _name = "reemploi.grading"
@@ -140,6 +165,53 @@ class ReemploiGrading(models.Model):
                 "Grading of %(device)s", device=session.equipment_id.display_name
             )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            for name in COMPUTED_GRADE_FIELDS:
+                vals.pop(name, None)
+            if vals.get("state", "draft") != "draft":
+                raise UserError(
+                    self.env._(
+                        "A grading session starts as a draft: record its checks, "
+                        "then validate it."
+                    )
+                )
+        return super().create(vals_list)
+
+    def write(self, vals):
+        vals = {k: v for k, v in vals.items() if k not in COMPUTED_GRADE_FIELDS}
+        if (
+            "state" in vals
+            and not self.env.context.get("reemploi_grading_transition")
+            and any(session.state != vals["state"] for session in self)
+        ):
+            raise UserError(
+                self.env._(
+                    "The state of %(session)s changes only through its buttons "
+                    "(Validate, Cancel): a grade needs its checks.",
+                    session=self[:1].display_name,
+                )
+            )
+        closed = self.filtered(lambda s: s.state != "draft")
+        changed = sorted(EVIDENCE_FIELDS.intersection(vals))
+        if closed and changed:
+            raise UserError(
+                self.env._(
+                    "%(session)s is %(state)s: its %(fields)s cannot be changed. "
+                    "Open a new grading session instead.",
+                    session=closed[0].display_name,
+                    state=dict(
+                        self._fields["state"]._description_selection(self.env)
+                    )[closed[0].state].lower(),
+                    fields=", ".join(
+                        self._fields[name]._description_string(self.env)
+                        for name in changed
+                    ),
+                )
+            )
+        return super().write(vals)
+
     @api.ondelete(at_uninstall=False)
     def _unlink_except_done(self):
         if any(session.state == "done" for session in self):
@@ -171,7 +243,7 @@ class ReemploiGrading(models.Model):
                         reason=session.grade_reasons or "",
                     )
                 )
-        self.write({"state": "done"})
+        self.with_context(reemploi_grading_transition=True).write({"state": "done"})
         for session in self:
             session.equipment_id._log_custody(
                 "grading",
@@ -191,5 +263,5 @@ class ReemploiGrading(models.Model):
         return True
 
     def action_cancel(self):
-        self.write({"state": "cancel"})
+        self.with_context(reemploi_grading_transition=True).write({"state": "cancel"})
         return True

@@ -36,7 +36,7 @@ class TestDonorPortal(ReemploiCase, HttpCase):
         response = self.url_open(
             f"/my/equipment/{self.device_b.id}?report_type=html", allow_redirects=False
         )
-        self.assertEqual(response.status_code, 303)
+        self.assertEqual(response.status_code, 404)
 
     def test_home_counter(self):
         self.authenticate("donor_a", "donor_a")

@@ -1,0 +1,118 @@
+from odoo import Command
+from odoo.exceptions import UserError
+from odoo.tests import Form, new_test_user, tagged
+
+from .common import ReemploiCase
+
+
+@tagged("post_install", "-at_install")
+class TestGradingForm(ReemploiCase):
+    """An operator grades a device from the form, as the web client does."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # the least-privileged role that grades devices
+        cls.technician = new_test_user(
+            cls.env,
+            login="grader_x",
+            groups="reemploi_asset.group_reemploi_operator_user",
+            company_id=cls.company_x.id,
+            company_ids=[Command.set(cls.company_x.ids)],
+        )
+
+    def setUp(self):
+        super().setUp()
+        self.device = self._received("SER-FORM-GRADE")
+        self._erase(self.device)
+        self.device.action_mark_erased()
+        self.device = self.device.with_user(self.technician)
+
+    def _open_grading_form(self):
+        """The form the device's "New grading" button opens."""
+        action = self.device.action_new_grading()
+        return Form(
+            self.env[action["res_model"]]
+            .with_user(self.technician)
+            .with_company(self.company_x)
+            .with_context(**action["context"])
+        )
+
+    def test_operator_grades_device_from_form(self):
+        scratch = self.env.ref("reemploi_asset.defect_scratch_minor")
+        form = self._open_grading_form()
+        self.assertEqual(form.equipment_id, self.device)
+        self.assertEqual(form.state, "draft")
+        form.check_power = "ok"
+        form.check_boot = "ok"
+        form.check_screen = "ok"
+        form.check_storage = "ok"
+        form.check_audio = "ko"
+        form.battery_design_capacity = 50
+        form.battery_full_capacity = 45
+        form.defect_ids.add(scratch)
+        self.assertEqual(form.grade_id, self.grade_c)
+        grading = form.save()
+        self.assertEqual(grading.grade_id, self.grade_c)
+        self.assertEqual(grading.check_audio, "ko")
+        self.assertEqual(grading.battery_health, 90.0)
+        self.assertEqual(grading.defect_ids, scratch)
+        self.assertEqual(grading.user_id, self.technician)
+        # the header button
+        grading.action_done_and_grade()
+        self.assertEqual(grading.state, "done")
+        self.assertEqual(self.device.state, "graded")
+        self.assertEqual(self.device.grade_id, self.grade_c)
+        self.assertEqual(self.device.functional_grade_id.code, "PARTIAL")
+        # a validated session is read-only in the form, except its note
+        form = Form(grading)
+        with self.assertRaises(AssertionError):
+            form.check_audio = "ok"
+        form.note = "Haut-parleur gauche muet"
+        form.save()
+        self.assertEqual(grading.note, "Haut-parleur gauche muet")
+
+    def test_form_without_checks_cannot_be_validated(self):
+        form = self._open_grading_form()
+        grading = form.save()
+        self.assertFalse(grading.grade_id)
+        with self.assertRaises(UserError):
+            grading.action_done_and_grade()
+        self.assertEqual(grading.state, "draft")
+        self.assertEqual(self.device.state, "erased")
+        self.assertFalse(self.device.grade_id)
+
+    def test_grade_needs_its_checks_whoever_calls(self):
+        grading = (
+            self.env["reemploi.grading"]
+            .with_user(self.technician)
+            .with_company(self.company_x)
+            .create({"equipment_id": self.device.id, "grade_id": self.grade_a.id})
+        )
+        # the grade is computed from the checks, never given
+        self.assertFalse(grading.grade_id)
+        with self.assertRaises(UserError):
+            grading.write({"state": "done"})
+        with self.assertRaises(UserError):
+            grading.create({"equipment_id": self.device.id, "state": "done"})
+        with self.assertRaises(UserError) as caught:
+            self.device.write({"grade_id": self.grade_a.id})
+        self.assertIn("SER-FORM-GRADE", str(caught.exception))
+        self.assertFalse(self.device.grade_id)
+        self.assertEqual(grading.state, "draft")
+
+    def test_validated_grading_is_frozen(self):
+        grading = self._grading(self.device, check_audio="ko").with_user(
+            self.technician
+        )
+        self.assertEqual(grading.grade_id, self.grade_c)
+        for vals in (
+            {"check_audio": "ok"},
+            {"battery_full_capacity": 10},
+            {"defect_ids": [Command.clear()]},
+            {"state": "draft"},
+        ):
+            with self.subTest(vals=vals), self.assertRaises(UserError):
+                grading.write(vals)
+        self.assertEqual(grading.check_audio, "ko")
+        self.assertEqual(grading.state, "done")
