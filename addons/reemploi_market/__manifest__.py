@@ -8,7 +8,7 @@
     "author": "Réemploi contributors",
     "license": "AGPL-3",
     "depends": ["reemploi_asset", "sale_stock", "website_sale", "web_tour"],
-    "external_dependencies": {"python": ["numpy", "ortools"]},
+    "external_dependencies": {"python": ["numpy", "ortools", "urllib3", "certifi"]},
     "data": [
         "security/ir.model.access.csv",
         "security/reemploi_market_security.xml",

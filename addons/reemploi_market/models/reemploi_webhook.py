@@ -1,5 +1,4 @@
 import secrets
-from urllib.parse import urlsplit
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
@@ -90,18 +89,51 @@ class ReemploiWebhook(models.Model):
             )
             webhook.failed_count = counts.get((webhook.id, "failed"), 0)
 
+    @api.model
+    def _allowed_hosts(self):
+        """Hosts an administrator allows although they resolve to internal
+        addresses (system parameter ``reemploi_market.webhook_allowed_hosts``,
+        comma-separated): an integration inside the operator's network."""
+        # sudo: reads one system parameter, which only administrators write
+        text = (
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("reemploi_market.webhook_allowed_hosts", "")
+        )
+        return webhooks.parse_hosts(text)
+
     @api.constrains("url")
     def _check_url(self):
+        allowed = self._allowed_hosts()
         for webhook in self:
-            parts = urlsplit(webhook.url or "")
-            if parts.scheme not in ("http", "https") or not parts.hostname:
+            try:
+                webhooks.check_target(webhook.url, allowed)
+            except webhooks.TargetRefused as refused:
+                if refused.reason == "unresolved":
+                    # not known yet (or no DNS here): every delivery checks
+                    # the address again before connecting
+                    continue
+                if refused.reason == "internal":
+                    raise ValidationError(
+                        self.env._(
+                            "The URL of webhook %(name)s points to %(host)s, an "
+                            "internal address (%(address)s): webhooks are only "
+                            "sent to public servers. If this receiver really is "
+                            "inside your network, ask an administrator to add "
+                            "%(host)s to the system parameter "
+                            "reemploi_market.webhook_allowed_hosts.",
+                            name=webhook.name,
+                            host=refused.host,
+                            address=refused.address,
+                        )
+                    ) from refused
                 raise ValidationError(
                     self.env._(
                         "The URL of webhook %(name)s must start with https:// "
                         "(or http://) and name a server.",
                         name=webhook.name,
                     )
-                )
+                ) from refused
 
     def _events(self):
         """The events this webhook subscribes to."""

@@ -173,7 +173,13 @@ class ReemploiWebhookDelivery(models.Model):
         headers = webhooks.headers(
             webhook.secret, self.event, self.id, body, time.time()
         )
-        outcome = webhooks.send(webhook.url, body, headers, webhook.timeout)
+        outcome = webhooks.send(
+            webhook.url,
+            body,
+            headers,
+            webhook.timeout,
+            allowed_hosts=webhook._allowed_hosts(),
+        )
         attempts = self.attempt_count + 1
         now = fields.Datetime.now()
         values = {

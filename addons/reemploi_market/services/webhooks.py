@@ -22,11 +22,15 @@ ignore a retry it already processed. :func:`verify` is what a receiver does.
 
 import hashlib
 import hmac
+import ipaddress
 import json
+import socket
 import time
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
-import requests
+import certifi
+import urllib3
 
 SIGNATURE_HEADER = "X-Reemploi-Signature"
 TIMESTAMP_HEADER = "X-Reemploi-Timestamp"
@@ -118,29 +122,156 @@ class Outcome:
     duration_ms: int
 
 
-def send(url, body, request_headers, timeout, session=None):
-    """POST ``body`` to ``url``; never raises for a network failure. Redirects
-    are not followed: a receiver answers where it was configured."""
-    started = time.perf_counter()
-    http = session or requests
+# Targets
+# -------
+# A webhook is a request our server makes to an address a user typed: it must
+# not reach the machines behind our own network (loopback, private ranges,
+# link-local and cloud metadata services, multicast, reserved ranges) unless
+# an administrator names the host explicitly. The check runs on the addresses
+# the name resolves to, when the webhook is saved and again at each delivery,
+# and the delivery connects to the very address that was checked: a name that
+# resolves elsewhere between the check and the connection (DNS rebinding)
+# changes nothing.
+
+
+class TargetRefused(Exception):
+    """The webhook's address may not be called. ``reason``: ``"scheme"``,
+    ``"host"`` (no host), ``"unresolved"`` (the name does not resolve) or
+    ``"internal"`` (it resolves to a non-public address, in ``address``)."""
+
+    def __init__(self, reason, host="", address=""):
+        super().__init__(reason, host, address)
+        self.reason = reason
+        self.host = host
+        self.address = address
+
+
+def is_public(address):
+    """Whether ``address`` (an ``ipaddress`` address) is a public unicast
+    address: not loopback, private, shared (CGNAT), link-local (where the
+    cloud metadata services answer), multicast, reserved or unspecified, nor
+    an IPv6 form of one of those."""
+    if isinstance(address, ipaddress.IPv6Address):
+        embedded = address.ipv4_mapped or address.sixtofour
+        if embedded is None and address.teredo:
+            embedded = address.teredo[1]
+        if embedded is not None and not is_public(embedded):
+            return False
+    return address.is_global and not address.is_multicast
+
+
+def parse_hosts(text):
+    """The host names of a comma- or space-separated allow-list, lowered."""
+    return {
+        host.strip().lower().strip("[]")
+        for host in (text or "").replace(",", " ").split()
+        if host.strip()
+    }
+
+
+def resolve(host, port):
+    """The addresses ``host`` resolves to, in the resolver's order."""
     try:
-        response = http.post(
-            url,
-            data=body,
-            headers=request_headers,
-            timeout=timeout,
-            allow_redirects=False,
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError) as error:
+        raise TargetRefused("unresolved", host) from error
+    addresses = []
+    for info in infos:
+        address = ipaddress.ip_address(info[4][0].split("%", 1)[0])
+        if address not in addresses:
+            addresses.append(address)
+    return addresses
+
+
+def check_target(url, allowed_hosts=(), resolver=resolve):
+    """The address to connect to for ``url``: ``(scheme, host, port,
+    address)``. Raises :class:`TargetRefused` when the URL is not http(s),
+    names no host, does not resolve, or resolves to any non-public address
+    while its host is not in ``allowed_hosts``."""
+    parts = urlsplit(url or "")
+    if parts.scheme not in ("http", "https"):
+        raise TargetRefused("scheme")
+    host = (parts.hostname or "").lower()
+    if not host:
+        raise TargetRefused("host")
+    try:
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError as error:
+        raise TargetRefused("host", host) from error
+    addresses = resolver(host, port)
+    if not addresses:
+        raise TargetRefused("unresolved", host)
+    if host not in set(allowed_hosts):
+        for address in addresses:
+            if not is_public(address):
+                raise TargetRefused("internal", host, str(address))
+    return parts.scheme, host, port, addresses[0]
+
+
+def send(url, body, request_headers, timeout, allowed_hosts=(), resolver=resolve):
+    """POST ``body`` to ``url``; never raises for a network failure or a
+    refused target. Redirects are not followed: a receiver answers where it
+    was configured. The connection goes to the address that
+    :func:`check_target` accepted, with the URL's host name for the
+    ``Host`` header and the TLS certificate."""
+    started = time.perf_counter()
+    try:
+        scheme, host, port, address = check_target(url, allowed_hosts, resolver)
+    except TargetRefused as refused:
+        return Outcome(False, None, "", f"refused: {refused.reason}", _ms(started))
+    parts = urlsplit(url)
+    target = parts.path or "/"
+    if parts.query:
+        target += "?" + parts.query
+    pool_kwargs = {
+        "host": str(address),
+        "port": port,
+        "timeout": urllib3.Timeout(connect=timeout, read=timeout),
+        "retries": False,
+        "maxsize": 1,
+    }
+    if scheme == "https":
+        pool = urllib3.HTTPSConnectionPool(
+            server_hostname=host,
+            assert_hostname=host,
+            cert_reqs="CERT_REQUIRED",
+            ca_certs=certifi.where(),
+            **pool_kwargs,
         )
-    except requests.Timeout:
-        return Outcome(False, None, "", "timeout", _ms(started))
-    except requests.RequestException as error:
+    else:
+        pool = urllib3.HTTPConnectionPool(**pool_kwargs)
+    default_port = 443 if scheme == "https" else 80
+    host_header = host if port == default_port else f"{host}:{port}"
+    if ":" in host and not host.startswith("["):
+        host_header = f"[{host}]" if port == default_port else f"[{host}]:{port}"
+    try:
+        response = pool.urlopen(
+            "POST",
+            target,
+            body=body,
+            headers={**request_headers, "Host": host_header},
+            redirect=False,
+            assert_same_host=False,
+            preload_content=True,
+        )
+    except urllib3.exceptions.NewConnectionError as error:
+        # a subclass of ConnectTimeoutError, but nothing timed out
         return Outcome(
             False, None, "", f"connection failed: {type(error).__name__}", _ms(started)
         )
-    excerpt = response.text[:EXCERPT_CHARS] if response.content else ""
-    ok = 200 <= response.status_code < 300
-    error = "" if ok else f"HTTP {response.status_code}"
-    return Outcome(ok, response.status_code, excerpt, error, _ms(started))
+    except urllib3.exceptions.TimeoutError:
+        return Outcome(False, None, "", "timeout", _ms(started))
+    except urllib3.exceptions.HTTPError as error:
+        return Outcome(
+            False, None, "", f"connection failed: {type(error).__name__}", _ms(started)
+        )
+    finally:
+        pool.close()
+    data = response.data or b""
+    excerpt = data.decode("utf-8", "replace")[:EXCERPT_CHARS] if data else ""
+    ok = 200 <= response.status < 300
+    error = "" if ok else f"HTTP {response.status}"
+    return Outcome(ok, response.status, excerpt, error, _ms(started))
 
 
 def _ms(started):

@@ -2,7 +2,10 @@
 
 import hashlib
 import hmac
+import ipaddress
 import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from odoo.tests import BaseCase, tagged
 
@@ -73,6 +76,95 @@ class TestWebhookSignature(BaseCase):
         self.assertEqual(body, webhooks.encode(json.loads(body)))
         self.assertIn("Écran-1".encode(), body)
         self.assertEqual(json.loads(body)["id"], 3)
+
+
+def _resolver(table):
+    """A resolver answering from ``table`` (name -> list of addresses), as
+    a DNS server under someone else's control could."""
+
+    def resolve(host, port):
+        return [ipaddress.ip_address(address) for address in table[host]]
+
+    return resolve
+
+
+class _Receiver(BaseHTTPRequestHandler):
+    hosts = []
+
+    def do_POST(self):  # noqa: N802 (http.server's name)
+        self.rfile.read(int(self.headers["Content-Length"]))
+        type(self).hosts.append(self.headers["Host"])
+        self.send_response(204)
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+@tagged("post_install", "-at_install")
+class TestWebhookTargets(BaseCase):
+    def test_public_addresses(self):
+        for address in ("8.8.8.8", "2001:4860:4860::8888", "93.184.216.34"):
+            self.assertTrue(webhooks.is_public(ipaddress.ip_address(address)), address)
+        for address in (
+            "127.0.0.1", "10.0.0.1", "172.31.255.1", "192.168.1.1", "100.64.0.1",
+            "169.254.169.254", "0.0.0.0", "224.0.0.251", "239.255.255.250",
+            "255.255.255.255", "::1", "::", "fe80::1", "fd00:ec2::254", "ff02::1",
+            "::ffff:10.0.0.1", "2002:7f00:1::1", "2001:db8::1",
+        ):  # fmt: skip
+            self.assertFalse(webhooks.is_public(ipaddress.ip_address(address)), address)
+
+    def test_check_target(self):
+        resolve = _resolver(
+            {
+                "hooks.example": ["93.184.216.34"],
+                "mixed.example": ["93.184.216.34", "10.0.0.7"],
+                "inside.example": ["192.168.1.20"],
+            }
+        )
+        self.assertEqual(
+            webhooks.check_target("https://hooks.example/in", (), resolve),
+            ("https", "hooks.example", 443, ipaddress.ip_address("93.184.216.34")),
+        )
+        for url, reason in (
+            ("ftp://hooks.example/in", "scheme"),
+            ("https:///in", "host"),
+            ("https://hooks.example:99999/in", "host"),
+            ("https://mixed.example/in", "internal"),
+            ("http://inside.example/in", "internal"),
+        ):
+            with self.subTest(url=url), self.assertRaises(webhooks.TargetRefused) as ctx:
+                webhooks.check_target(url, (), resolve)
+            self.assertEqual(ctx.exception.reason, reason)
+        # an administrator's allow-list lets an internal host through
+        self.assertEqual(
+            webhooks.check_target(
+                "http://inside.example/in",
+                webhooks.parse_hosts("Inside.example, other"),
+                resolve,
+            )[3],
+            ipaddress.ip_address("192.168.1.20"),
+        )
+
+    def test_send_connects_to_the_checked_address(self):
+        """The request goes to the address the check accepted, with the
+        URL's host name: a name resolved again by the HTTP library (DNS
+        rebinding) never decides where it goes."""
+        server = ThreadingHTTPServer(("127.0.0.1", 0), _Receiver)
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        self.addCleanup(server.server_close)
+        self.addCleanup(server.shutdown)
+        port = server.server_address[1]
+        _Receiver.hosts = []
+        resolve = _resolver({"receiver.example": ["127.0.0.1"]})
+        url = f"http://receiver.example:{port}/events"
+        refused = webhooks.send(url, b"{}", {}, 5, (), resolve)
+        self.assertEqual((refused.ok, refused.error), (False, "refused: internal"))
+        self.assertEqual(_Receiver.hosts, [])
+        sent = webhooks.send(url, b"{}", {}, 5, {"receiver.example"}, resolve)
+        self.assertEqual((sent.ok, sent.status), (True, 204))
+        self.assertEqual(_Receiver.hosts, [f"receiver.example:{port}"])
 
 
 @tagged("post_install", "-at_install")

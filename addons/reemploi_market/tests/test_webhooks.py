@@ -64,6 +64,11 @@ class WebhookCase(MarketCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.Delivery = cls.env["reemploi.webhook.delivery"]
+        # the test's receiver listens on loopback, which webhooks refuse
+        # unless an administrator allows the host explicitly
+        cls.env["ir.config_parameter"].set_param(
+            "reemploi_market.webhook_allowed_hosts", "127.0.0.1"
+        )
 
     def setUp(self):
         super().setUp()
@@ -243,6 +248,65 @@ class TestWebhookDelivery(WebhookCase):
     def test_url_must_be_http(self):
         with self.assertRaises(ValidationError):
             self._webhook(url="ftp://127.0.0.1/events")
+
+
+@tagged("post_install", "-at_install")
+class TestWebhookTargets(WebhookCase):
+    """Webhooks reach public servers only, unless an administrator allows a
+    host: checked when saved and again at each delivery."""
+
+    def _allow(self, hosts):
+        self.env["ir.config_parameter"].set_param(
+            "reemploi_market.webhook_allowed_hosts", hosts
+        )
+
+    def test_internal_addresses_refused_when_saved(self):
+        self._allow("")
+        for url in (
+            "http://127.0.0.1:8069/events",
+            "http://localhost/events",
+            "http://[::1]/events",
+            "http://10.1.2.3/events",
+            "http://192.168.0.10/events",
+            "http://172.16.5.4/events",
+            "http://169.254.169.254/latest/meta-data/",
+            "http://100.64.0.1/events",
+            "http://224.0.0.1/events",
+            "http://0.0.0.0/events",
+            "http://[::ffff:127.0.0.1]/events",
+            "http://[fd00:ec2::254]/events",
+            "http://2130706433/events",  # 127.0.0.1 as one number
+        ):
+            with self.subTest(url=url), self.assertRaises(ValidationError) as refused:
+                self._webhook(url=url)
+            self.assertIn("reemploi_market.webhook_allowed_hosts", str(refused.exception))
+
+    def test_allowed_host_accepted(self):
+        self._allow("")
+        with self.assertRaises(ValidationError):
+            self._webhook(url=f"{self.receiver.url}/events")
+        self._allow("intranet.example, 127.0.0.1")
+        webhook = self._webhook(url=f"{self.receiver.url}/events")
+        self.assertTrue(webhook.id)
+
+    def test_checked_again_at_delivery(self):
+        webhook = self._webhook()
+        # the administrator withdraws the permission after the webhook was saved
+        self._allow("")
+        device = self._device("WH-T1", company=self.company_x)
+        with freeze_time(START):
+            device.action_declare()
+        self._send(START)
+        delivery = webhook.delivery_ids
+        self.assertEqual(delivery.error, "refused: internal")
+        self.assertEqual(delivery.state, "pending")
+        self.assertEqual(self.receiver.hits(), 0)
+
+    def test_non_admin_cannot_allow_a_host(self):
+        with self.assertRaises(AccessError):
+            self.env["ir.config_parameter"].with_user(self.user_coordinator).set_param(
+                "reemploi_market.webhook_allowed_hosts", "127.0.0.1"
+            )
 
 
 @tagged("post_install", "-at_install")
