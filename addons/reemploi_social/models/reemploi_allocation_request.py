@@ -27,7 +27,12 @@ class ReemploiAllocationRequest(models.Model):
     )
     date_from = fields.Date(string="From", required=True)
     date_to = fields.Date(string="To", required=True)
-    note = fields.Text()
+    # what the association wrote of the people it equips: read by the
+    # association and the coordinator who shares the devices, not by operators
+    note = fields.Text(
+        groups="reemploi_asset.group_reemploi_coordinator,"
+        "reemploi_social.group_reemploi_association",
+    )
     state = fields.Selection(
         [
             ("open", "Open"),

@@ -285,6 +285,36 @@ class TestAllocationAccess(AllocationCase):
         with self.assertRaises(AccessError):
             draft.with_user(self.user_operator_x).action_compute()
 
+    def test_operators_read_their_runs_only(self):
+        Run = self.env["reemploi.allocation.run"]
+        territory = Run.create(
+            {
+                "category_id": self.laptop.id,
+                "date_from": date(2026, 10, 1),
+                "date_to": date(2026, 12, 31),
+            }
+        )
+        self.assertEqual(
+            Run.with_user(self.user_operator_x).search([]), self.alloc_run | territory
+        )
+        self.assertEqual(Run.with_user(self.user_operator_y).search([]), territory)
+        with self.assertRaises(AccessError):
+            self.alloc_run.with_user(self.user_operator_y).read(["name"])
+        self.assertEqual(
+            Run.with_user(self.user_coordinator).search([]), self.alloc_run | territory
+        )
+
+    def test_operators_do_not_read_what_associations_wrote(self):
+        self.request_a.note = "Familles suivies par le CCAS, deux enfants scolarisés"
+        request = self.request_a.with_user(self.user_operator_x)
+        self.assertTrue(request.read(["quantity"]))
+        with self.assertRaises(AccessError):
+            request.read(["note"])
+        self.assertEqual(
+            self.request_a.with_user(self.user_coordinator).note,
+            "Familles suivies par le CCAS, deux enfants scolarisés",
+        )
+
 
 @tagged("post_install", "-at_install")
 class TestAllocationPortal(AllocationCase, HttpCase):
