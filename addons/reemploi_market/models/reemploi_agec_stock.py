@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 from odoo.addons.reemploi_asset.services import lifecycle
 
@@ -108,6 +109,12 @@ class ReemploiAgecStock(models.Model):
         store=True,
     )
 
+    has_public_body = fields.Boolean(
+        string="Public body flagged",
+        compute="_compute_has_public_body",
+        help="At least one organisation is flagged as a public body.",
+    )
+
     _sql_constraints = [
         (
             "partner_year_unique",
@@ -150,6 +157,31 @@ class ReemploiAgecStock(models.Model):
                 line.purchase_status = "no_purchase"
             else:
                 line.purchase_status = "met" if share.met else "missed"
+
+    # not a property of the line: the dependencies only make the form compute
+    # it when it opens (the year has a default) and while a body is chosen
+    @api.depends("partner_id", "year")
+    def _compute_has_public_body(self):
+        has_any = bool(
+            self.env["res.partner"].search_count(
+                [("is_public_body", "=", True), ("is_company", "=", True)], limit=1
+            )
+        )
+        for line in self:
+            line.has_public_body = has_any
+
+    @api.constrains("partner_id")
+    def _check_public_body(self):
+        for line in self:
+            if not (line.partner_id.is_public_body and line.partner_id.is_company):
+                raise ValidationError(
+                    self.env._(
+                        "%(partner)s is not flagged as a public body: AGEC "
+                        "indicators are for public bodies only. Flag it with "
+                        "Dashboards > Public bodies first.",
+                        partner=line.partner_id.display_name,
+                    )
+                )
 
     def _register_figures(self):
         """{(partner id, year): (reformed stock on 1 January, devices sent to

@@ -15,7 +15,7 @@ class TestAgecIndicators(MarketCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.donor_a.is_public_body = True
+        (cls.donor_a | cls.donor_b).is_public_body = True
         cls.Agec = cls.env["reemploi.agec.stock"]
         with freeze_time("2024-06-01 10:00:00"):
             cls.reformed = [

@@ -1,1 +1,2 @@
 from . import reemploi_takeback_wizard
+from . import reemploi_public_body_wizard
