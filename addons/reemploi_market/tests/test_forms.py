@@ -56,11 +56,32 @@ class TestLotForm(FormCase):
             self.assertEqual(lot.state, state)
         self.assertEqual(Form(lot).state, "reported")
 
+    def test_coordinator_matches_a_declared_lot_in_its_form(self):
+        lot = self._lot(quantities={self.laptop: 1})
+        lot.action_declare()
+        lot = lot.with_user(self.user_coordinator)
+        form = Form(lot)
+        self.assertEqual(form.state, "declared")
+        # the operators the coordinator can choose from (the field's dropdown)
+        operators = lot.env["res.company"].name_search("Opérateur")
+        self.assertEqual(
+            {name for _id, name in operators}, {"Opérateur X", "Opérateur Y"}
+        )
+        form.company_id = self.company_x
+        form.save()
+        lot.action_match()
+        self.assertEqual(lot.state, "matched")
+        self.assertEqual(lot.company_id, self.company_x)
+        # once matched, the operator is the workflow's
+        with self.assertRaises(AssertionError):
+            Form(lot).company_id = self.company_y
+
 
 @tagged("post_install", "-at_install")
 class TestCollectionRoundForm(FormCase):
     def test_operator_plans_a_round_in_its_form(self):
-        lot = self._matched_lot(quantities={self.laptop: 2})
+        device = self._device("ROUND-FORM-1")
+        lot = self._matched_lot(devices=device, quantities={self.laptop: 1})
         Round = (
             self.env["reemploi.collection.round"]
             .with_user(self.operator)
@@ -91,6 +112,18 @@ class TestCollectionRoundForm(FormCase):
         with self.assertRaises(AssertionError):
             form.date = fields.Date.today() + timedelta(days=5)
         self.assertEqual(round_.lot_ids, lot)
+        # the lot's "Check in" button, a scan, "Validate the check-in": the
+        # round closes once its lots are received
+        action = lot.with_user(self.operator).action_open_checkin()
+        checkin = self.env["reemploi.lot.checkin"].browse(
+            action["params"]["checkin_id"]
+        )
+        checkin = checkin.with_user(self.operator).with_company(self.company_x)
+        checkin.scan_code("ROUND-FORM-1")
+        checkin.action_validate()
+        self.assertEqual(lot.state, "received")
+        self.assertEqual(device.state, "received")
+        self.assertEqual(round_.state, "done")
 
 
 @tagged("post_install", "-at_install")
