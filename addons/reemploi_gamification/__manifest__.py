@@ -17,6 +17,7 @@
         "views/reemploi_challenge_templates.xml",
         "views/reemploi_gamification_portal_templates.xml",
         "views/reemploi_gamification_menus.xml",
+        "views/website_templates.xml",
     ],
     "demo": ["demo/reemploi_gamification_demo.xml"],
     "assets": {

@@ -44,12 +44,15 @@
         "views/reemploi_guide_menus.xml",
         "views/reemploi_pwa_templates.xml",
         "views/website_layout_templates.xml",
+        "views/website_templates.xml",
+        "data/website_data.xml",
         "data/reemploi_onboarding_tour.xml",
     ],
     "demo": [
         "demo/reemploi_market_demo.xml",
         "demo/reemploi_shop_demo.xml",
         "demo/reemploi_round_demo.xml",
+        "demo/website_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [
@@ -58,6 +61,7 @@
         ],
         "web.assets_frontend": [
             "reemploi_market/static/src/pwa/register_service_worker.js",
+            "reemploi_market/static/src/website/website.scss",
         ],
         "web.assets_tests": [
             "reemploi_market/static/tests/tours/*.js",

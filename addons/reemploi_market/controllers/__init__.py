@@ -4,3 +4,4 @@ from . import shop
 from . import takeback
 from . import guide
 from . import pwa
+from . import main

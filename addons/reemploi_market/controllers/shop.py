@@ -36,6 +36,14 @@ class ReemploiShop(WebsiteSale):
             request.env["reemploi.grade"].sudo().search([("scale", "=", "overall")])
         )
         extra["reemploi_grade_id"] = self._reemploi_grade(post)
+        # the categories of the devices offered, not every category of the
+        # database (Odoo's sample furniture in a demo one)
+        offered = request.env["product.public.category"].search(
+            [("product_tmpl_ids", "any", request.website.sale_product_domain())]
+        )
+        extra["categories"] = values["categories"].filtered(
+            lambda category: category in offered.parents_and_self
+        )
         return extra
 
     def _prepare_product_values(self, product, category, search, **kwargs):

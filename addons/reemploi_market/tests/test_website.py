@@ -1,0 +1,171 @@
+import re
+from urllib.parse import urlencode
+
+from lxml import html
+
+from odoo.tests import HttpCase, tagged
+
+from .common import MarketCase
+
+# what a new Odoo website shows until someone replaces it
+SAMPLE_STRINGS = (
+    "YourLogo",
+    "555-555",
+    "yourcompany",
+    "YourCompany",
+    "San Francisco",
+    "Lorem",
+    "Acoustic",
+    "Designed for companies",
+    "passionate people",
+    "Fake Buena Vista",
+)
+
+
+@tagged("post_install", "-at_install")
+class TestTerritoryWebsite(MarketCase, HttpCase):
+    """The website speaks for the territory, in French, from its first
+    page, without Odoo's sample texts, products or logo."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        Lang = cls.env["res.lang"]
+        Lang._activate_lang("fr_FR")
+        french = Lang._lang_get("fr_FR")
+        modules = cls.env["ir.module.module"].search(
+            [
+                ("state", "=", "installed"),
+                (
+                    "name",
+                    "in",
+                    [
+                        "website",
+                        "website_sale",
+                        "portal",
+                        "reemploi_asset",
+                        "reemploi_market",
+                        "reemploi_gamification",
+                    ],
+                ),
+            ]
+        )
+        modules._update_translations(["fr_FR"])
+        cls.company = cls.env["res.company"].create(
+            {
+                "name": "Métropole d'essai — Réemploi",
+                "street": "1 place de la Mairie",
+                "zip": "38100",
+                "city": "Grenoble",
+                "country_id": cls.env.ref("base.fr").id,
+                "phone": "+33 4 76 00 00 09",
+                "email": "reemploi@metropole-essai.example",
+                "currency_id": cls.env.ref("base.EUR").id,
+            }
+        )
+        cls.website = cls.env.ref("website.default_website")
+        cls.website.write(
+            {
+                "company_id": cls.company.id,
+                "language_ids": [(6, 0, [french.id, cls.env.ref("base.lang_en").id])],
+                "default_lang_id": french.id,
+            }
+        )
+        # a published product that is not a refurbished device: Odoo's
+        # sample furniture in a demo database, anything else elsewhere
+        cls.env["product.template"].create(
+            {
+                "name": "Acoustic Bloc Screens Desk",
+                "sale_ok": True,
+                "is_published": True,
+                "list_price": 295.0,
+            }
+        )
+        cls.device = cls._received("TRACE-4242")
+        cls.device_in_use = cls._device("TRACE-IN-USE")
+
+    def _page(self, url, status=200):
+        response = self.url_open(url)
+        self.assertEqual(response.status_code, status, url)
+        return response
+
+    def test_pages_have_no_sample_text(self):
+        for url in ("/", "/shop", "/mentions-legales", "/contactus"):
+            with self.subTest(url=url):
+                text = self._page(url).text
+                for sample in SAMPLE_STRINGS:
+                    self.assertNotIn(sample, text, f"{sample!r} on {url}")
+                # a sample desk, not a desktop computer
+                self.assertFalse(re.search(r"\bDesks?\b", text), url)
+                self.assertIn(self.company.name, html.fromstring(text).text_content())
+
+    def test_home_sends_each_role_to_its_entry(self):
+        page = html.fromstring(self._page("/").content)
+        self.assertEqual(page.get("lang"), "fr-FR")
+        self.assertEqual(len(page.xpath("//main//h1")), 1)
+        links = page.xpath("//main//a/@href")
+        for url in ("/my", "/shop", "/guide"):
+            self.assertIn(url, links)
+        self.assertTrue(page.xpath("//form[@action='/tracabilite']//input[@name='reference']"))
+        text = " ".join(page.text_content().split())
+        self.assertIn("réemploi du matériel informatique", text)
+
+    def test_home_links_the_rankings_with_gamification(self):
+        if "gamification.challenge" not in self.env:
+            self.skipTest("reemploi_gamification is not installed")
+        if "reemploi_kind" not in self.env["gamification.challenge"]._fields:
+            self.skipTest("reemploi_gamification is not installed")
+        links = html.fromstring(self._page("/").content).xpath("//main//a/@href")
+        self.assertIn("/reemploi/challenges", links)
+
+    def test_legal_notice_names_publisher_and_source(self):
+        page = html.fromstring(self._page("/mentions-legales").content)
+        text = " ".join(page.text_content().split())
+        self.assertIn("Mentions légales", text)
+        self.assertIn("1 place de la Mairie", text)
+        self.assertIn("reemploi@metropole-essai.example", text)
+        self.assertIn("https://github.com/reemploi/reemploi", page.xpath("//a/@href"))
+        footer = html.fromstring(self._page("/").content).xpath("//footer//a/@href")
+        self.assertIn("/mentions-legales", footer)
+
+    def test_shop_lists_only_refurbished_devices(self):
+        self.assertIn(
+            ("reemploi_grade_id", "!=", False), self.website._product_domain()
+        )
+
+    def test_lookup_by_serial_opens_the_device_page(self):
+        response = self.url_open(
+            "/tracabilite?reference=trace-4242", allow_redirects=False
+        )
+        self.assertEqual(response.status_code, 303)
+        self.assertTrue(
+            response.headers["Location"].endswith(f"/r/{self.device.qr_token}"),
+            response.headers["Location"],
+        )
+        # the code read from the label, or its whole address, works as well
+        for reference in (self.device.qr_token, f"https://x.example/r/{self.device.qr_token}"):
+            response = self.url_open(
+                f"/tracabilite?reference={reference}", allow_redirects=False
+            )
+            self.assertEqual(response.status_code, 303, reference)
+
+    def test_lookup_of_unknown_device_is_a_french_404(self):
+        response = self._page("/tracabilite?reference=NOPE-0000", status=404)
+        self.assertIn("Aucun appareil ne correspond", response.text)
+        self.assertIn("NOPE-0000", response.text)
+        # a device still in use at its owner is not found by its serial
+        response = self._page("/tracabilite?reference=TRACE-IN-USE", status=404)
+        self.assertNotIn(self.device_in_use.qr_token, response.text)
+
+    def test_lookup_of_garbage_is_refused(self):
+        for reference in ("<script>alert(1)</script>", "x" * 300, "%00", "'; DROP"):
+            with self.subTest(reference=reference):
+                response = self.url_open(
+                    f"/tracabilite?{urlencode({'reference': reference})}"
+                )
+                self.assertEqual(response.status_code, 400)
+
+    def test_lookup_form_without_reference(self):
+        page = html.fromstring(self._page("/tracabilite").content)
+        self.assertEqual(len(page.xpath("//main//h1")), 1)
+        self.assertTrue(page.xpath("//form[@action='/tracabilite']"))
