@@ -7,7 +7,14 @@
     "website": "https://github.com/reemploi/reemploi",
     "author": "Réemploi contributors",
     "license": "AGPL-3",
-    "depends": ["reemploi_asset", "sale_stock", "website_sale", "web_tour"],
+    "depends": [
+        "reemploi_asset",
+        "sale_stock",
+        "website_sale",
+        "web_tour",
+        "base_geolocalize",
+        "spreadsheet_dashboard",
+    ],
     "external_dependencies": {"python": ["numpy", "ortools", "urllib3", "certifi"]},
     "data": [
         "security/ir.model.access.csv",
@@ -47,6 +54,7 @@
         "views/website_templates.xml",
         "data/website_data.xml",
         "data/reemploi_onboarding_tour.xml",
+        "views/spreadsheet_dashboard_menus.xml",
     ],
     "demo": [
         "demo/reemploi_market_demo.xml",

@@ -1,7 +1,10 @@
 from odoo import api, fields, models
+from odoo.exceptions import AccessError
 
 from .reemploi_lot import CANCELLED, DECLARED, MATCHED
 from .reemploi_match_proposal import EXPIRED, OPEN_STATES, PROPOSED
+
+COORDINATOR = "reemploi_asset.group_reemploi_coordinator"
 
 
 class ReemploiLot(models.Model):
@@ -30,6 +33,24 @@ class ReemploiLot(models.Model):
     match_problem = fields.Text(
         string="Why no operator is proposed", readonly=True, copy=False
     )
+    # the position of the pickup place (site, else donor), which the
+    # matching needs: coordinators fix it here when the address gave none
+    pickup_latitude = fields.Float(
+        string="Pickup latitude",
+        digits=(10, 7),
+        compute="_compute_pickup_position",
+        inverse="_inverse_pickup_position",
+        help="Latitude of the pickup site (or of the donor without a site), "
+        "in decimal degrees, e.g. 45.1885 for Grenoble.",
+    )
+    pickup_longitude = fields.Float(
+        string="Pickup longitude",
+        digits=(10, 7),
+        compute="_compute_pickup_position",
+        inverse="_inverse_pickup_position",
+        help="Longitude of the pickup site (or of the donor without a site), "
+        "in decimal degrees, e.g. 5.7245 for Grenoble.",
+    )
 
     @api.depends("proposal_ids.state")
     def _compute_proposal_count(self):
@@ -38,6 +59,42 @@ class ReemploiLot(models.Model):
             lot.current_proposal_id = lot.proposal_ids.filtered(
                 lambda p: p.state == PROPOSED
             )[:1]
+
+    @api.depends(
+        "site_id.partner_latitude",
+        "site_id.partner_longitude",
+        "partner_id.partner_latitude",
+        "partner_id.partner_longitude",
+    )
+    def _compute_pickup_position(self):
+        for lot in self:
+            place = lot.site_id or lot.partner_id
+            lot.pickup_latitude = place.partner_latitude
+            lot.pickup_longitude = place.partner_longitude
+
+    def _inverse_pickup_position(self):
+        self._check_place_editor()
+        for lot in self:
+            place = lot.site_id or lot.partner_id
+            values = {
+                "partner_latitude": lot.pickup_latitude,
+                "partner_longitude": lot.pickup_longitude,
+            }
+            if place and any(place[name] != value for name, value in values.items()):
+                # sudo: coordinators keep the places of the lots without
+                # write access to contacts; only the two coordinates change
+                place.sudo().write(values)
+
+    def _check_place_editor(self):
+        """Only coordinators place the lots' pickup sites."""
+        if not (self.env.su or self.env.user.has_group(COORDINATOR)):
+            raise AccessError(
+                self.env._(
+                    "Only the territory coordinators may change the position "
+                    "of a pickup site."
+                )
+            )
+        self.check_access("write")
 
     def _set_state(self, target, **values):
         """Date the match; a lot matched or cancelled closes its proposals."""
@@ -58,6 +115,20 @@ class ReemploiLot(models.Model):
         self._check_transition(MATCHED)
         self.check_access("write")
         self.env["reemploi.match.proposal"]._propose(self)
+        return True
+
+    def action_locate_pickup_site(self):
+        """Place the pickup sites on the map from their address (Odoo's
+        geocoder), then propose operators again for the lots declared."""
+        self._check_place_editor()
+        places = self.mapped(lambda lot: lot.site_id or lot.partner_id)
+        # sudo: as in _inverse_pickup_position, only the coordinates change
+        places.sudo().action_reemploi_geolocate()
+        declared = self.filtered(
+            lambda lot: lot.state == DECLARED and not lot.current_proposal_id
+        )
+        if declared:
+            self.env["reemploi.match.proposal"]._propose(declared)
         return True
 
     def action_view_proposals(self):

@@ -60,6 +60,13 @@ class ResCompany(models.Model):
         readonly=True,
         help="0: a newcomer, whose reliability is not known yet.",
     )
+    # where the distances to the lots are measured from: the company's contact
+    reemploi_latitude = fields.Float(
+        related="partner_id.partner_latitude", readonly=False, string="Latitude"
+    )
+    reemploi_longitude = fields.Float(
+        related="partner_id.partner_longitude", readonly=False, string="Longitude"
+    )
 
     _sql_constraints = [
         (
@@ -140,4 +147,10 @@ class ResCompany(models.Model):
             }
             if any(company[name] != value for name, value in values.items()):
                 company.write(values)
+        return True
+
+    def action_reemploi_geolocate(self):
+        """Place the operators on the map from their contact's address."""
+        self.check_access("write")
+        self.partner_id.action_reemploi_geolocate()
         return True

@@ -9,3 +9,4 @@ from . import test_collection_tour
 from . import test_takeback_services, test_takeback, test_agec, test_takeback_portal
 from . import test_guide, test_phone, test_website
 from . import test_forms
+from . import test_onboarding, test_geolocation

@@ -153,6 +153,9 @@ class TestOnboardingTour(MarketCase, HttpCase):
         super().setUpClass()
         cls.user_operator_x.password = "op_x"
         cls._received("ONBOARD-1")
+        # the tests run the tours themselves: the onboarding that would start
+        # them at login (test_onboarding.py) would run them a second time
+        (cls.user_operator_x | cls.user_coordinator).tour_enabled = False
 
     def test_coordinator_onboarding_runs(self):
         self.user_coordinator.password = "coordinator"

@@ -1,0 +1,32 @@
+from odoo import Command, api, models
+
+
+class ReemploiDemo(models.AbstractModel):
+    """What makes the demonstration database what README.md describes,
+    beyond the modules' demo data: French everywhere and the onboarding of
+    the roles. Run by demo/build.py once the modules are installed."""
+
+    _name = "reemploi.demo"
+    _description = "Réemploi demonstration database"
+
+    @api.model
+    def _setup(self, lang="fr_FR"):
+        """French for every contact and user (and the ones created later),
+        French as the websites' default language, onboarding tours on for
+        the operators and coordinators."""
+        Lang = self.env["res.lang"]
+        Lang._activate_lang(lang)
+        language = Lang._lang_get(lang)
+        self.env["ir.default"].set("res.partner", "lang", lang)
+        # users included: their language is their contact's
+        self.env["res.partner"].with_context(active_test=False).search(
+            [("lang", "!=", lang)]
+        ).write({"lang": lang})
+        self.env["website"].search([]).write(
+            {
+                "language_ids": [Command.link(language.id)],
+                "default_lang_id": language.id,
+            }
+        )
+        self.env["res.users"]._reemploi_enable_onboarding()
+        return True
