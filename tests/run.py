@@ -49,7 +49,9 @@ Environment:
                      the Odoo tests; by default they run when reemploi_social
                      is among the modules and TEST_TAGS is not set. They drive
                      a real multi-process Odoo server serving the database
-                     just tested (or a new one): see tests/e2e/harness.py
+                     just tested (or a new one), and copies of the demo
+                     database that demo/build.py builds once per run (the
+                     same as docker compose up): see tests/e2e/harness.py
 """
 
 import collections

@@ -17,6 +17,17 @@ stopped at the end. Its database is either
   ``E2E_DB`` (or ``configure()``, as ``tests/run.py`` does with the database
   it has just tested): left as it is, never dropped here.
 
+Journeys that start from the demo database (what ``docker compose up`` and
+``./demo.sh`` show: the four addons with their demo data, in French) use
+``DemoCase`` or ``demo_server()``: the demo database is built once per
+process by the demo's own builder, ``demo/build.py`` (``build()``, as
+``python3 demo/build.py --db reemploi_demo_<timestamp>_<random>``), then each
+``DemoCase`` class gets its own copy (``CREATE DATABASE ... TEMPLATE``, plus
+the filestore) served by its own ``OdooServer``, dropped when the class ends.
+``E2E_DEMO_DB`` (and ``E2E_DEMO_DATA_DIR``, its data directory) names a demo
+database built already (``./demo.sh --no-serve --db NAME``): it is copied,
+never changed. See ``tests/e2e/test_demo_database.py``.
+
 Odoo, its addons and PostgreSQL are found the way ``tests/run.py`` finds
 them (``ODOO_PATH``, ``EXTRA_ADDONS_PATH``, ``PGHOST``/``PGPORT``/``PGUSER``/
 ``PGPASSWORD``). Other settings: ``E2E_WORKERS`` (default 4), ``E2E_DATA_DIR``
@@ -48,6 +59,10 @@ if str(TESTS_DIR) not in sys.path:
 
 import run as runner  # noqa: E402 (tests/run.py: finds Odoo and PostgreSQL)
 from front import Front  # noqa: E402
+
+if str(TESTS_DIR.parent / "demo") not in sys.path:
+    sys.path.insert(0, str(TESTS_DIR.parent / "demo"))
+import build as demo_builder  # noqa: E402 (demo/build.py: the demo database)
 
 MODULES = runner.E2E_MODULES
 ADMIN = ("admin", "admin")
@@ -83,10 +98,15 @@ class ServerError(Exception):
 class OdooServer:
     """One ``python3 -m odoo`` process serving one database on loopback."""
 
-    def __init__(self, modules=MODULES, dbname=None, data_dir=None, workers=4):
+    def __init__(
+        self, modules=MODULES, dbname=None, data_dir=None, workers=4, drop=False
+    ):
+        """``drop``: drop ``dbname`` (and its filestore) on stop, e.g. a
+        copy of the demo database made for this server."""
         self.modules = list(modules)
         self.dbname = dbname
         self.owns_db = dbname is None
+        self.drops_db = self.owns_db or drop
         self.data_dir = Path(data_dir) if data_dir else None
         self.workers = workers
         self.tmp = None
@@ -302,7 +322,7 @@ class OdooServer:
         if self._reader is not None:
             self._reader.join(10)
             self._reader = None
-        if self.owns_db and self.dbname:
+        if self.drops_db and self.dbname:
             if os.environ.get("KEEP_DB") == "1":
                 print(
                     f"KEEP_DB=1: e2e database {self.dbname} kept, filestore in "
@@ -314,7 +334,12 @@ class OdooServer:
                     runner.drop_database(self.conn_args, self.dbname)
                 except Exception as exc:  # noqa: BLE001 (report, then carry on)
                     print(f"warning: could not drop database {self.dbname}: {exc}")
-                shutil.rmtree(self.tmp / "data", ignore_errors=True)
+                if self.owns_db:
+                    shutil.rmtree(self.tmp / "data", ignore_errors=True)
+                else:
+                    shutil.rmtree(
+                        self.data_dir / "filestore" / self.dbname, ignore_errors=True
+                    )
 
     # ------------------------------------------------------------- the log
     def log_mark(self):
@@ -460,6 +485,7 @@ def shutdown():
     if _server is not None:
         server, _server = _server, None
         server.stop()
+    _drop_demo_database()
 
 
 atexit.register(shutdown)
@@ -489,3 +515,136 @@ class ServerCase(unittest.TestCase):
                 f"{self.server.log_path}); first: "
                 + runner._gist(f"{errors[0][1]}: {errors[0][2]}")
             )
+
+
+# ------------------------------------------------------ the demo database
+# README.md's demo accounts (password = login) and their role
+DEMO_ACCOUNTS = {
+    "claire.martin": "donor",
+    "karim.benali": "donor",
+    "lea.garnier": "operator",
+    "thomas.roux": "operator",
+    "sophie.lambert": "coordinator",
+    "nadia.haddad": "association",
+    "julien.morel": "association",
+    "claire.morel": "social worker",
+}
+_demo = {}  # the demo database of this process: dbname, data_dir, built here
+
+
+def demo_database():
+    """(dbname, data_dir) of the demo database, built on first use with
+    demo/build.py (``E2E_DEMO_DB``: one built already). Never served
+    itself: journeys get copies (``copy_demo_database()``)."""
+    if "error" in _demo:
+        raise ServerError(f"the demo database could not be built: {_demo['error']}")
+    if "dbname" not in _demo:
+        given = os.environ.get("E2E_DEMO_DB")
+        if given:
+            data_dir = os.environ.get("E2E_DEMO_DATA_DIR") or str(
+                demo_builder.DEFAULT_DATA_DIR
+            )
+            _demo.update(dbname=given, data_dir=Path(data_dir), built=False)
+        else:
+            tmp = Path(tempfile.mkdtemp(prefix="reemploi-demo-"))
+            dbname = (
+                f"reemploi_demo_{time.strftime('%Y%m%d_%H%M%S')}_{secrets.token_hex(3)}"
+            )
+            print(
+                f"e2e: building the demo database {dbname} (demo/build.py)", flush=True
+            )
+            started = time.monotonic()
+            _demo.update(dbname=dbname, data_dir=tmp / "data", built=True, tmp=tmp)
+            try:
+                odoo = demo_builder.build(dbname, tmp / "data", log=tmp / "build.log")
+            except Exception as exc:
+                _demo["error"] = exc
+                raise
+            odoo.cleanup()
+            print(f"e2e: demo database built in {time.monotonic() - started:.0f} s")
+    return _demo["dbname"], _demo["data_dir"]
+
+
+def copy_demo_database(name=None):
+    """A copy of the demo database and of its filestore (same data
+    directory): (dbname, data_dir). The caller drops it (``OdooServer(...,
+    drop=True)`` does)."""
+    import psycopg2  # noqa: PLC0415 (an Odoo dependency)
+    from psycopg2 import sql  # noqa: PLC0415
+
+    source, data_dir = demo_database()
+    name = name or f"{source[:40]}_copy_{secrets.token_hex(3)}"
+    conn_args = runner.pg_connect_args()
+    conn = psycopg2.connect(dbname="postgres", connect_timeout=5, **conn_args)
+    conn.autocommit = True
+    try:
+        with conn.cursor() as cr:
+            cr.execute(
+                sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
+                    sql.Identifier(name), sql.Identifier(source)
+                )
+            )
+    finally:
+        conn.close()
+    filestore = Path(data_dir) / "filestore"
+    if (filestore / source).is_dir():
+        shutil.copytree(filestore / source, filestore / name)
+    return name, data_dir
+
+
+def demo_server(workers=None):
+    """A started OdooServer serving a new copy of the demo database; its
+    ``stop()`` drops the copy."""
+    dbname, data_dir = copy_demo_database()
+    workers = workers or int(os.environ.get("E2E_WORKERS") or 4)
+    server = OdooServer(
+        modules=demo_builder.MODULES,
+        dbname=dbname,
+        data_dir=data_dir,
+        workers=workers,
+        drop=True,
+    )
+    try:
+        server.start()
+    except BaseException:
+        server.stop()  # drops the copy
+        raise
+    return server
+
+
+def _drop_demo_database():
+    if not _demo.get("built"):
+        return
+    dbname, tmp = _demo.pop("dbname"), _demo.pop("tmp")
+    _demo.clear()
+    if os.environ.get("KEEP_DB") == "1":
+        print(f"KEEP_DB=1: demo database {dbname} kept, filestore in {tmp / 'data'}")
+        return
+    try:
+        runner.drop_database(runner.pg_connect_args(), dbname)
+    except Exception as exc:  # noqa: BLE001 (report, then carry on)
+        print(f"warning: could not drop database {dbname}: {exc}")
+    shutil.rmtree(tmp, ignore_errors=True)
+
+
+class DemoCase(ServerCase):
+    """A test class against its own copy of the demo database (the demo
+    accounts of README.md, DEMO_ACCOUNTS, log in with password = login);
+    fails on any ERROR the server logs during a test, as ServerCase."""
+
+    @classmethod
+    def setUpClass(cls):
+        super(ServerCase, cls).setUpClass()  # not ServerCase's shared server
+        cls.server = demo_server()
+        cls.addClassCleanup(cls.server.stop)
+
+    @classmethod
+    def without_onboarding(cls, *logins):
+        """Turn the onboarding off for these users: on the demo database
+        the tour of their role starts at their first login (operators and
+        coordinators), and its bubbles cover the page."""
+        rpc = cls.server.rpc()
+        users = rpc("res.users", "search", [("login", "in", list(logins))])
+        if len(users) != len(logins):
+            raise ServerError(f"not all of {', '.join(logins)} exist")
+        rpc("res.users", "write", users, {"tour_enabled": False})

@@ -1,0 +1,88 @@
+"""The demo database that demo/build.py builds (docker compose up, ./demo.sh)
+is what README.md promises: the four addons, French everywhere, the demo
+accounts, the tours of the roles."""
+
+import re
+
+import requests
+from harness import DEMO_ACCOUNTS, HTTP_TIMEOUT, DemoCase, demo_builder
+
+ONBOARDING = {
+    "operator": "reemploi_operator_onboarding",
+    "coordinator": "reemploi_coordinator_onboarding",
+}
+
+
+class TestDemoDatabase(DemoCase):
+    def test_the_four_addons_are_installed_with_demo_data(self):
+        rpc = self.server.rpc()
+        modules = rpc(
+            "ir.module.module",
+            "search_read",
+            [("name", "in", list(demo_builder.MODULES))],
+            fields=["name", "state", "demo"],
+        )
+        self.assertEqual(
+            {(m["name"], m["state"], m["demo"]) for m in modules},
+            {(name, "installed", True) for name in demo_builder.MODULES},
+        )
+
+    def test_french_is_every_users_language(self):
+        conn = self.server.sql()
+        try:
+            with conn.cursor() as cr:
+                cr.execute(
+                    "SELECT u.login, p.lang FROM res_users u "
+                    "JOIN res_partner p ON p.id = u.partner_id "
+                    "WHERE p.lang IS DISTINCT FROM 'fr_FR'"
+                )
+                self.assertEqual(cr.fetchall(), [])
+                cr.execute("SELECT count(*) FROM res_users WHERE active")
+                self.assertGreater(cr.fetchone()[0], len(DEMO_ACCOUNTS))
+                # and the language of the contacts and users created later
+                cr.execute(
+                    "SELECT d.json_value FROM ir_default d "
+                    "JOIN ir_model_fields f ON f.id = d.field_id "
+                    "WHERE f.model = 'res.partner' AND f.name = 'lang'"
+                )
+                self.assertEqual(cr.fetchall(), [('"fr_FR"',)])
+        finally:
+            conn.close()
+        rpc = self.server.rpc()
+        websites = rpc("website", "search_read", [], fields=["default_lang_id"])
+        self.assertTrue(websites)
+        for website in websites:
+            lang = rpc("res.lang", "read", [website["default_lang_id"][0]], ["code"])
+            self.assertEqual(lang[0]["code"], "fr_FR")
+
+    def test_home_page_answers_in_french(self):
+        response = requests.get(f"{self.server.url}/", timeout=HTTP_TIMEOUT)
+        self.assertEqual(response.status_code, 200)
+        self.assertRegex(response.text, r'<html[^>]* lang="fr-FR"')
+        login = requests.get(f"{self.server.url}/web/login", timeout=HTTP_TIMEOUT)
+        self.assertEqual(login.status_code, 200)
+        self.assertIn("Mot de passe", login.text)
+
+    def test_demo_accounts_log_in(self):
+        for login, role in DEMO_ACCOUNTS.items():
+            with self.subTest(login=login):
+                session = self.server.session(login, login)
+                info = session.post(
+                    f"{self.server.url}/web/session/get_session_info",
+                    json={"jsonrpc": "2.0", "method": "call", "params": {}},
+                    timeout=HTTP_TIMEOUT,
+                ).json()["result"]
+                self.assertEqual(info["username"], login)
+                self.assertEqual(info["user_context"]["lang"], "fr_FR")
+                if role in ONBOARDING:
+                    # the tour of the role starts at the first login
+                    self.assertTrue(info["tour_enabled"])
+                    self.assertEqual(info["current_tour"]["name"], ONBOARDING[role])
+                page = session.get(
+                    f"{self.server.url}/odoo"
+                    if role in ONBOARDING
+                    else f"{self.server.url}/my",
+                    timeout=HTTP_TIMEOUT,
+                )
+                self.assertEqual(page.status_code, 200)
+                self.assertFalse(re.search(r"/web/login\b", page.url), page.url)
