@@ -11,4 +11,5 @@ from . import (
     reemploi_import_seen,
     reemploi_renewal_policy,
     stock_lot,
+    ir_http,
 )

@@ -18,4 +18,5 @@ from . import (
     test_connectors,
     test_import_sync,
     test_i18n,
+    test_http_input,
 )

@@ -10,7 +10,6 @@ the same JSON document: ``{"error": {"code": ..., "message": ...}}``.
 
 import datetime
 import functools
-import json
 import logging
 import re
 
@@ -22,7 +21,7 @@ from odoo.exceptions import AccessError, MissingError, UserError, ValidationErro
 from odoo.http import request
 
 from odoo.addons.reemploi_asset.controllers.main import TOKEN_RE
-from odoo.addons.reemploi_asset.services import import_mapping, messages
+from odoo.addons.reemploi_asset.services import http_input, import_mapping, messages
 
 from ..services import device_batch, openapi
 
@@ -114,6 +113,14 @@ def _api(methods, authenticated=True):
                     "conflict",
                     request.env._("The request conflicts with existing data."),
                 ) from None
+            except psycopg2.DataError:
+                # a value the checks let through but the column refuses
+                # (a date or a number out of its range)
+                raise ApiError(
+                    400,
+                    "invalid_input",
+                    request.env._("A value of the request is out of range."),
+                ) from None
             except psycopg2.OperationalError:
                 raise  # concurrent update: the framework tries again
             except AccessError as error:
@@ -139,6 +146,18 @@ def _api(methods, authenticated=True):
         return wrapper
 
     return decorate
+
+
+def input_error(refused):
+    """The API's answer to input that ``http_input`` refused."""
+    if refused.reason == "integer_range" and not refused.where.startswith("body"):
+        return _not_found()
+    return ApiError(
+        400,
+        "invalid_input",
+        request.env["ir.http"]._reemploi_input_message(refused),
+        details={"reason": refused.reason, "at": refused.where},
+    )
 
 
 def _not_found():
@@ -253,8 +272,10 @@ class ReemploiApi(http.Controller):
         if len(data) > limit:
             raise _too_large(limit)
         try:
-            body = json.loads(data)
-        except ValueError:
+            body = http_input.parse_json(data)
+        except http_input.InputRefused as refused:
+            if refused.reason != "json":
+                raise input_error(refused) from None
             body = None
         if not isinstance(body, dict):
             raise ApiError(
@@ -376,7 +397,9 @@ class ReemploiApi(http.Controller):
         if kwargs.get("updated_since"):
             try:
                 since = datetime.datetime.fromisoformat(kwargs["updated_since"])
-            except ValueError:
+                if since.tzinfo:
+                    since = since.astimezone(datetime.UTC).replace(tzinfo=None)
+            except (ValueError, OverflowError):
                 raise ApiError(
                     400,
                     "invalid_parameter",
@@ -384,8 +407,6 @@ class ReemploiApi(http.Controller):
                         "updated_since is a date and time such as 2025-01-31T08:00:00Z."
                     ),
                 ) from None
-            if since.tzinfo:
-                since = since.astimezone(datetime.UTC).replace(tzinfo=None)
             domain.append(("write_date", ">=", since))
         return domain
 
@@ -406,8 +427,9 @@ class ReemploiApi(http.Controller):
     @_route(f"{BASE}/devices/<string:ref>")
     @_api(["GET"])
     def device(self, ref, **kwargs):
-        if ref.isdigit():
-            domain = [("id", "=", int(ref))]
+        record_id = http_input.parse_id(ref)
+        if record_id is not None:
+            domain = [("id", "=", record_id)]
         elif TOKEN_RE.match(ref):
             domain = [("qr_token", "=", ref)]
         else:

@@ -5,6 +5,7 @@ from odoo.tools import email_normalize
 from odoo.tools.mimetypes import guess_mimetype
 
 from odoo.addons.reemploi_asset.controllers.portal import ReemploiPortal
+from odoo.addons.reemploi_asset.services import http_input
 
 from ..models.reemploi_lot import (
     CANCELLED,
@@ -255,12 +256,13 @@ class ReemploiLotPortal(ReemploiPortal):
         declarable devices count."""
         posted = set()
         for raw in form.getlist("equipment_id"):
-            try:
-                posted.add(int(raw))
-            except ValueError:
+            record_id = http_input.parse_id(raw)
+            if record_id is None:
                 errors["equipment_id"] = request.env._(
                     "Some chosen devices are unknown."
                 )
+            else:
+                posted.add(record_id)
         devices = request.env["reemploi.equipment"].search(
             [
                 ("id", "in", list(posted)),
@@ -333,10 +335,12 @@ class ReemploiLotPortal(ReemploiPortal):
         ]
         if form.get("device_state", "to_decommission") == "to_decommission":
             domain.append(("state", "=", "to_decommission"))
-        if (form.get("device_category") or "").isdigit():
-            domain.append(("category_id", "=", int(form["device_category"])))
-        if (form.get("device_site") or "").isdigit():
-            domain.append(("site_id", "=", int(form["device_site"])))
+        category_id = http_input.parse_id(form.get("device_category"))
+        if category_id is not None:
+            domain.append(("category_id", "=", category_id))
+        site_id = http_input.parse_id(form.get("device_site"))
+        if site_id is not None:
+            domain.append(("site_id", "=", site_id))
         search = (form.get("device_search") or "").strip()
         if search:
             domain += [

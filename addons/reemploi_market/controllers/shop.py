@@ -5,6 +5,7 @@ from odoo import http
 from odoo.exceptions import UserError
 from odoo.http import request
 
+from odoo.addons.reemploi_asset.services import http_input
 from odoo.addons.website_sale.controllers.main import WebsiteSale
 
 
@@ -12,8 +13,7 @@ class ReemploiShop(WebsiteSale):
     """The refurbished catalogue: filter by grade, pick a device."""
 
     def _reemploi_grade(self, post):
-        grade = post.get("grade")
-        return int(grade) if grade and str(grade).isdigit() else None
+        return http_input.parse_id(post.get("grade"))
 
     def _get_search_options(self, **post):
         options = super()._get_search_options(**post)
@@ -70,10 +70,11 @@ class ReemploiShop(WebsiteSale):
     )
     def reemploi_add_device(self, equipment_id, **post):
         """Add one chosen refurbished device to the cart."""
-        if not str(equipment_id).isdigit():
+        record_id = http_input.parse_id(str(equipment_id))
+        if record_id is None:
             raise NotFound()
         # sudo: only the product of a device offered on the shop is read
-        device = request.env["reemploi.equipment"].sudo().browse(int(equipment_id))
+        device = request.env["reemploi.equipment"].sudo().browse(record_id)
         if not device.exists() or not device.shop_product_id.is_published:
             raise NotFound()
         order = request.website.sale_get_order(force_create=True)

@@ -14,3 +14,4 @@ from . import res_partner, reemploi_equipment_report, reemploi_agec_stock
 from . import reemploi_lot_takeback, reemploi_takeback_report
 from . import website
 from . import res_users, web_tour_tour, reemploi_demo
+from . import ir_http

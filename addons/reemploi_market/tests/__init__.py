@@ -2,6 +2,7 @@ from . import test_install
 from . import test_lot, test_security, test_portal, test_i18n
 from . import test_matching
 from . import test_webhook_services, test_webhooks, test_api
+from . import test_input_boundary
 from . import test_collection_services, test_collection, test_collection_security
 from . import test_shop
 from . import test_match_proposal, test_demand, test_match_security

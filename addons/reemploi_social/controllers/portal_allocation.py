@@ -5,6 +5,7 @@ from odoo.exceptions import AccessError, MissingError, UserError
 from odoo.http import request
 
 from odoo.addons.reemploi_asset.controllers.portal import ReemploiPortal
+from odoo.addons.reemploi_asset.services import http_input
 
 QUANTITY_MAX = 1000
 
@@ -232,26 +233,22 @@ class ReemploiAllocationPortal(ReemploiPortal):
         errors = {}
         vals = {"association_id": association.id, "note": form["note"] or False}
         category = request.env["reemploi.equipment.category"].sudo()
-        if form["category_id"].isdigit():
-            category = category.browse(int(form["category_id"])).exists()
+        category_id = http_input.parse_id(form["category_id"])
+        if category_id is not None:
+            category = category.browse(category_id).exists()
         if not category:
             errors["category_id"] = _("Choose a category of devices.")
         vals["category_id"] = category.id
-        if not form["quantity"].isdigit() or not (
-            0 < int(form["quantity"]) <= QUANTITY_MAX
-        ):
+        quantity = http_input.parse_id(form["quantity"])
+        if quantity is None or not 0 < quantity <= QUANTITY_MAX:
             errors["quantity"] = _(
                 "Give a number of devices between 1 and %(max)s.", max=QUANTITY_MAX
             )
         else:
-            vals["quantity"] = int(form["quantity"])
-        if form["need_category_id"].isdigit():
-            need = (
-                request.env["reemploi.need.category"]
-                .sudo()
-                .browse(int(form["need_category_id"]))
-                .exists()
-            )
+            vals["quantity"] = quantity
+        need_id = http_input.parse_id(form["need_category_id"])
+        if need_id is not None:
+            need = request.env["reemploi.need.category"].sudo().browse(need_id).exists()
             vals["need_category_id"] = need.id
         dates = {}
         for key in ("date_from", "date_to"):

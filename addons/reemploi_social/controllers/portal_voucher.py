@@ -5,6 +5,7 @@ from odoo.exceptions import AccessError, MissingError, UserError
 from odoo.http import request
 
 from odoo.addons.portal.controllers.portal import CustomerPortal
+from odoo.addons.reemploi_asset.services import http_input
 
 
 class ReemploiVoucherPortal(CustomerPortal):
@@ -164,9 +165,9 @@ class ReemploiVoucherPortal(CustomerPortal):
             return request.redirect("/my")
         choices = self._reemploi_choices()
 
-        line_id = post.get("line_id") or ""
+        line_id = http_input.parse_id(post.get("line_id"))
         line = request.env["sale.order.line"].browse(
-            int(line_id) if line_id.isdigit() else []
+            [line_id] if line_id is not None else []
         )
         try:
             request.env["reemploi.handover"]._confirm_handover(
