@@ -196,14 +196,13 @@ class ReemploiGrading(models.Model):
         closed = self.filtered(lambda s: s.state != "draft")
         changed = sorted(EVIDENCE_FIELDS.intersection(vals))
         if closed and changed:
+            labels = dict(self._fields["state"]._description_selection(self.env))
             raise UserError(
                 self.env._(
                     "%(session)s is %(state)s: its %(fields)s cannot be changed. "
                     "Open a new grading session instead.",
                     session=closed[0].display_name,
-                    state=dict(
-                        self._fields["state"]._description_selection(self.env)
-                    )[closed[0].state].lower(),
+                    state=labels[closed[0].state].lower(),
                     fields=", ".join(
                         self._fields[name]._description_string(self.env)
                         for name in changed
