@@ -155,8 +155,9 @@ class Odoo:
         print(f"demo: {what} ({self.dbname})...", flush=True)
         started = time.monotonic()
         errors, lines = [], []
-        with open(log, "a", encoding="utf-8") as out:
-            proc = subprocess.Popen(
+        with (
+            open(log, "a", encoding="utf-8") as out,
+            subprocess.Popen(
                 cmd,
                 env=self.env,
                 cwd=self.tmp,
@@ -166,7 +167,8 @@ class Odoo:
                 text=True,
                 errors="replace",
                 bufsize=1,
-            )
+            ) as proc,
+        ):
             if stdin is not None:
                 proc.stdin.write(stdin)
                 proc.stdin.close()

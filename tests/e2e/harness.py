@@ -37,6 +37,7 @@ Run alone: ``python3 -m unittest discover -s tests/e2e -v``.
 """
 
 import atexit
+import importlib.util
 import os
 import re
 import secrets
@@ -60,9 +61,21 @@ if str(TESTS_DIR) not in sys.path:
 import run as runner  # noqa: E402 (tests/run.py: finds Odoo and PostgreSQL)
 from front import Front  # noqa: E402
 
-if str(TESTS_DIR.parent / "demo") not in sys.path:
-    sys.path.insert(0, str(TESTS_DIR.parent / "demo"))
-import build as demo_builder  # noqa: E402 (demo/build.py: the demo database)
+
+def _load_demo_builder():
+    """demo/build.py, the builder of the demo database, as a module (its
+    name, "build", is too common to put its directory on sys.path)."""
+    name = "reemploi_demo_build"
+    if name not in sys.modules:
+        path = TESTS_DIR.parent / "demo" / "build.py"
+        spec = importlib.util.spec_from_file_location(name, path)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+    return sys.modules[name]
+
+
+demo_builder = _load_demo_builder()
 
 MODULES = runner.E2E_MODULES
 ADMIN = ("admin", "admin")
