@@ -6,6 +6,7 @@ from lxml import html
 from odoo.tests import HttpCase, tagged
 
 from .common import MarketCase
+from .test_shop import ShopHttpCase
 
 # what a new Odoo website shows until someone replaces it
 SAMPLE_STRINGS = (
@@ -67,7 +68,9 @@ class TestTerritoryWebsite(MarketCase, HttpCase):
         cls.website.write(
             {
                 "company_id": cls.company.id,
-                "language_ids": [(6, 0, [french.id, cls.env.ref("base.lang_en").id])],
+                # French only: the pages are French whatever the visitor's
+                # browser or session asks
+                "language_ids": [(6, 0, french.ids)],
                 "default_lang_id": french.id,
             }
         )
@@ -169,3 +172,28 @@ class TestTerritoryWebsite(MarketCase, HttpCase):
         page = html.fromstring(self._page("/tracabilite").content)
         self.assertEqual(len(page.xpath("//main//h1")), 1)
         self.assertTrue(page.xpath("//form[@action='/tracabilite']"))
+
+
+@tagged("post_install", "-at_install")
+class TestOrderCompany(ShopHttpCase):
+    """A device is ordered from its operator: the order is in the
+    operator's company, never in the company of another website."""
+
+    def test_order_lands_in_the_operator_company(self):
+        device = self._published("ORDER-X-1")
+        self.authenticate("buyer", "buyer")
+        self._add_to_cart(device)
+        order = self._cart()
+        self.assertEqual(order.order_line.reemploi_equipment_id, device)
+        self.assertEqual(order.company_id, self.company_x)
+        self.assertEqual(order.warehouse_id.company_id, self.company_x)
+
+    def test_website_of_another_company_does_not_sell_it(self):
+        device = self._published("ORDER-X-2")
+        self.website.company_id = self.company_y
+        self.buyer.write({"company_ids": [(4, self.company_y.id)]})
+        self.authenticate("buyer", "buyer")
+        response = self._add_to_cart(device)
+        self.assertLess(response.status_code, 500)
+        self.assertFalse(self._cart().order_line)
+        self.assertEqual(device.state, "for_sale")
