@@ -1,4 +1,7 @@
+from contextlib import contextmanager
 from datetime import timedelta
+
+from psycopg2.extensions import ISOLATION_LEVEL_READ_COMMITTED
 
 from odoo import api, fields, models
 
@@ -8,15 +11,34 @@ RATE_PER_MINUTE = 120  # average requests per minute and API key
 BURST = 60  # requests an idle key may send at once
 
 
+@contextmanager
+def limit_cursor(env):
+    """A short transaction of its own in which a limit shared by concurrent
+    requests is decided and recorded, committed when the block ends.
+
+    READ COMMITTED, not Odoo's REPEATABLE READ: once a statement has waited
+    for a row lock (or an advisory lock) held by a concurrent request, the
+    next statement sees what that request committed, instead of failing
+    with a serialization error that would make Odoo replay the request. In
+    tests (registry in test mode) this is the test's cursor, as for every
+    request."""
+    with env.registry.cursor() as cr:
+        if not env.registry.in_test_mode():
+            # a new cursor: no transaction yet; the next cursor made on this
+            # connection sets REPEATABLE READ again
+            cr.connection.set_isolation_level(ISOLATION_LEVEL_READ_COMMITTED)
+        yield cr
+
+
 class ReemploiApiRate(models.Model):
     """Token bucket of one API key of the partner API.
 
     The buckets live in the database, not in the memory of a worker: every
     worker of every server behind the proxy counts the same requests, and a
     restart forgets nothing. Each request takes a token in a transaction of
-    its own, a few milliseconds long, so that a request refused or failed
-    later still counts, and concurrent requests of one key only wait for
-    each other during that short update.
+    its own (:func:`limit_cursor`), a few milliseconds long, so that a
+    request refused or failed later still counts, and concurrent requests of
+    one key only wait for each other during that short update.
     """
 
     _name = "reemploi.api.rate"
@@ -46,7 +68,7 @@ class ReemploiApiRate(models.Model):
     def _take(self, bucket):
         """Take a token from ``bucket``; return a ratelimit.Decision."""
         capacity, rate = self._limits()
-        with self.env.registry.cursor() as cr:
+        with limit_cursor(self.env) as cr:
             cr.execute(
                 """
                 INSERT INTO reemploi_api_rate (bucket) VALUES (%s)

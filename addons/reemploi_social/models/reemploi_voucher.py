@@ -1,10 +1,14 @@
 import logging
+from contextlib import nullcontext
 
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.http import request
 from odoo.tools import SQL
+
+from odoo.addons.reemploi_market.models.reemploi_api_rate import limit_cursor
 
 from ..services import voucher as voucher_service
 
@@ -15,7 +19,10 @@ USED = "used"
 EXPIRED = "expired"
 CANCELLED = "cancelled"
 ANONYMISED = "anonymised"
+# "pending": an attempt whose code is being checked counts as a failure
+# until its result is known, so that concurrent attempts cannot all pass
 FAILED_RESULTS = (
+    "pending",
     "unknown",
     "used",
     "expired",
@@ -205,9 +212,8 @@ class ReemploiVoucher(models.Model):
             "code_hint": voucher_service.code_hint(typed),
             "code_digest": voucher_service.code_digest(self._digest_key(), typed),
         }
-        decision = self._rate_limit_decision(user, ip_address, now)
+        attempt_id, decision = self._reserve_attempt(attempt, user, ip_address)
         if not decision.allowed:
-            self._log_attempt(attempt, "rate_limited")
             minutes = max(1, -(-decision.retry_after // 60))
             return False, self.env._(
                 "Too many wrong voucher codes were typed: try again in "
@@ -225,8 +231,7 @@ class ReemploiVoucher(models.Model):
             else self.sudo()
         )
         result, line = voucher._redemption_check(order)
-        attempt["voucher_id"] = voucher.id
-        self._log_attempt(attempt, result)
+        self._settle_attempt(attempt_id, result, voucher)
         if result != "ok":
             return False, voucher._refusal_message(result, code)
         line._reemploi_attach_voucher(voucher)
@@ -320,33 +325,99 @@ class ReemploiVoucher(models.Model):
         return self.env["ir.config_parameter"].sudo().get_param("database.secret", "")
 
     @api.model
-    def _rate_limit_decision(self, user, ip_address, now):
-        domain = [
-            ("date", ">", now - voucher_service.WINDOW),
-            ("result", "in", FAILED_RESULTS),
-        ]
-        who = []
+    def _reserve_attempt(self, values, user, ip_address):
+        """Decide whether this attempt may check its code, and log it, in one
+        step that concurrent attempts of the same user or address take one
+        after the other: an allowed attempt is logged "pending" (a failure
+        until its result is written), a refused one "rate_limited". Returns
+        ``(attempt id, decision)``.
+
+        Over HTTP the step is a short transaction of its own
+        (``limit_cursor``): the attempt stays logged whatever becomes of the
+        request, and the next attempt, waiting on the advisory lock, sees it.
+        Elsewhere (a script, a test) it runs in the caller's transaction.
+        """
+        now = values["date"]
+        keys = []
         if not user._is_public():
-            who.append([("user_id", "=", user.id)])
+            keys.append(("user_id", user.id))
         if ip_address:
-            who.append([("ip_address", "=", ip_address)])
-        if not who:
-            return voucher_service.Decision(True, 0)
-        # sudo: the log is read by coordinators only; here it only counts
-        Attempt = self.env["reemploi.voucher.attempt"].sudo()
-        decisions = []
-        for criterion in who:
-            failures = Attempt.search_fetch(domain + criterion, ["date"])
-            decisions.append(
-                voucher_service.check_failures(failures.mapped("date"), now)
+            keys.append(("ip_address", ip_address))
+        self.env["reemploi.voucher.attempt"].flush_model()
+        with limit_cursor(self.env) if request else nullcontext(self.env.cr) as cr:
+            # in one order for every request: two requests never wait on
+            # each other's second lock
+            for column, value in sorted(keys, key=str):
+                cr.execute(
+                    "SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))",
+                    [f"reemploi.voucher.attempt:{column}:{value}"],
+                )
+            decisions = []
+            for column, value in keys:
+                cr.execute(
+                    SQL(
+                        """
+                        SELECT date FROM reemploi_voucher_attempt
+                         WHERE %s = %s AND date > %s AND result IN %s
+                        """,
+                        SQL.identifier(column),
+                        value,
+                        now - voucher_service.WINDOW,
+                        FAILED_RESULTS,
+                    )
+                )
+                decisions.append(
+                    voucher_service.check_failures(
+                        [row[0] for row in cr.fetchall()], now
+                    )
+                )
+            blocked = [d for d in decisions if not d.allowed]
+            if blocked:
+                decision = max(blocked, key=lambda d: d.retry_after)
+            else:
+                decision = voucher_service.Decision(True, 0)
+            row = {
+                column: None if value is False else value
+                for column, value in values.items()
+            }
+            row.update(
+                result="pending" if decision.allowed else "rate_limited",
+                create_uid=self.env.uid,
+                write_uid=self.env.uid,
             )
-        blocked = [d for d in decisions if not d.allowed]
-        return max(blocked, key=lambda d: d.retry_after) if blocked else decisions[0]
+            columns = list(row)
+            cr.execute(
+                SQL(
+                    """
+                    INSERT INTO reemploi_voucher_attempt
+                           (%s, create_date, write_date)
+                    VALUES (%s, now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC')
+                    RETURNING id
+                    """,
+                    SQL(", ").join(SQL.identifier(column) for column in columns),
+                    SQL(", ").join(row[column] for column in columns),
+                )
+            )
+            attempt_id = cr.fetchone()[0]
+        self.env["reemploi.voucher.attempt"].invalidate_model()
+        return attempt_id, decision
 
     @api.model
-    def _log_attempt(self, values, result):
-        # sudo: nobody writes the log; every attempt is recorded by the shop
-        self.env["reemploi.voucher.attempt"].sudo().create(dict(values, result=result))
+    def _settle_attempt(self, attempt_id, result, voucher):
+        """Write the result of the attempt :meth:`_reserve_attempt` logged, in
+        the same kind of transaction: over HTTP the row was committed after
+        this request's snapshot, which cannot see it (nor update it)."""
+        with limit_cursor(self.env) if request else nullcontext(self.env.cr) as cr:
+            cr.execute(
+                """
+                UPDATE reemploi_voucher_attempt
+                   SET result = %s, voucher_id = %s,
+                       write_date = now() AT TIME ZONE 'UTC'
+                 WHERE id = %s
+                """,
+                [result, voucher.id or None, attempt_id],
+            )
+        self.env["reemploi.voucher.attempt"].invalidate_model()
 
     def _solidarity_ceiling(self, order):
         """The price ceiling of the solidarity pricelist for this voucher's

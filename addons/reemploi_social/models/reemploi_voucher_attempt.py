@@ -1,6 +1,7 @@
 from odoo import fields, models
 
 ATTEMPT_RESULTS = [
+    ("pending", "Being checked"),
     ("ok", "Applied"),
     ("unknown", "Unknown code"),
     ("used", "Already used"),
