@@ -69,7 +69,7 @@ class ReemploiAssociation(models.Model):
         if not devices:
             return self.env["sale.order"]
         website = self.env["website"].search([("company_id", "=", company.id)], limit=1)
-        pricelist = website._reemploi_solidarity_pricelist() if website else False
+        pricelist = self.env.ref("reemploi_social.pricelist_solidarity")
         env = self.env(user=user.id, su=True)
         order = (
             env["sale.order"]
@@ -79,7 +79,7 @@ class ReemploiAssociation(models.Model):
                     "partner_id": user.partner_id.id,
                     "company_id": company.id,
                     "website_id": website.id,
-                    "pricelist_id": pricelist.id if pricelist else False,
+                    "pricelist_id": pricelist.id,
                     "order_line": [
                         Command.create(
                             {
