@@ -41,6 +41,7 @@ class ReemploiCustodyEvent(models.Model):
             ("grading", "Grading"),
             ("transfer", "Transfer"),
             ("note", "Note"),
+            ("correction", "Administrator correction"),
         ],
         required=True,
         readonly=True,

@@ -7,7 +7,7 @@ import xlsxwriter
 from dateutil.relativedelta import relativedelta
 
 from odoo import Command, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
 from ..services import forecast, import_mapping, lifecycle
@@ -29,6 +29,14 @@ STATE_SELECTION = [
     (lifecycle.RECYCLED, "Recycled"),
     (lifecycle.MISSING, "Missing"),
 ]
+
+# States a device may be registered in (by hand, an import or the API); it
+# reaches the others only through its lifecycle actions.
+REGISTRATION_STATES = frozenset({lifecycle.IN_USE, lifecycle.TO_DECOMMISSION})
+
+# Context value with which the lifecycle methods write the custody fields.
+# It is an object, not a flag: no RPC, import or URL can send it.
+CUSTODY_WRITE = object()
 
 
 class ReemploiEquipment(models.Model):
@@ -400,6 +408,7 @@ class ReemploiEquipment(models.Model):
     def create(self, vals_list):
         now = fields.Datetime.now()
         for vals in vals_list:
+            self._check_registration_state(vals)
             vals.setdefault("state_date", now)
             if vals.get("grade_id") or vals.get("functional_grade_id"):
                 self._check_grade_from_grading(vals.get("serial") or "?")
@@ -410,7 +419,114 @@ class ReemploiEquipment(models.Model):
     def write(self, vals):
         if {"grade_id", "functional_grade_id"}.intersection(vals):
             self._check_grade_from_grading(self[:1].display_name)
+        self._check_custody_write(vals)
         return super().write(vals)
+
+    def _custody_fields(self):
+        """Fields that only the lifecycle actions (which log the custody
+        event) or an administrator's logged correction may change."""
+        return {"state", "owner_id", "company_id"}
+
+    def _custody_write_allowed(self):
+        return (
+            self.env.su
+            or self.env.context.get("reemploi_custody_write") is CUSTODY_WRITE
+        )
+
+    def _write_custody(self, vals):
+        """Write custody fields on behalf of a lifecycle method (which logs
+        the custody event itself)."""
+        return self.with_context(reemploi_custody_write=CUSTODY_WRITE).write(vals)
+
+    def _check_registration_state(self, vals):
+        state = vals.get("state")
+        if not state or state in REGISTRATION_STATES or self._custody_write_allowed():
+            return
+        # who may not register devices at all hears it first
+        self.check_access("create")
+        labels = self._state_labels()
+        raise UserError(
+            self.env._(
+                "%(device)s cannot be registered as %(state)s: register it in "
+                "use or to decommission, then move it on with the actions of "
+                "its form (declare, receive, grade, sell...), which record "
+                "each step in its custody chain.",
+                device=vals.get("serial")
+                or vals.get("model")
+                or self.env._("A device"),
+                state=labels.get(state, state).lower(),
+            )
+        )
+
+    def _check_custody_write(self, vals):
+        """Refuse, whoever calls (web client, JSON-RPC, XML-RPC, import), a
+        change of state, owner or operator outside the lifecycle actions.
+        Values equal to the current ones (an import re-sending them) pass."""
+        names = self._custody_fields().intersection(vals)
+        if not names or not self or self._custody_write_allowed():
+            return
+        for equipment in self:
+            changed = [
+                name
+                for name in sorted(names)
+                if self._fields[name].convert_to_write(equipment[name], equipment)
+                != (vals[name] or False)
+            ]
+            if changed:
+                # who may not write the device at all hears it first
+                equipment.check_access("write")
+                raise UserError(
+                    self.env._(
+                        "%(device)s: %(fields)s can change only through its "
+                        "lifecycle actions (declare, receive, sell...) or its "
+                        "lot's, which record the change in the custody chain. "
+                        "Use the buttons of the device or lot form; to fix a "
+                        "mistake, ask an administrator for a logged correction.",
+                        fields=", ".join(
+                            self._fields[name].get_description(self.env)["string"]
+                            for name in changed
+                        ),
+                        device=equipment.display_name,
+                    )
+                )
+
+    def action_admin_correct(self, values, reason):
+        """Correct the state, owner or operator of devices by hand, as an
+        administrator, with the reason logged as a custody event."""
+        if not self.env.is_system():
+            raise AccessError(
+                self.env._(
+                    "Only an administrator may correct the state, owner or "
+                    "operator of a device."
+                )
+            )
+        reason = (reason or "").strip()
+        values = dict(values or {})
+        if not reason:
+            raise UserError(
+                self.env._(
+                    "Give the reason of the correction: it is kept in the "
+                    "custody chain."
+                )
+            )
+        unknown = set(values) - self._custody_fields()
+        if not values or unknown:
+            raise UserError(
+                self.env._(
+                    "A correction changes only %(fields)s.",
+                    fields=", ".join(sorted(self._custody_fields())),
+                )
+            )
+        if "state" in values:
+            if values["state"] not in self._state_labels():
+                raise UserError(
+                    self.env._("Unknown state: %(state)s.", state=values["state"])
+                )
+            values["state_date"] = fields.Datetime.now()
+        previous = {equipment.id: equipment.state for equipment in self}
+        self._write_custody(values)
+        self._log_custody("correction", previous=previous, note=reason)
+        return True
 
     def _check_grade_from_grading(self, device):
         """A grade is set only by :meth:`action_grade`, from a validated
@@ -625,7 +741,7 @@ class ReemploiEquipment(models.Model):
         if target in lifecycle.NEEDS_VERIFIED_ERASURE:
             self._check_erasure_verified(target)
         previous = {equipment.id: equipment.state for equipment in self}
-        self.write({"state": target, "state_date": fields.Datetime.now()})
+        self._write_custody({"state": target, "state_date": fields.Datetime.now()})
         self._log_custody(
             "state",
             previous=previous,
@@ -668,7 +784,8 @@ class ReemploiEquipment(models.Model):
         company = company or self.env.company
         for equipment in self:
             if not equipment.company_id:
-                equipment.company_id = company
+                # logged below by the transition's custody event
+                equipment._write_custody({"company_id": company.id})
         self._transition(
             lifecycle.RECEIVED,
             note=note,

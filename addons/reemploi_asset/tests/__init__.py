@@ -20,3 +20,4 @@ from . import (
     test_i18n,
     test_http_input,
 )
+from . import test_integrity_rpc

@@ -16,6 +16,11 @@ class ReemploiEquipment(models.Model):
         help="Lot in which the donor declared the device for reuse.",
     )
 
+    def _custody_fields(self):
+        # the lot carries the custody: the operator holds the devices of the
+        # lots matched to it
+        return super()._custody_fields() | {"reemploi_lot_id"}
+
     def _transition(self, target, note=None, document_ref=None, location=None):
         """Queue the webhooks' deliveries of the state change (sent after
         the commit, see reemploi.webhook.delivery)."""

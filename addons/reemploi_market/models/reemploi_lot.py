@@ -52,6 +52,16 @@ WAITING_DEVICE_STATES = frozenset(
 # directly, whatever they send through RPC.
 WORKFLOW_FIELDS = frozenset({"name", "state", "company_id", "date_declared"})
 
+# Fields that carry the custody of the lot's devices: whoever calls, only the
+# workflow actions (and an administrator's logged correction) change them,
+# except the operator a coordinator picks before confirming the match and the
+# donor of a draft.
+CUSTODY_FIELDS = ("company_id", "partner_id", "state")
+
+# Context value with which the workflow writes the custody fields. It is an
+# object, not a flag: no RPC, import or URL can send it.
+CUSTODY_WRITE = object()
+
 
 class ReemploiLot(models.Model):
     _name = "reemploi.lot"
@@ -242,10 +252,102 @@ class ReemploiLot(models.Model):
                 )
             )
 
+    def _custody_write_allowed(self):
+        return (
+            self.env.su
+            or self.env.context.get("reemploi_custody_write") is CUSTODY_WRITE
+        )
+
+    def _check_custody_write(self, vals):
+        """Refuse a change of state, donor or operator outside the workflow
+        actions, for every caller (web client, JSON-RPC, XML-RPC, import).
+        Values equal to the current ones pass."""
+        names = [name for name in CUSTODY_FIELDS if name in vals]
+        if not names or not self or self._custody_write_allowed():
+            return
+        coordinator = self.env.user.has_group(
+            "reemploi_asset.group_reemploi_coordinator"
+        )
+        for lot in self:
+            changed = []
+            for name in names:
+                current = self._fields[name].convert_to_write(lot[name], lot)
+                if current == (vals[name] or False):
+                    continue
+                if (
+                    name == "company_id"
+                    and coordinator
+                    and lot.state in (DRAFT, DECLARED)
+                ):
+                    # the coordinator picks the operator, then confirms the match
+                    continue
+                if name == "partner_id" and lot.state == DRAFT:
+                    # nothing was promised yet; the lines' constraint keeps
+                    # the devices the donor's own
+                    continue
+                changed.append(name)
+            if changed:
+                # who may not write the lot at all hears it first
+                lot.check_access("write")
+                raise UserError(
+                    self.env._(
+                        "Lot %(lot)s: %(fields)s can change only through its "
+                        "workflow buttons (declare, confirm the operator, "
+                        "collect, receive, cancel...), which move its devices "
+                        "with it. To fix a mistake, ask an administrator for a "
+                        "logged correction.",
+                        fields=", ".join(
+                            self._fields[name].get_description(self.env)["string"]
+                            for name in changed
+                        ),
+                        lot=lot.name,
+                    )
+                )
+
+    def action_admin_correct(self, values, reason):
+        """Correct the state, donor or operator of lots by hand, as an
+        administrator; the reason is posted on each lot."""
+        if not self.env.is_system():
+            raise AccessError(
+                self.env._(
+                    "Only an administrator may correct the state, donor or "
+                    "operator of a lot."
+                )
+            )
+        reason = (reason or "").strip()
+        values = dict(values or {})
+        if not reason:
+            raise UserError(
+                self.env._("Give the reason of the correction: it is kept on the lot.")
+            )
+        if not values or set(values) - set(CUSTODY_FIELDS):
+            raise UserError(
+                self.env._(
+                    "A correction changes only %(fields)s.",
+                    fields=", ".join(CUSTODY_FIELDS),
+                )
+            )
+        self.with_context(reemploi_custody_write=CUSTODY_WRITE).write(values)
+        for lot in self:
+            lot.message_post(
+                body=self.env._("Administrator correction: %(reason)s", reason=reason),
+                subtype_xmlid="mail.mt_note",
+            )
+        return True
+
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
             self._check_workflow_fields(vals)
+            if vals.get("state", DRAFT) != DRAFT and not self._custody_write_allowed():
+                self.check_access("create")
+                raise UserError(
+                    self.env._(
+                        "A lot is created as a draft, then moves on through "
+                        "its workflow buttons (declare, confirm the operator, "
+                        "collect...)."
+                    )
+                )
         if vals_list:
             # sudo: the sequence is shared by every donor; portal users cannot
             # read ir.sequence, and only the next reference is drawn
@@ -260,6 +362,7 @@ class ReemploiLot(models.Model):
             raise AccessError(
                 self.env._("A lot stays with the organisation that declared it.")
             )
+        self._check_custody_write(vals)
         return super().write(vals)
 
     @api.ondelete(at_uninstall=False)

@@ -11,3 +11,4 @@ from . import test_takeback_services, test_takeback, test_agec, test_takeback_po
 from . import test_guide, test_phone, test_website
 from . import test_forms
 from . import test_onboarding, test_geolocation
+from . import test_integrity_rpc
