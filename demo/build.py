@@ -8,9 +8,13 @@ The one way the demo database is made: ``docker compose up`` (service
 and the end-to-end tests (``demo_server()`` in tests/e2e/harness.py) all run
 this script.
 
-1. Install the four addons WITH their demo data and French loaded:
-   ``odoo --init=<addons> --load-language=fr_FR --stop-after-init``
-   (Odoo creates the database when it does not exist).
+1. Create the database as Odoo's database manager does for an
+   organisation in France (demo data, French, country France): accounting,
+   installed next, then keeps the French chart of accounts and the euro
+   (a company's currency cannot change once the accounting demo posted
+   entries).
+   Then install the four addons WITH their demo data and French loaded:
+   ``odoo --init=<addons> --load-language=fr_FR --stop-after-init``.
 2. Finish the demo inside Odoo, ``odoo shell`` running
    ``env["reemploi.demo"]._setup()`` (reemploi_market/models/reemploi_demo.py):
    French for every user and contact and for the ones created later, French
@@ -55,6 +59,22 @@ LANG = "fr_FR"
 DEFAULT_DB = "reemploi"
 DEFAULT_DATA_DIR = Path.home() / ".local" / "share" / "Odoo"  # Odoo's own default
 READY = "REEMPLOI_DEMO_READY"
+COUNTRY = "fr"
+# odoo/service/db.py: what the database manager's "Create database" runs for
+# an organisation in France: demo data, French, and the country, from which
+# accounting (installed with the addons) takes the French chart of accounts
+# and the euro
+CREATE = f"""\
+import sys
+
+import odoo
+from odoo.service import db
+
+odoo.tools.config.parse_config(sys.argv[1:])
+name = odoo.tools.config["db_name"]
+if not db.exp_db_exist(name):
+    db.exp_create_database(name, True, {LANG!r}, "admin", "admin", {COUNTRY!r})
+"""
 SETUP = f"""\
 env["reemploi.demo"]._setup({LANG!r})
 env.cr.commit()
@@ -130,6 +150,12 @@ class Odoo:
         shutil.rmtree(self.data_dir / "filestore" / self.dbname, ignore_errors=True)
 
     # ------------------------------------------------------------- steps
+    def create(self, log):
+        """The database with Odoo's demo data, French and country France,
+        when it does not exist yet."""
+        cmd = [sys.executable, "-c", CREATE] + self.command()[3:]
+        self._run(cmd, log, "creating the database (France, euro)")
+
     def install(self, log):
         cmd = self.command(
             f"--init={','.join(MODULES)}",
@@ -206,6 +232,7 @@ def build(dbname=DEFAULT_DB, data_dir=DEFAULT_DATA_DIR, force=False, log=None):
     elif odoo.is_built():
         print(f"demo: database {dbname} is built already (--force rebuilds it)")
         return odoo
+    odoo.create(log)
     odoo.install(log)
     odoo.setup(log)
     if not odoo.is_built():
