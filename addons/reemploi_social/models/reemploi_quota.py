@@ -108,6 +108,39 @@ class ReemploiQuota(models.Model):
                     )
                 )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("used_qty") and not self.env.su:
+                self.check_access("create")
+                association = self.env["reemploi.association"].browse(
+                    vals.get("association_id")
+                )
+                self._refuse_used_qty(association.display_name)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if "used_qty" in vals and not self.env.su:
+            for quota in self:
+                if quota.used_qty != (vals["used_qty"] or 0):
+                    quota.check_access("write")
+                    quota._refuse_used_qty(quota.association_id.display_name)
+        return super().write(vals)
+
+    def _refuse_used_qty(self, association):
+        """``used_qty`` counts the confirmed solidarity orders: only
+        :meth:`_consume` and :meth:`_release` change it."""
+        if self.env.su:
+            return
+        raise UserError(
+            self.env._(
+                "The used part of a quota of %(association)s counts its "
+                "confirmed solidarity orders: it changes only when an order is "
+                "confirmed or cancelled. Change the limit of the quota instead.",
+                association=association or "-",
+            )
+        )
+
     # ------------------------------------------------------------------
     # Consumption: one atomic statement each
     # ------------------------------------------------------------------

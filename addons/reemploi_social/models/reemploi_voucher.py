@@ -32,6 +32,10 @@ FAILED_RESULTS = (
 )
 RETENTION_PARAM = "reemploi_social.retention_months"
 
+# Context value with which the voucher's own actions write its state. It is an
+# object, not a flag: no RPC, import or URL can send it.
+STATE_WRITE = object()
+
 
 class ReemploiVoucher(models.Model):
     """A referral voucher: a social worker sends a person to the solidarity
@@ -155,6 +159,40 @@ class ReemploiVoucher(models.Model):
                 months=self.issuer_id.default_validity_months
             )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("state", VALID) != VALID:
+                self.check_access("create")
+                self._check_state_write()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if "state" in vals and any(v.state != vals["state"] for v in self):
+            # who may not write the vouchers at all hears it first
+            self.check_access("write")
+            self._check_state_write()
+        return super().write(vals)
+
+    def _check_state_write(self):
+        """A voucher is used by the order that redeems it, cancelled by its
+        button, expired and anonymised by the scheduled actions: whoever
+        calls, its state is never written directly."""
+        if self.env.su or self.env.context.get("reemploi_voucher_state") is STATE_WRITE:
+            return
+        raise UserError(
+            self.env._(
+                "The state of a voucher follows its use: an order redeems it, "
+                "the Cancel button cancels it, and it expires on its date. "
+                "Use these instead of changing the state by hand."
+            )
+        )
+
+    def _write_state(self, state):
+        return self.with_context(reemploi_voucher_state=STATE_WRITE).write(
+            {"state": state}
+        )
+
     # ------------------------------------------------------------------
     # Actions
     # ------------------------------------------------------------------
@@ -172,7 +210,7 @@ class ReemploiVoucher(models.Model):
                         )[voucher.state].lower(),
                     )
                 )
-        self.write({"state": CANCELLED})
+        self._write_state(CANCELLED)
         # a cart that holds it gets the ordinary price back
         lines = (
             self.env["sale.order.line"]
@@ -458,7 +496,7 @@ class ReemploiVoucher(models.Model):
     def _cron_expire(self):
         today = fields.Date.context_today(self)
         expired = self.search([("state", "=", VALID), ("date_expiry", "<", today)])
-        expired.write({"state": EXPIRED})
+        expired._write_state(EXPIRED)
         return expired
 
     @api.model

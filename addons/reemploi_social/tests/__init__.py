@@ -8,3 +8,4 @@ from . import test_social_report_service, test_social_report
 from . import test_guide_association
 from . import test_association_tour
 from . import test_i18n
+from . import test_integrity
