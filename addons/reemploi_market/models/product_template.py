@@ -28,6 +28,22 @@ class ProductTemplate(models.Model):
         creating the missing products of the refurbished shop: one per
         operator, model and grade."""
         keys = {device._shop_product_key(): device for device in devices}
+        products = self._reemploi_find_shop_products(keys)
+        missing = [key for key in keys if key not in products]
+        # sudo: the shop product of a model and grade is shared by every
+        # operator; operators find and create it through publishing only
+        Template = self.sudo().with_context(active_test=False)
+        new = Template.create([self._reemploi_product_values(keys[k]) for k in missing])
+        for key, template in zip(missing, new, strict=True):
+            products[key] = template.product_variant_id
+        return products
+
+    @api.model
+    def _reemploi_find_shop_products(self, keys):
+        """{key: product.product} of the shop products that exist for these
+        ``_shop_product_key()`` keys (none created)."""
+        if not keys:
+            return {}
         # sudo: the shop product of a model and grade is shared by every
         # operator; operators find and create it through publishing only
         Template = self.sudo().with_context(active_test=False)
@@ -49,11 +65,7 @@ class ProductTemplate(models.Model):
             ): template.product_variant_id
             for template in found
         }
-        missing = [key for key in keys if key not in products]
-        new = Template.create([self._reemploi_product_values(keys[k]) for k in missing])
-        for key, template in zip(missing, new, strict=True):
-            products[key] = template.product_variant_id
-        return products
+        return {key: products[key] for key in keys if key in products}
 
     @api.model
     def _reemploi_product_values(self, device):

@@ -36,6 +36,41 @@ class ReemploiEquipment(models.Model):
         "measured by the last validated grading.",
     )
 
+    shop_price = fields.Monetary(
+        string="Shop price",
+        compute="_compute_shop_price",
+        currency_field="shop_currency_id",
+        help="Price of the device on the shop: that of its shop product "
+        "(model and grade), or the category's reference price for a new one.",
+    )
+    shop_currency_id = fields.Many2one(
+        "res.currency", compute="_compute_shop_price", string="Shop currency"
+    )
+
+    @api.depends(
+        "shop_product_id.lst_price",
+        "company_id",
+        "category_id.shop_list_price",
+        "manufacturer",
+        "model",
+        "grade_id",
+    )
+    def _compute_shop_price(self):
+        ready = self.filtered(lambda e: e.grade_id and e.company_id)
+        products = self.env["product.template"]._reemploi_find_shop_products(
+            {device._shop_product_key() for device in ready if not device.shop_product_id}
+        )
+        for equipment in self:
+            equipment.shop_currency_id = (
+                equipment.company_id.currency_id or self.env.company.currency_id
+            )
+            product = equipment.shop_product_id or (
+                equipment in ready and products.get(equipment._shop_product_key())
+            )
+            equipment.shop_price = (
+                product.lst_price if product else equipment.category_id.shop_list_price
+            )
+
     @api.depends("category_id.warranty_months")
     def _compute_warranty_months(self):
         for equipment in self:

@@ -2,7 +2,7 @@ import psycopg2
 
 from odoo import Command, http
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import Form, HttpCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
 from .common import MarketCase, QueryCountMixin
@@ -134,6 +134,22 @@ class TestShopPublish(ShopCase):
         self.assertEqual(template.public_categ_ids, self.laptop.public_categ_id)
         self.assertEqual(first.battery_health, 87.0)
         self.assertEqual(first.warranty_months, 12)
+
+    def test_price_shown_before_publishing(self):
+        """The form shows the price the device will have on the shop: the
+        category's reference price for a new product, then the price the
+        operator gave the product of that model and grade."""
+        device = self._graded("SHOP-PR-1")
+        form = Form(device.with_user(self.user_operator_x))
+        self.assertEqual(form.shop_price, 300.0)
+        self.assertEqual(form.shop_currency_id, self.company_x.currency_id)
+        first = self._published("SHOP-PR-2")
+        first.shop_product_id.product_tmpl_id.list_price = 260.0
+        device.invalidate_recordset(["shop_price"])
+        self.assertEqual(Form(device.with_user(self.user_operator_x)).shop_price, 260.0)
+        device.with_user(self.user_operator_x).action_publish_shop()
+        self.assertEqual(device.shop_product_id, first.shop_product_id)
+        self.assertEqual(device.shop_price, 260.0)
 
     def test_serial_in_stock_of_the_operator(self):
         device = self._published("SHOP-S-1")

@@ -279,3 +279,24 @@ class TestReuseVolumes(TakebackCase):
         )
         with self.assertRaises(AccessError):
             Report.with_user(self.user_donor_a).search(domain)
+
+    def test_operators_find_their_volumes_in_the_menu(self):
+        """Operators open their own figures from the Dashboards menu; the
+        AGEC indicators stay the coordinators'."""
+
+        def visible(user, xmlid):
+            # as the web client loads them: the user's groups, and the read
+            # access to the model of the menu's action
+            menus = self.env["ir.ui.menu"].with_user(user)
+            return self.env.ref(xmlid).id in menus._visible_menu_ids()
+
+        volumes = "reemploi_market.reemploi_equipment_report_menu"
+        agec = "reemploi_market.reemploi_agec_stock_menu"
+        self.assertTrue(visible(self.user_operator_x, volumes))
+        self.assertFalse(visible(self.user_operator_x, agec))
+        self.assertTrue(visible(self.user_coordinator, volumes))
+        self.assertTrue(visible(self.user_coordinator, agec))
+        # sudo: a portal user may not read menus at all; its groups decide
+        menus = self.env["ir.ui.menu"].with_user(self.user_donor_a).sudo()
+        dashboards = self.env.ref("reemploi_market.reemploi_dashboard_menu_root")
+        self.assertNotIn(dashboards.id, menus._visible_menu_ids())
