@@ -37,6 +37,8 @@ REGISTRATION_STATES = frozenset({lifecycle.IN_USE, lifecycle.TO_DECOMMISSION})
 # Context value with which the lifecycle methods write the custody fields.
 # It is an object, not a flag: no RPC, import or URL can send it.
 CUSTODY_WRITE = object()
+# Same, for the grade that a validated grading session gives.
+GRADE_WRITE = object()
 
 
 class ReemploiEquipment(models.Model):
@@ -531,7 +533,7 @@ class ReemploiEquipment(models.Model):
     def _check_grade_from_grading(self, device):
         """A grade is set only by :meth:`action_grade`, from a validated
         grading session with its checks, whoever calls."""
-        if not self.env.context.get("reemploi_grade_from_grading"):
+        if self.env.context.get("reemploi_grade_from_grading") is not GRADE_WRITE:
             raise UserError(
                 self.env._(
                     "The grade of %(device)s comes from its validated grading "
@@ -828,7 +830,7 @@ class ReemploiEquipment(models.Model):
                 )
         for equipment in self:
             grading = equipment._last_done_grading()
-            equipment.with_context(reemploi_grade_from_grading=True).write(
+            equipment.with_context(reemploi_grade_from_grading=GRADE_WRITE).write(
                 {
                     "grade_id": grading.grade_id.id,
                     "functional_grade_id": grading.functional_grade_id.id,

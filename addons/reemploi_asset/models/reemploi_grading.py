@@ -6,6 +6,10 @@ from ..services import grading as grading_rules
 CHECK_SELECTION = [("ok", "OK"), ("ko", "Failed"), ("na", "Not applicable")]
 
 # computed from the checks, never given
+# Context value with which the session's buttons write its state. It is an
+# object, not a flag: no RPC, import or URL can send it.
+STATE_WRITE = object()
+
 COMPUTED_GRADE_FIELDS = frozenset(
     {
         "battery_health",
@@ -183,7 +187,7 @@ class ReemploiGrading(models.Model):
         vals = {k: v for k, v in vals.items() if k not in COMPUTED_GRADE_FIELDS}
         if (
             "state" in vals
-            and not self.env.context.get("reemploi_grading_transition")
+            and self.env.context.get("reemploi_grading_transition") is not STATE_WRITE
             and any(session.state != vals["state"] for session in self)
         ):
             raise UserError(
@@ -242,7 +246,9 @@ class ReemploiGrading(models.Model):
                         reason=session.grade_reasons or "",
                     )
                 )
-        self.with_context(reemploi_grading_transition=True).write({"state": "done"})
+        self.with_context(reemploi_grading_transition=STATE_WRITE).write(
+            {"state": "done"}
+        )
         for session in self:
             session.equipment_id._log_custody(
                 "grading",
@@ -262,5 +268,7 @@ class ReemploiGrading(models.Model):
         return True
 
     def action_cancel(self):
-        self.with_context(reemploi_grading_transition=True).write({"state": "cancel"})
+        self.with_context(reemploi_grading_transition=STATE_WRITE).write(
+            {"state": "cancel"}
+        )
         return True

@@ -130,6 +130,36 @@ class TestEquipmentIntegrityRpc(ReemploiCase, HttpCase, RpcMixin):
         self.assertEqual(self.in_use.custody_event_ids[-1].to_state, "declared")
         self.assertFalse(self.env["reemploi.custody.event"]._verify_chains(self.in_use))
 
+    def test_context_keys_sent_over_rpc_unlock_nothing(self):
+        """The lifecycle's context values are objects: a JSON ``true`` under
+        the same keys is not them."""
+        self.authenticate("op_x", "op_x")
+        context = {
+            "reemploi_custody_write": True,
+            "reemploi_grade_from_grading": True,
+        }
+        for vals in ({"state": "sold"}, {"grade_id": self.grade_a.id}):
+            answer = self._call_kw(
+                "reemploi.equipment",
+                "write",
+                [[self.received.id], vals],
+                {"context": context},
+            )
+            self.assertIn("error", answer)
+        self.received.invalidate_recordset()
+        self.assertEqual(self.received.state, "received")
+        self.assertFalse(self.received.grade_id)
+        grading = self._grading(self.received, validate=False)
+        answer = self._call_kw(
+            "reemploi.grading",
+            "write",
+            [[grading.id], {"state": "done"}],
+            {"context": {"reemploi_grading_transition": True}},
+        )
+        self.assertIn("error", answer)
+        grading.invalidate_recordset()
+        self.assertEqual(grading.state, "draft")
+
     def test_unchanged_values_pass(self):
         """An import or a form re-sending the current values is no change."""
         self.authenticate("op_x", "op_x")
