@@ -52,7 +52,10 @@ class ReemploiShop(WebsiteSale):
         # devices are shown through _shop_unit_values() only
         template = product.sudo()
         if template.reemploi_grade_id:
-            units, count = template._reemploi_units(request.website.company_id)
+            if not request.website._reemploi_sells(template.reemploi_operator_id):
+                # another operator's product, sold on its own website
+                raise NotFound()
+            units, count = template._reemploi_units(template.reemploi_operator_id)
             values["reemploi"] = {
                 "grade": template.reemploi_grade_id,
                 "category": template.reemploi_category_id,
@@ -77,7 +80,31 @@ class ReemploiShop(WebsiteSale):
         device = request.env["reemploi.equipment"].sudo().browse(record_id)
         if not device.exists() or not device.shop_product_id.is_published:
             raise NotFound()
-        order = request.website.sale_get_order(force_create=True)
+        website = request.website
+        operator = device.company_id
+        order = website.sale_get_order(force_create=True)
+        # the order is made in the company of the operator that sells the
+        # device (its stock, its prices, its invoice), one operator per order
+        if website._reemploi_sells(operator) and order.company_id != operator:
+            if order.order_line:
+                return self._reemploi_refuse(
+                    device,
+                    request.env._(
+                        "Your cart holds devices sold by %(other)s: an order "
+                        "holds the devices of one operator only. Order them "
+                        "first, or empty your cart, to buy this device from "
+                        "%(operator)s.",
+                        other=order.company_id.name,
+                        operator=operator.name,
+                    ),
+                )
+            # an empty cart (made in the website's company, or of another
+            # operator) goes to this one
+            order.write(
+                website._reemploi_order_company_values(
+                    operator, order.partner_id, order.pricelist_id, order.team_id
+                )
+            )
         try:
             order._cart_update(
                 product_id=device.shop_product_id.id,
@@ -85,9 +112,13 @@ class ReemploiShop(WebsiteSale):
                 reemploi_equipment_id=device.id,
             )
         except UserError as error:
-            query = url_encode({"reemploi_error": error.args[0]})
-            return request.redirect(
-                f"{device.shop_product_id.product_tmpl_id.website_url}?{query}"
-            )
+            return self._reemploi_refuse(device, error.args[0])
         request.session["website_sale_cart_quantity"] = order.cart_quantity
         return request.redirect("/shop/cart")
+
+    def _reemploi_refuse(self, device, message):
+        """Back to the device's product page, with the reason."""
+        query = url_encode({"reemploi_error": message})
+        return request.redirect(
+            f"{device.shop_product_id.product_tmpl_id.website_url}?{query}"
+        )

@@ -21,6 +21,16 @@ class ProductTemplate(models.Model):
         index="btree_not_null",
         help="Grade of every refurbished device sold under this product.",
     )
+    # the product itself has no company: the territory's website lists the
+    # devices of every operator, each order is made in the operator's company
+    reemploi_operator_id = fields.Many2one(
+        "res.company",
+        string="Selling operator",
+        readonly=True,
+        index="btree_not_null",
+        help="Reuse operator that sells the devices of this product, at its "
+        "prices, from its stock.",
+    )
 
     @api.model
     def _reemploi_shop_products(self, devices):
@@ -49,7 +59,7 @@ class ProductTemplate(models.Model):
         Template = self.sudo().with_context(active_test=False)
         found = Template.search(
             [
-                ("company_id", "in", [key[0] for key in keys]),
+                ("reemploi_operator_id", "in", [key[0] for key in keys]),
                 ("reemploi_category_id", "in", [key[1] for key in keys]),
                 ("reemploi_model", "in", [key[3] for key in keys]),
                 ("reemploi_grade_id", "in", [key[4] for key in keys]),
@@ -57,7 +67,7 @@ class ProductTemplate(models.Model):
         )
         products = {
             (
-                template.company_id.id,
+                template.reemploi_operator_id.id,
                 template.reemploi_category_id.id,
                 template.reemploi_manufacturer or "",
                 template.reemploi_model or "",
@@ -86,9 +96,11 @@ class ProductTemplate(models.Model):
             "tracking": "serial",
             "sale_ok": True,
             "purchase_ok": False,
-            # each operator sells its own devices at its own prices, on the
-            # website of its company
-            "company_id": device.company_id.id,
+            # each operator sells its own devices at its own prices; the
+            # product has no company so that the territory's website lists
+            # it, the serials and the orders are in the operator's company
+            "company_id": False,
+            "reemploi_operator_id": device.company_id.id,
             "list_price": category.shop_list_price,
             "categ_id": (
                 self.env.ref(

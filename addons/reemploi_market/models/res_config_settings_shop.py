@@ -7,3 +7,6 @@ class ResConfigSettings(models.TransientModel):
     reemploi_waste_compensation = fields.Boolean(
         related="company_id.reemploi_waste_compensation", readonly=False
     )
+    website_reemploi_territory_shop = fields.Boolean(
+        related="website_id.reemploi_territory_shop", readonly=False
+    )

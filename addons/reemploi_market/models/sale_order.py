@@ -36,6 +36,13 @@ class SaleOrder(models.Model):
         )
         return quantity, other_warning or warning
 
+    def _get_cart_and_free_qty(self, product, line=None):
+        # a cart of the territory's website is made in the operator's
+        # company: the free quantity is that of the operator's stock
+        return super(
+            SaleOrder, self.with_company(self.company_id)
+        )._get_cart_and_free_qty(product, line=line)
+
     def _prepare_order_line_values(self, product_id, quantity, **kwargs):
         values = super()._prepare_order_line_values(product_id, quantity, **kwargs)
         product = self.env["product.product"].browse(values["product_id"])

@@ -15,7 +15,10 @@ class ShopCase(MarketCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.website = cls.env.ref("website.default_website")
-        cls.website.company_id = cls.company_x
+        # the website of operator X, not the territory's
+        cls.website.write(
+            {"company_id": cls.company_x.id, "reemploi_territory_shop": False}
+        )
         cls.laptop.write({"shop_list_price": 300.0, "warranty_months": 12})
         cls.Template = cls.env["product.template"]
         cls.buyer = new_test_user(
@@ -123,7 +126,8 @@ class TestShopPublish(ShopCase):
         elsewhere.with_user(self.user_operator_y).action_publish_shop()
         self.assertEqual(elsewhere.grade_id, first.grade_id)
         self.assertNotEqual(first.shop_product_id, elsewhere.shop_product_id)
-        self.assertEqual(elsewhere.shop_product_id.company_id, self.company_y)
+        self.assertEqual(elsewhere.shop_product_id.reemploi_operator_id, self.company_y)
+        self.assertFalse(elsewhere.shop_product_id.company_id)
         template = first.shop_product_id.product_tmpl_id
         self.assertEqual(template.tracking, "serial")
         self.assertTrue(template.is_storable)

@@ -1,8 +1,9 @@
 import re
-from urllib.parse import urlencode
+from urllib.parse import unquote_plus, urlencode
 
 from lxml import html
 
+from odoo import Command
 from odoo.tests import HttpCase, tagged
 
 from .common import MarketCase
@@ -190,10 +191,101 @@ class TestOrderCompany(ShopHttpCase):
 
     def test_website_of_another_company_does_not_sell_it(self):
         device = self._published("ORDER-X-2")
-        self.website.company_id = self.company_y
+        # the website of operator Y, not the territory's
+        self.website.write(
+            {"company_id": self.company_y.id, "reemploi_territory_shop": False}
+        )
         self.buyer.write({"company_ids": [(4, self.company_y.id)]})
         self.authenticate("buyer", "buyer")
         response = self._add_to_cart(device)
         self.assertLess(response.status_code, 500)
         self.assertFalse(self._cart().order_line)
         self.assertEqual(device.state, "for_sale")
+
+
+@tagged("post_install", "-at_install")
+class TestTerritoryShop(ShopHttpCase):
+    """The website of the coordinating body, which is not an operator,
+    sells the devices of every operator; each order is made in the company
+    of the operator that sells its devices, one operator per order."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.metropolis = cls.env["res.company"].create(
+            {"name": "Métropole (test)", "currency_id": cls.company_x.currency_id.id}
+        )
+        cls.website.write(
+            {"company_id": cls.metropolis.id, "reemploi_territory_shop": True}
+        )
+        # the visitors who sign up on the metropolis's website are its users
+        cls.buyer.company_ids = [Command.link(cls.metropolis.id)]
+        cls.device_x = cls._published("TERR-X-1", model="Terr-Book X")
+        cls.device_y = cls._graded(
+            "TERR-Y-1", model="Terr-Book Y", company=cls.company_y
+        )
+        cls.device_y.with_user(cls.user_operator_y).action_publish_shop()
+
+    def _warehouse(self, company):
+        return self.env["stock.warehouse"].search(
+            [("company_id", "=", company.id)], limit=1
+        )
+
+    def test_public_sees_the_devices_of_every_operator(self):
+        # the demo's devices are listed as well: look for these models
+        shop = self.url_open("/shop?search=Terr-Book")
+        self.assertEqual(shop.status_code, 200)
+        self.assertIn("Terr-Book X", shop.text)
+        self.assertIn("Terr-Book Y", shop.text)
+        page = self.url_open(self.device_y.shop_product_id.website_url)
+        self.assertEqual(page.status_code, 200)
+        self.assertIn("TERR-Y-1", page.text)
+        product = self.device_y.shop_product_id
+        self.assertFalse(product.company_id)
+        self.assertEqual(product.reemploi_operator_id, self.company_y)
+
+    def test_public_cart_in_the_operator_company(self):
+        self.authenticate(None, None)
+        self._add_to_cart(self.device_y)
+        order = self.env["sale.order"].search(
+            [("order_line.reemploi_equipment_id", "=", self.device_y.id)]
+        )
+        self.assertEqual(order.company_id, self.company_y)
+        self.assertEqual(order.warehouse_id, self._warehouse(self.company_y))
+
+    def test_one_operator_per_order(self):
+        self.authenticate("buyer", "buyer")
+        self._add_to_cart(self.device_x)
+        order = self._cart()
+        self.assertEqual(order.order_line.reemploi_equipment_id, self.device_x)
+        self.assertEqual(order.company_id, self.company_x)
+        self.assertEqual(order.warehouse_id, self._warehouse(self.company_x))
+        cart = self.url_open("/shop/cart")
+        self.assertEqual(cart.status_code, 200)
+        self.assertIn("TERR-X-1", cart.text)
+        response = self._add_to_cart(self.device_y)
+        self.assertLess(response.status_code, 500)
+        self.assertIn("reemploi_error", response.url)
+        self.assertIn(self.company_x.name, unquote_plus(response.url))
+        self.assertEqual(self._cart(), order)
+        self.assertEqual(order.order_line.reemploi_equipment_id, self.device_x)
+        # an emptied cart takes the next operator's device
+        order.order_line.unlink()
+        self._add_to_cart(self.device_y)
+        self.assertEqual(self._cart(), order)
+        self.assertEqual(order.company_id, self.company_y)
+        self.assertEqual(order.warehouse_id, self._warehouse(self.company_y))
+        self.assertEqual(order.order_line.reemploi_equipment_id, self.device_y)
+        order.action_confirm()
+        self.assertEqual(self.device_y.state, "sold")
+        self.assertEqual(order.picking_ids.company_id, self.company_y)
+
+    def test_operator_website_sells_its_own_devices_only(self):
+        self.website.write(
+            {"company_id": self.company_x.id, "reemploi_territory_shop": False}
+        )
+        shop = self.url_open("/shop?search=Terr-Book")
+        self.assertIn("Terr-Book X", shop.text)
+        self.assertNotIn("Terr-Book Y", shop.text)
+        page = self.url_open(self.device_y.shop_product_id.website_url)
+        self.assertEqual(page.status_code, 404)

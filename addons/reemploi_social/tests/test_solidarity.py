@@ -3,7 +3,7 @@ from datetime import date, timedelta
 import psycopg2
 from freezegun import freeze_time
 
-from odoo import fields, http
+from odoo import Command, fields, http
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
@@ -333,3 +333,37 @@ class TestSolidarityShop(SolidarityHttpCase):
         self.assertEqual(self.quota_a.used_qty, 0)
         page = self.url_open(response.headers["Location"])
         self.assertIn("o_reemploi_cart_error", page.text)
+
+
+@tagged("post_install", "-at_install")
+class TestSolidarityTerritoryShop(SolidarityHttpCase):
+    """On the website of the coordinating body, an association's order is
+    made and confirmed in the company of the operator that sells."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.metropolis = cls.env["res.company"].create(
+            {"name": "Métropole (test)", "currency_id": cls.company_x.currency_id.id}
+        )
+        cls.website.write(
+            {"company_id": cls.metropolis.id, "reemploi_territory_shop": True}
+        )
+        # the visitors who sign up on the metropolis's website are its users
+        cls.user_association_a.company_ids = [Command.link(cls.metropolis.id)]
+        cls.device = cls._published("SOL-T-1")
+
+    def test_association_order_lands_in_the_operator_company(self):
+        self.authenticate("asso_a", "asso_a")
+        self._add_to_cart(self.device)
+        cart = self._cart_of(self.user_association_a)
+        self.assertEqual(cart.company_id, self.company_x)
+        self.assertEqual(cart.pricelist_id, self.solidarity)
+        self.assertEqual(cart.amount_untaxed, 150.0)
+        response = self._confirm()
+        self.assertEqual(response.status_code, 303)
+        self.assertIn(f"/my/orders/{cart.id}", response.headers["Location"])
+        self.assertEqual(cart.state, "sale")
+        self.assertEqual(cart.company_id, self.company_x)
+        self.assertEqual(self.quota_a.used_qty, 1)
+        self.assertEqual(self.device.state, "sold")
