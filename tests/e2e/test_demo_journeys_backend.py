@@ -705,7 +705,8 @@ class TestCoordinatorDay(BackendJourneyCase):
             screen.fill("div[name='pickup_longitude'] input", "5,7245")
             screen.save()
             screen.click_button("action_propose", "Proposer")
-            screen.wait(".oe_button_box button[name='action_view_proposals']")
+            # Odoo 18 draws the button box as .o-form-buttonbox (form_compiler.js)
+            screen.wait(".o-form-buttonbox button[name='action_view_proposals']")
             screen.check("the operators proposed")
             lot = coordinator(
                 "reemploi.lot",
