@@ -357,6 +357,7 @@ class TestOperatorDay(BackendJourneyCase):
         self.follow_tour(
             screen,
             [
+                (".o_navbar_apps_menu button", None),
                 (".o_app[data-menu-xmlid='reemploi_asset.reemploi_root_menu']", None),
                 (".o_data_row:first-child .o_data_cell[name='serial']", None),
                 (".o_form_view .o_statusbar_status", None),
@@ -648,6 +649,7 @@ class TestCoordinatorDay(BackendJourneyCase):
         self.follow_tour(
             screen,
             [
+                (".o_navbar_apps_menu button", None),
                 (".o_app[data-menu-xmlid='reemploi_asset.reemploi_root_menu']", None),
                 (
                     NAVBAR.format("reemploi_market.reemploi_market_menu_root"),
@@ -657,7 +659,8 @@ class TestCoordinatorDay(BackendJourneyCase):
                     ".dropdown-item[data-menu-xmlid='reemploi_market.reemploi_lot_menu']",
                     None,
                 ),
-                (".o_list_renderer, .o_kanban_renderer, .o_view_nocontent", None),
+                (".o_data_row:first-child .o_data_cell", None),
+                (".o_form_view .o_statusbar_status", None),
                 (
                     NAVBAR.format("reemploi_asset.reemploi_import_menu_root"),
                     None,

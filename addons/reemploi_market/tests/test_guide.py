@@ -153,6 +153,8 @@ class TestOnboardingTour(MarketCase, HttpCase):
         super().setUpClass()
         cls.user_operator_x.password = "op_x"
         cls._received("ONBOARD-1")
+        # the coordinator's tour opens a lot of the list
+        cls._lot(quantities={cls.laptop: 1}).action_declare()
         # the tests run the tours themselves: the onboarding that would start
         # them at login (test_onboarding.py) would run them a second time
         (cls.user_operator_x | cls.user_coordinator).tour_enabled = False

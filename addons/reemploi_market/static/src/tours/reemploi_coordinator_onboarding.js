@@ -3,7 +3,6 @@
 import { markup } from "@odoo/owl";
 import { _t } from "@web/core/l10n/translation";
 import { registry } from "@web/core/registry";
-import { stepUtils } from "@web_tour/tour_service/tour_utils";
 
 // First-run tour of a territory coordinator: the lots declared by donors
 // (where the matching starts) and the imports of the donors' inventories.
@@ -12,12 +11,23 @@ import { stepUtils } from "@web_tour/tour_service/tour_utils";
 registry.category("web_tour.tours").add("reemploi_coordinator_onboarding", {
     url: "/odoo",
     steps: () => [
-        ...stepUtils.goToAppSteps(
-            "reemploi_asset.reemploi_root_menu",
-            markup(
+        {
+            // the apps menu is closed on arrival (Discussion): the welcome
+            // shows on its toggle, visible at once (stepUtils.goToAppSteps
+            // opens it only in the automatic tests)
+            trigger: ".o_navbar_apps_menu button:enabled",
+            content: markup(
                 _t("Welcome! From the <b>Reuse</b> app you coordinate the territory: donors' lots, operators, imports.")
-            )
-        ),
+            ),
+            tooltipPosition: "bottom",
+            run: "click",
+        },
+        {
+            trigger: ".o_app[data-menu-xmlid='reemploi_asset.reemploi_root_menu']",
+            content: markup(_t("Open the <b>Reuse</b> app.")),
+            tooltipPosition: "right",
+            run: "click",
+        },
         {
             trigger: ".o_main_navbar [data-menu-xmlid='reemploi_market.reemploi_market_menu_root']",
             content: markup(_t("The lots that donors declare are under <b>Market</b>.")),
@@ -31,10 +41,22 @@ registry.category("web_tour.tours").add("reemploi_coordinator_onboarding", {
             run: "click",
         },
         {
-            trigger: ".o_list_renderer, .o_kanban_renderer, .o_view_nocontent",
+            // a lot of the list (a click elsewhere in the list opens no lot)
+            trigger: ".o_list_renderer .o_data_row .o_data_cell, .o_kanban_renderer .o_kanban_record",
             content: markup(
                 _t(
                     "Open a declared lot and <b>Propose operators</b>: the matching ranks them by distance, capacity and categories, and offers the lot to the first one."
+                )
+            ),
+            tooltipPosition: "bottom",
+            run: "click",
+        },
+        {
+            // the lot's form, opened by the step before
+            trigger: ".o_form_view .o_statusbar_status",
+            content: markup(
+                _t(
+                    "The status bar follows the lot: declared, matched with an operator, scheduled, collected, received…"
                 )
             ),
             tooltipPosition: "bottom",

@@ -3,7 +3,6 @@
 import { markup } from "@odoo/owl";
 import { _t } from "@web/core/l10n/translation";
 import { registry } from "@web/core/registry";
-import { stepUtils } from "@web_tour/tour_service/tour_utils";
 
 // First-run tour of an operator: the register, a device, and where its
 // grading starts. Proposed once to the users who have the onboarding on
@@ -11,10 +10,23 @@ import { stepUtils } from "@web_tour/tour_service/tour_utils";
 registry.category("web_tour.tours").add("reemploi_operator_onboarding", {
     url: "/odoo",
     steps: () => [
-        ...stepUtils.goToAppSteps(
-            "reemploi_asset.reemploi_root_menu",
-            markup(_t("Welcome! The <b>Reuse</b> app holds the register of the devices you process."))
-        ),
+        {
+            // the apps menu is closed on arrival (Discussion): the welcome
+            // shows on its toggle, visible at once (stepUtils.goToAppSteps
+            // opens it only in the automatic tests)
+            trigger: ".o_navbar_apps_menu button:enabled",
+            content: markup(
+                _t("Welcome! The <b>Reuse</b> app holds the register of the devices you process.")
+            ),
+            tooltipPosition: "bottom",
+            run: "click",
+        },
+        {
+            trigger: ".o_app[data-menu-xmlid='reemploi_asset.reemploi_root_menu']",
+            content: markup(_t("Open the <b>Reuse</b> app.")),
+            tooltipPosition: "right",
+            run: "click",
+        },
         {
             trigger: ".o_list_renderer .o_data_row .o_data_cell[name='serial']",
             content: markup(
