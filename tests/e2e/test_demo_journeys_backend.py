@@ -669,9 +669,6 @@ class TestCheckInOnPhone(BackendJourneyCase):
 class TestCoordinatorDay(BackendJourneyCase):
     login = "sophie.lambert"
     known_issues = {
-        "the tour's first tip shows on arrival": (
-            "not yet seen passing since the tour starts on the apps menu"
-        ),
         "the tour followed to its end": (
             "the coordinator's tour stalls once she opens a declared lot "
             "(step 5): the lot opens, the tour does not move on"
