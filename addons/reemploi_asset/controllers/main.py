@@ -45,7 +45,9 @@ class ReemploiTraceability(http.Controller):
             return request.render("reemploi_asset.traceability_lookup_page", {})
         # a URL read from the label is accepted as well as its code alone
         reference = reference.rstrip("/").rsplit("/r/", 1)[-1]
-        if not REFERENCE_RE.match(reference):
+        # a label's code may begin with "-" or "_" (URL-safe base64), which
+        # no serial does: each is checked by its own pattern
+        if not (TOKEN_RE.match(reference) or REFERENCE_RE.match(reference)):
             raise BadRequest()
         devices = self._lookup_devices(reference)
         if len(devices) == 1:

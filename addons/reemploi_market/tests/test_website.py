@@ -153,6 +153,20 @@ class TestTerritoryWebsite(MarketCase, HttpCase):
             )
             self.assertEqual(response.status_code, 303, reference)
 
+    def test_lookup_by_a_code_beginning_with_a_dash(self):
+        # URL-safe codes may begin with "-" or "_", which no serial does
+        for token in ("-fSPY-1eWWff7ovn9eiRRpdOV56JOE-m", "_fSPY-1eWWff7ovn9eiRRpdOV56JOE-m"):
+            with self.subTest(token=token):
+                self.env.cr.execute(
+                    "UPDATE reemploi_equipment SET qr_token = %s WHERE id = %s",
+                    (token, self.device.id),
+                )
+                response = self.url_open(
+                    f"/tracabilite?reference={token}", allow_redirects=False
+                )
+                self.assertEqual(response.status_code, 303, token)
+                self.assertTrue(response.headers["Location"].endswith(f"/r/{token}"))
+
     def test_lookup_of_unknown_device_is_a_french_404(self):
         response = self._page("/tracabilite?reference=NOPE-0000", status=404)
         self.assertIn("Aucun appareil ne correspond", response.text)
