@@ -668,15 +668,6 @@ class TestCheckInOnPhone(BackendJourneyCase):
 
 class TestCoordinatorDay(BackendJourneyCase):
     login = "sophie.lambert"
-    known_issues = {
-        "the tour followed to its end": (
-            "the coordinator's tour stalls once she opens a declared lot "
-            "(step 5): the lot opens, the tour does not move on"
-        ),
-        "the top bar fits at 1366 px": (
-            "the coordinator's sections go under «…» at 1366 px"
-        ),
-    }
 
     def test_coordinator_day(self):
         screen = self.screen(self.login)
@@ -696,8 +687,13 @@ class TestCoordinatorDay(BackendJourneyCase):
                     ".dropdown-item[data-menu-xmlid='reemploi_market.reemploi_lot_menu']",
                     None,
                 ),
-                (".o_data_row:first-child .o_data_cell", None),
-                (".o_form_view .o_statusbar_status", None),
+                # a declared lot (in bold), then its proposal
+                (".o_reemploi_lot_list .o_data_row.fw-bold .o_data_cell[name='name']", None),
+                (
+                    ".o_form_view button[name='action_propose'].btn-primary, "
+                    ".o_form_view button[name='action_view_proposals']",
+                    None,
+                ),
                 (
                     NAVBAR.format("reemploi_asset.reemploi_import_menu_root"),
                     None,

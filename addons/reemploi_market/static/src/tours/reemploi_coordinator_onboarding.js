@@ -41,22 +41,28 @@ registry.category("web_tour.tours").add("reemploi_coordinator_onboarding", {
             run: "click",
         },
         {
-            // a lot of the list (a click elsewhere in the list opens no lot)
-            trigger: ".o_list_renderer .o_data_row .o_data_cell, .o_kanban_renderer .o_kanban_record",
+            // a declared lot (in bold) of the lots' list: only the declared
+            // ones can be proposed. The trigger names the lots' list, not any
+            // list: a list of the view left behind matched too, and the tour
+            // stepped back when it went away
+            trigger: ".o_reemploi_lot_list .o_data_row.fw-bold .o_data_cell[name='name']",
             content: markup(
                 _t(
-                    "Open a declared lot and <b>Propose operators</b>: the matching ranks them by distance, capacity and categories, and offers the lot to the first one."
+                    "The lots in <b>bold</b> are declared and wait for an operator: open one."
                 )
             ),
             tooltipPosition: "bottom",
             run: "click",
         },
         {
-            // the lot's form, opened by the step before
-            trigger: ".o_form_view .o_statusbar_status",
+            // a click on the status bar reaches a disabled button, which
+            // sends no click event: the step is the lot's real next action
+            // (a lot offered already: its proposals)
+            trigger:
+                ".o_form_view button[name='action_propose'].btn-primary, .o_form_view button[name='action_view_proposals']",
             content: markup(
                 _t(
-                    "The status bar follows the lot: declared, matched with an operator, scheduled, collected, received…"
+                    "<b>Propose operators</b>: the matching ranks them by distance, capacity and categories, and offers the lot to the first one. Its <b>proposals</b> show who it was offered to."
                 )
             ),
             tooltipPosition: "bottom",
