@@ -34,6 +34,7 @@
         "views/reemploi_import_views.xml",
         "views/reemploi_forecast_views.xml",
         "wizards/reemploi_import_wizard_views.xml",
+        "wizards/reemploi_equipment_correction_views.xml",
         "views/reemploi_traceability_templates.xml",
         "views/reemploi_traceability_lookup_templates.xml",
         "views/reemploi_equipment_portal_templates.xml",

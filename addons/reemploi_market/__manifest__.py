@@ -44,6 +44,7 @@
         "security/reemploi_takeback_security.xml",
         "report/report_takeback.xml",
         "views/reemploi_lot_takeback_views.xml",
+        "views/reemploi_lot_correction_views.xml",
         "views/reemploi_takeback_portal_templates.xml",
         "views/reemploi_equipment_report_views.xml",
         "views/reemploi_agec_stock_views.xml",

@@ -21,3 +21,4 @@ from . import (
     test_http_input,
 )
 from . import test_integrity_rpc
+from . import test_correction_wizard

@@ -1,1 +1,2 @@
 from . import reemploi_import_wizard
+from . import reemploi_equipment_correction

@@ -12,3 +12,4 @@ from . import test_guide, test_phone, test_website
 from . import test_forms
 from . import test_onboarding, test_geolocation
 from . import test_integrity_rpc
+from . import test_lot_correction_wizard

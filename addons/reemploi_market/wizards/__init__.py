@@ -1,2 +1,3 @@
 from . import reemploi_takeback_wizard
 from . import reemploi_public_body_wizard
+from . import reemploi_lot_correction

@@ -1,0 +1,50 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from ..models.reemploi_lot import STATE_SELECTION
+
+
+class ReemploiLotCorrection(models.TransientModel):
+    """An administrator's correction of the state, donor or operator of
+    lots, with its reason: the form of
+    :meth:`reemploi.lot.action_admin_correct`, which checks the rights,
+    writes the fields and posts the reason on each lot."""
+
+    _name = "reemploi.lot.correction"
+    _description = "Administrator correction of lots"
+
+    lot_ids = fields.Many2many("reemploi.lot", string="Lots", required=True, readonly=True)
+    lot_count = fields.Integer(compute="_compute_lot_count")
+    state = fields.Selection(STATE_SELECTION, string="New state")
+    partner_id = fields.Many2one("res.partner", string="New donor")
+    company_id = fields.Many2one("res.company", string="New operator")
+    reason = fields.Text(
+        required=True, help="Posted on each lot, with your name and the date."
+    )
+
+    @api.model
+    def default_get(self, fields_list):
+        values = super().default_get(fields_list)
+        context = self.env.context
+        if context.get("active_model") == "reemploi.lot" and "lot_ids" in fields_list:
+            values["lot_ids"] = [(6, 0, context.get("active_ids") or [])]
+        return values
+
+    @api.depends("lot_ids")
+    def _compute_lot_count(self):
+        for wizard in self:
+            wizard.lot_count = len(wizard.lot_ids)
+
+    def action_apply(self):
+        self.ensure_one()
+        values = {
+            name: self[name].id if self._fields[name].type == "many2one" else self[name]
+            for name in ("state", "partner_id", "company_id")
+            if self[name]
+        }
+        if not values:
+            raise UserError(
+                self.env._("Choose what to correct: a new state, donor or operator.")
+            )
+        self.lot_ids.action_admin_correct(values, self.reason)
+        return {"type": "ir.actions.act_window_close"}
