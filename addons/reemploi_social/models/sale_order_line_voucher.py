@@ -52,3 +52,27 @@ class SaleOrderLine(models.Model):
         lines.with_context(force_price_recomputation=True)._compute_price_unit()
         lines.discount = 0.0
         lines._compute_discount()
+
+    def _reemploi_voucher_prices(self):
+        """The public price of the line's device and the price paid, both as
+        the cart displays its prices (taxes included or not, as the website
+        shows them): what the cart prints next to the voucher, so that the
+        buyer sees what the voucher (or the association's solidarity price)
+        takes off."""
+        self.ensure_one()
+        product = self.product_id
+        order = self.order_id
+        public = product.currency_id._convert(
+            product.lst_price,
+            self.currency_id,
+            order.company_id,
+            order.date_order or fields.Date.context_today(self),
+        )
+        paid = self.price_unit * (1.0 - (self.discount or 0.0) / 100.0)
+        show_tax = order.website_id.show_line_subtotals_tax_selection
+        shown = "total_excluded" if show_tax == "tax_excluded" else "total_included"
+        taxes = self.tax_id
+        return (
+            taxes.compute_all(public, self.currency_id, 1, product, self.order_partner_id)[shown],
+            taxes.compute_all(paid, self.currency_id, 1, product, self.order_partner_id)[shown],
+        )

@@ -1,6 +1,8 @@
 from datetime import timedelta
 from urllib.parse import parse_qs, urlparse
 
+from lxml import html
+
 from odoo import Command, fields, http
 from odoo.tests import HttpCase, tagged
 
@@ -64,6 +66,15 @@ class TestVoucherCart(VoucherHttpCase):
         page = self.url_open(response.headers["Location"])
         self.assertIn("o_reemploi_cart_vouchers", page.text)
         self.assertIn("HTTP-2M9X-PQ", page.text)
+        # what the voucher takes off, printed next to it
+        line = html.fromstring(page.content).xpath(
+            "//*[contains(@class, 'o_reemploi_cart_vouchers')]//li"
+        )[0]
+        public = line.xpath(".//*[contains(@class, 'o_reemploi_voucher_price')]//del")[0]
+        paid = line.xpath(".//*[contains(@class, 'o_reemploi_voucher_paid')]")[0]
+        self.assertIn("300", public.text_content())
+        self.assertIn("150", paid.text_content())
+        self.assertEqual(cart.order_line._reemploi_voucher_prices(), (300.0, 150.0))
         attempt = self._attempts()
         self.assertEqual(attempt.result, "ok")
         self.assertEqual(attempt.ip_address, "127.0.0.1")
