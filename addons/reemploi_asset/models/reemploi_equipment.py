@@ -821,13 +821,16 @@ class ReemploiEquipment(models.Model):
                     )
                 )
             if equipment.state == lifecycle.RECEIVED and equipment.has_data_medium:
-                raise UserError(
-                    self.env._(
-                        "%(device)s holds data: record and verify its erasure "
-                        "before grading it.",
-                        device=equipment.display_name,
-                    )
-                )
+                # the erasure recorded and verified: the device is erased on
+                # the way (its custody event logged), no separate click on
+                # "Erasure done" is needed; otherwise say what is missing
+                equipment._check_erasure_verified(lifecycle.GRADED)
+        received = self.filtered(
+            lambda equipment: equipment.state == lifecycle.RECEIVED
+            and equipment.has_data_medium
+        )
+        if received:
+            received.action_mark_erased()
         for equipment in self:
             grading = equipment._last_done_grading()
             equipment.with_context(reemploi_grade_from_grading=GRADE_WRITE).write(

@@ -149,7 +149,7 @@ class ReemploiGrading(models.Model):
                     health,
                 )
             except grading_rules.GradingError as error:
-                session.grade_reasons = str(error)
+                session.grade_reasons = session._grading_message(error.code, error.params) or str(error)
                 continue
             session.update(
                 {
@@ -159,9 +159,33 @@ class ReemploiGrading(models.Model):
                         ("functional", result.functional)
                     ),
                     "grade_id": grades.get(("overall", result.grade)),
-                    "grade_reasons": "\n".join(result.reasons),
+                    "grade_reasons": "\n".join(
+                        session._grading_message(reason.code, dict(reason.params))
+                        for reason in result.reasons
+                    ),
                 }
             )
+
+    def _grading_message(self, code, params):
+        """A step of the grade's justification (services/grading.py) in the
+        user's language; empty for an unknown code."""
+        params = dict(params or {})
+        for name in ("health", "minimum"):
+            if name in params:
+                params[name] = f"{params[name]:g}"
+        if code == "cosmetic":
+            return self.env._("cosmetic grade %(grade)s", **params)
+        if code == "functional_ko":
+            return self.env._("functional tests failed: parts or recycling (D)")
+        if code == "functional_partial":
+            return self.env._("some functional tests failed: at best C")
+        if code == "battery_d":
+            return self.env._("battery %(health)s %% < %(minimum)s %%: D", **params)
+        if code == "battery_c":
+            return self.env._("battery %(health)s %% < %(minimum)s %%: at best C", **params)
+        if code == "no_check":
+            return self.env._("no functional check was recorded")
+        return ""
 
     def _compute_display_name(self):
         for session in self:

@@ -48,7 +48,33 @@ BATTERY_C_MIN = 50.0
 
 
 class GradingError(ValueError):
-    """Inputs that cannot be graded (the message says why)."""
+    """Inputs that cannot be graded (the message says why, in English;
+    ``code`` and ``params`` let the caller say it in the user's language)."""
+
+    def __init__(self, message, code=None, **params):
+        super().__init__(message)
+        self.code = code
+        self.params = params
+
+
+@dataclass(frozen=True)
+class Reason:
+    """One step of the grade's justification: ``code`` (``cosmetic``,
+    ``functional_ko``, ``functional_partial``, ``battery_d``, ``battery_c``)
+    and its values; ``str()`` gives it in English, the model translates it."""
+
+    code: str
+    params: tuple = ()
+
+    def __str__(self):
+        values = dict(self.params)
+        return {
+            "cosmetic": "cosmetic {grade}",
+            "functional_ko": "functional KO: parts or recycling",
+            "functional_partial": "functional PARTIAL: at best C",
+            "battery_d": "battery {health:g} % < {minimum:g} %: D",
+            "battery_c": "battery {health:g} % < {minimum:g} %: at best C",
+        }[self.code].format(**values)
 
 
 @dataclass
@@ -78,7 +104,7 @@ def cosmetic_grade(defects):
 def functional_grade(checks, defects):
     results = {code: value for code, value in checks.items() if value in ("ok", "ko")}
     if not results:
-        raise GradingError("no functional check was recorded")
+        raise GradingError("no functional check was recorded", code="no_check")
     failed = {code for code, value in results.items() if value == "ko"}
     severities = [sev for kind, sev in defects if kind == "functional"]
     if failed & BLOCKING_CHECKS or "critical" in severities:
@@ -102,21 +128,23 @@ def compute_grade(checks, defects=(), battery_health=None):
     cosmetic = cosmetic_grade(defects)
     functional = functional_grade(checks, defects)
     grade = cosmetic
-    reasons = [f"cosmetic {cosmetic}"]
+    reasons = [Reason("cosmetic", (("grade", cosmetic),))]
     if functional == "KO":
         grade = "D"
-        reasons.append("functional KO: parts or recycling")
+        reasons.append(Reason("functional_ko"))
     elif functional == "PARTIAL":
         grade = _worse(grade, "C")
-        reasons.append("functional PARTIAL: at best C")
+        reasons.append(Reason("functional_partial"))
     if battery_health is not None:
         if battery_health < BATTERY_C_MIN:
             grade = "D"
-            reasons.append(f"battery {battery_health:g} % < {BATTERY_C_MIN:g} %: D")
+            reasons.append(
+                Reason("battery_d", (("health", battery_health), ("minimum", BATTERY_C_MIN)))
+            )
         elif battery_health < BATTERY_AB_MIN:
             grade = _worse(grade, "C")
             reasons.append(
-                f"battery {battery_health:g} % < {BATTERY_AB_MIN:g} %: at best C"
+                Reason("battery_c", (("health", battery_health), ("minimum", BATTERY_AB_MIN)))
             )
     return GradeResult(cosmetic, functional, grade, reasons)
 

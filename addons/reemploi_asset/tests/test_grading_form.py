@@ -116,3 +116,62 @@ class TestGradingForm(ReemploiCase):
                 grading.write(vals)
         self.assertEqual(grading.check_audio, "ko")
         self.assertEqual(grading.state, "done")
+
+
+@tagged("post_install", "-at_install")
+class TestGradingAfterErasure(ReemploiCase):
+    """The operator records the erasure, then grades: the device is erased
+    on the way, without a separate "Erasure done" click."""
+
+    def _grade(self, device):
+        action = device.action_new_grading()
+        form = Form(
+            self.env[action["res_model"]]
+            .with_company(device.company_id)
+            .with_context(**action["context"])
+        )
+        for check in ("check_power", "check_boot", "check_screen", "check_storage"):
+            setattr(form, check, "ok")
+        return form.save()
+
+    def test_verified_erasure_then_grading(self):
+        device = self._received("SER-ERASE-THEN-GRADE")
+        self._erase(device)
+        self.assertEqual(device.state, "received")
+        self._grade(device).action_done_and_grade()
+        self.assertEqual(device.state, "graded")
+        steps = device.custody_event_ids.sorted("sequence").mapped("to_state")
+        self.assertEqual(steps[-2:], ["erased", "graded"])
+        self.assertFalse(self.env["reemploi.custody.event"]._verify_chains(device))
+
+    def test_no_verified_erasure_no_grade(self):
+        device = self._received("SER-NO-ERASURE")
+        grading = self._grade(device)
+        with self.assertRaisesRegex(UserError, "SER-NO-ERASURE.*erasure is not verified"):
+            grading.action_done_and_grade()
+        self.assertEqual(device.state, "received")
+        self.assertFalse(device.grade_id)
+
+    def test_justification_in_the_users_language(self):
+        device = self._received("SER-GRADE-FR")
+        self._erase(device)
+        action = device.action_new_grading()
+        form = Form(
+            self.env[action["res_model"]]
+            .with_company(device.company_id)
+            .with_context(**action["context"], lang="fr_FR")
+        )
+        for check in ("check_power", "check_boot", "check_screen", "check_storage"):
+            setattr(form, check, "ok")
+        form.check_audio = "ko"
+        grading = form.save()
+        self.assertIn("aspect : grade A", grading.grade_reasons)
+        self.assertIn("au mieux C", grading.grade_reasons)
+        self.assertNotIn("cosmetic", grading.grade_reasons)
+        grading.action_done_and_grade()
+        note = device.custody_event_ids.filtered(
+            lambda event: event.event_type == "grading"
+        ).note
+        self.assertIn("aspect : grade A", note)
+        self.assertNotIn("cosmetic", note)
+        self.assertNotIn("PARTIAL", note)
