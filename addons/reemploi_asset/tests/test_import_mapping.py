@@ -139,7 +139,7 @@ class TestImportMapping(BaseCase):
             categories_known=CODES,
         )
         vals, errors = mapping.map_row(
-            {"N° machine": "X", "Genre": "clé 4g", "Etat": "REFORME DSI"},
+            {"N° machine": "XK-1", "Genre": "clé 4g", "Etat": "REFORME DSI"},
             parse_date,
             parse_decimal,
         )
@@ -158,7 +158,7 @@ class TestImportMapping(BaseCase):
             ("Monitors", "monitor"),
         ]:
             vals, errors = mapping.map_row(
-                {"serial": "S", "category": text}, parse_date, parse_decimal
+                {"serial": "S1", "category": text}, parse_date, parse_decimal
             )
             self.assertEqual((vals.get("category"), errors), (code, []), text)
 
@@ -180,7 +180,9 @@ class TestImportMapping(BaseCase):
             ["SSN", "TYPE", "MEMORY"], preset="ocs", categories_known=CODES
         )
         vals, errors = mapping.map_row(
-            {"SSN": "Z", "TYPE": "Desktop", "MEMORY": "8192"}, parse_date, parse_decimal
+            {"SSN": "Z9", "TYPE": "Desktop", "MEMORY": "8192"},
+            parse_date,
+            parse_decimal,
         )
         self.assertEqual(errors, [])
         self.assertEqual(vals["ram_gb"], 8.0)
@@ -188,7 +190,7 @@ class TestImportMapping(BaseCase):
     def test_negative_numbers_refused(self):
         mapping = im.Mapping(["serial", "type", "ram"], categories_known=CODES)
         _vals, errors = mapping.map_row(
-            {"serial": "Z", "type": "laptop", "ram": "-8"}, parse_date, parse_decimal
+            {"serial": "Z9", "type": "laptop", "ram": "-8"}, parse_date, parse_decimal
         )
         self.assertIn("cannot be negative", errors[0])
 
@@ -196,7 +198,11 @@ class TestImportMapping(BaseCase):
         self.assertEqual(
             im.identity_key({"source_ref": "7", "serial": "a"}), ("ref", "7")
         )
-        self.assertEqual(im.identity_key({"serial": "5cg-1 2"}), ("serial", "5CG12"))
+        # the serial number and the manufacturer, as the register compares them
+        self.assertEqual(
+            im.identity_key({"serial": "5cg-1 2", "manufacturer": "Dell Inc."}),
+            ("serial", ("5CG12", "dell")),
+        )
         self.assertEqual(
             im.fingerprint({"a": 1, "b": datetime.date(2020, 1, 2)}),
             im.fingerprint({"b": datetime.date(2020, 1, 2), "a": 1}),
@@ -282,3 +288,32 @@ class TestImportMapping(BaseCase):
             {"SSN": "OCS-1", "TYPE": "Chariot de soins"}, parse_date, parse_decimal
         )
         self.assertIn("TYPE: unknown category 'Chariot de soins'", errors[0])
+
+    def test_mangled_serial_falls_back_or_is_rejected(self):
+        mapping = im.Mapping(["serial", "asset_tag", "type"], categories_known=CODES)
+        notices = []
+        vals, errors = mapping.map_row(
+            {"serial": "1,23457E+11", "asset_tag": "INV-7", "type": "laptop"},
+            parse_date,
+            parse_decimal,
+            notices,
+        )
+        self.assertEqual(errors, [])
+        self.assertNotIn("serial", vals)
+        self.assertEqual(im.identity_key(vals), ("tag", "INV-7"))
+        self.assertIn("scientific notation", notices[0])
+        self.assertIn("asset tag 'INV-7'", notices[0])
+        vals, errors = mapping.map_row(
+            {"serial": "To be filled by O.E.M.", "type": "laptop"},
+            parse_date,
+            parse_decimal,
+        )
+        self.assertIn("'To be filled by O.E.M.' is not a serial number", errors[0])
+        self.assertIn("no asset tag nor identifier", errors[0])
+        # the key read from the cells is the key of the mapped values
+        for cells in (
+            {"serial": "1,23457E+11", "asset_tag": "INV-7", "type": "laptop"},
+            {"serial": "5cg-1", "asset_tag": "INV-7", "type": "laptop"},
+        ):
+            vals, _errors = mapping.map_row(cells, parse_date, parse_decimal)
+            self.assertEqual(mapping.quick_identity(cells), im.identity_key(vals))
