@@ -69,6 +69,9 @@ class ReemploiImportRun(models.Model):
     line_ids = fields.One2many(
         "reemploi.import.run.line", "run_id", string="Rows to check"
     )
+    ignored_column_ids = fields.One2many(
+        "reemploi.import.run.column", "run_id", string="Columns ignored"
+    )
     cursor_after = fields.Char(
         readonly=True,
         help="Cursor of a synchronisation, stored on its source once the run is done.",
@@ -124,10 +127,10 @@ class ReemploiImportRun(models.Model):
             run.write({"header": json.dumps(table.header, ensure_ascii=False)})
             if len(first) <= limit:
                 run.row_count = len(first)
-                if not run._check_mapping(table.header, started):
+                if not run._check_mapping(table.header, started, first):
                     return run
                 return run._process_rows(first, final=True, started=started)
-            if not run._check_mapping(table.header, started):
+            if not run._check_mapping(table.header, started, first):
                 run.row_count = len(first) + sum(1 for _row in table.rows)
                 return run
             # the rows are written as they are read: a large file is never
@@ -169,16 +172,19 @@ class ReemploiImportRun(models.Model):
         self.write(
             {"header": json.dumps(header, ensure_ascii=False), "row_count": len(rows)}
         )
-        if self._check_mapping(header, started):
+        if self._check_mapping(header, started, rows):
             self._process_rows(rows, final=True, started=started)
         return self
 
-    def _check_mapping(self, header, started):
+    def _check_mapping(self, header, started, rows=()):
+        """Whether the source's mapping can read ``header``; list the columns
+        it ignores, with a value of ``rows`` (the first rows) as example."""
         try:
             mapping = self.source_id._mapping(header)
         except ValueError as error:
             self._fail(self._message(error), started)
             return False
+        self._record_ignored_columns(mapping.ignored_columns(header), rows)
         if mapping.missing_identity():
             self._fail(
                 self.env._(
@@ -191,6 +197,26 @@ class ReemploiImportRun(models.Model):
             )
             return False
         return True
+
+    def _record_ignored_columns(self, columns, rows):
+        if not columns:
+            return
+        samples = {}
+        for row in itertools.islice(rows, 200):
+            for column in columns:
+                if column not in samples and (row.values.get(column) or "").strip():
+                    samples[column] = row.values[column].strip()[:80]
+        self.env["reemploi.import.run.column"].create(
+            [
+                {
+                    "run_id": self.id,
+                    "sequence": sequence,
+                    "name": column,
+                    "sample": samples.get(column, False),
+                }
+                for sequence, column in enumerate(columns)
+            ]
+        )
 
     def _process_rows(self, rows, final, started=None):
         """Map and apply ``rows``. Each row is counted once, as created,
@@ -925,3 +951,70 @@ class ReemploiImportRunLine(models.Model):
     raw = fields.Text(string="Values", help="The row's cells as read, as JSON.")
     reason = fields.Char(required=True)
     replayed = fields.Boolean()
+
+
+class ReemploiImportRunColumn(models.Model):
+    """A column of the file that the source's mapping reads into no field."""
+
+    _name = "reemploi.import.run.column"
+    _description = "Column an import ignored"
+    _order = "run_id, sequence, id"
+
+    run_id = fields.Many2one(
+        "reemploi.import.run", required=True, ondelete="cascade", index=True
+    )
+    sequence = fields.Integer()
+    name = fields.Char(string="Column", required=True)
+    sample = fields.Char(
+        string="Example", help="The first value of the column in the file."
+    )
+    mapped_to = fields.Char(
+        compute="_compute_mapped_to",
+        string="Now mapped to",
+        help="The field the source maps this column to since the import.",
+    )
+
+    @api.depends("run_id.source_id.mapping_ids")
+    def _compute_mapped_to(self):
+        labels = dict(
+            self.env["reemploi.import.mapping"]
+            ._fields["target_field"]
+            ._description_selection(self.env)
+        )
+        for column in self:
+            line = column._mapping_line()
+            column.mapped_to = labels.get(line.target_field, False) if line else False
+
+    def _mapping_line(self):
+        self.ensure_one()
+        name = import_mapping.normalise(self.name)
+        return self.run_id.source_id.mapping_ids.filtered(
+            lambda line: (
+                line.mapping_type == "column"
+                and import_mapping.normalise(line.source_value) == name
+            )
+        )[:1]
+
+    def action_map_to_field(self):
+        """Open the mapping of this column to a field of the devices, in a
+        dialog; the next import of the source reads it."""
+        self.ensure_one()
+        line = self._mapping_line()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Map the column %(column)s", column=self.name),
+            "res_model": "reemploi.import.mapping",
+            "res_id": line.id,
+            "views": [
+                (
+                    self.env.ref("reemploi_asset.reemploi_import_mapping_view_form").id,
+                    "form",
+                )
+            ],
+            "target": "new",
+            "context": {
+                "default_source_id": self.run_id.source_id.id,
+                "default_mapping_type": "column",
+                "default_source_value": self.name,
+            },
+        }

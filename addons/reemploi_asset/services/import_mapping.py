@@ -37,8 +37,27 @@ FIELDS = {
 PRESETS = {
     "generic": {
         "source_ref": ["id", "identifiant", "source_id"],
-        "serial": ["serial", "serial_number", "numero_de_serie", "n_de_serie", "sn"],
-        "asset_tag": ["asset_tag", "numero_d_inventaire", "inventaire", "tag"],
+        "serial": [
+            "serial",
+            "serial_number",
+            "numero_de_serie",
+            "n_de_serie",
+            "no_de_serie",
+            "num_serie",
+            "numero_serie",
+            "sn",
+        ],
+        "asset_tag": [
+            "asset_tag",
+            "numero_d_inventaire",
+            "n_d_inventaire",
+            "no_d_inventaire",
+            "n_inventaire",
+            "num_inventaire",
+            "numero_inventaire",
+            "inventaire",
+            "tag",
+        ],
         "manufacturer": ["manufacturer", "fabricant", "marque", "constructeur"],
         "model": ["model", "modele"],
         "category": ["category", "categorie", "type"],
@@ -54,7 +73,7 @@ PRESETS = {
     "glpi": {
         "source_ref": ["id"],
         "serial": ["numero_de_serie", "serial_number"],
-        "asset_tag": ["numero_d_inventaire", "inventory_number"],
+        "asset_tag": ["numero_d_inventaire", "n_d_inventaire", "inventory_number"],
         "manufacturer": ["fabricant", "manufacturer"],
         "model": ["modele", "model"],
         "category": ["type"],
@@ -88,6 +107,10 @@ PRESETS = {
 
 # OCS reports memory in MB
 MEGABYTE_FIELDS = {"ocs": {"ram_gb"}}
+
+# Columns a connector reads for its cursor (modification dates): not data to
+# import, so never listed among the columns an import ignored.
+CURSOR_COLUMNS = {"glpi": {"date_mod"}, "ocs": {"lastdate"}, "snipeit": {"updated_at"}}
 
 DEFAULT_STATES = {
     "en_service": "in_use",
@@ -288,6 +311,17 @@ class Mapping:
             self._cell(values, "asset_tag"),
             self._cell(values, "manufacturer"),
         )
+
+    def ignored_columns(self, header):
+        """The columns of ``header`` this mapping reads into no field (but
+        the modification dates connectors read for their cursor)."""
+        mapped = set(self.columns.values())
+        technical = CURSOR_COLUMNS.get(self.preset, set())
+        return [
+            column
+            for column in header
+            if column not in mapped and normalise(column) not in technical
+        ]
 
     def raw_fingerprint(self, values):
         """Stable hash of the cells this mapping reads, and of the mapping:

@@ -297,6 +297,39 @@ class TestImportIdentity(ReemploiCase):
         )
         self.assertCountsAddUp(again)
 
+    def test_columns_ignored_listed_and_mapped_in_one_click(self):
+        coordinator = self.env(user=self.user_coordinator)
+        source = coordinator["reemploi.import.source"].create(
+            {"name": "Tableur CHU", "owner_id": self.donor_a.id}
+        )
+        data = (
+            "Nom;N° d'inventaire;N° de série;Type;Mémoire vive (Go)\n"
+            "Poste 1;CHU-1;SN-0001;laptop;8\n"
+            "Poste 2;CHU-2;SN-0002;laptop;16\n"
+        ).encode()
+        run = coordinator["reemploi.import.run"]._import_file(source, data, "chu.csv")
+        self.assertEqual(run.created_count, 2)
+        columns = run.ignored_column_ids
+        self.assertEqual(columns.mapped("name"), ["Nom", "Mémoire vive (Go)"])
+        self.assertEqual(columns.mapped("sample"), ["Poste 1", "8"])
+        memory = columns[1]
+        self.assertFalse(memory.mapped_to)
+        action = memory.action_map_to_field()
+        self.assertEqual(action["target"], "new")
+        Mapping = coordinator[action["res_model"]].with_context(action["context"])
+        with Form(Mapping, view=action["views"][0][0]) as form:
+            self.assertEqual(form.source_value, "Mémoire vive (Go)")
+            self.assertEqual(form.mapping_type, "column")
+            form.target_field = "ram_gb"
+        self.assertEqual(form.record.source_id, source)
+        self.assertEqual(memory.mapped_to, "RAM (GB)")
+        # the column's mapping opens again from the same button
+        self.assertEqual(memory.action_map_to_field()["res_id"], form.record.id)
+        again = coordinator["reemploi.import.run"]._import_file(source, data, "chu.csv")
+        self.assertEqual(again.updated_count, 2)
+        self.assertEqual(again.ignored_column_ids.mapped("name"), ["Nom"])
+        self.assertEqual(sorted(self._devices(source).mapped("ram_gb")), [8.0, 16.0])
+
     def test_zero_padded_numbers_of_a_workbook_kept(self):
         source = self.env["reemploi.import.source"].create(
             {"name": "Classeur CHU", "owner_id": self.donor_a.id}

@@ -317,3 +317,21 @@ class TestImportMapping(BaseCase):
         ):
             vals, _errors = mapping.map_row(cells, parse_date, parse_decimal)
             self.assertEqual(mapping.quick_identity(cells), im.identity_key(vals))
+
+    def test_ignored_columns(self):
+        header = [
+            "Nom",
+            "Entité",
+            "N° d'inventaire",
+            "Numéro de série",
+            "Type",
+            "date_mod",
+        ]
+        mapping = im.Mapping(header, preset="glpi", categories_known=CODES)
+        self.assertEqual(mapping.columns["asset_tag"], "N° d'inventaire")
+        # the connector's modification date is not data
+        self.assertEqual(mapping.ignored_columns(header), ["Nom", "Entité"])
+        mapping = im.Mapping(
+            header, preset="glpi", columns={"site": "Entité"}, categories_known=CODES
+        )
+        self.assertEqual(mapping.ignored_columns(header), ["Nom"])
