@@ -63,6 +63,12 @@ class ReemploiImportRun(models.Model):
         help="Rows that describe a device another row of the file gives too: "
         "merged into it, each listed with the line it was merged into.",
     )
+    retried_count = fields.Integer(
+        string="Retried",
+        readonly=True,
+        help="Rows that earlier synchronisations rejected, tried again with the "
+        "source's current mappings (they are among the rows).",
+    )
     not_seen_count = fields.Integer(string="Not seen", readonly=True)
     message = fields.Text(readonly=True)
     header = fields.Text(readonly=True, help="Columns of the file, as JSON.")
