@@ -10,7 +10,7 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
-from ..services import forecast, import_mapping, lifecycle
+from ..services import forecast, identity, lifecycle
 from . import bulk
 from .download import xlsx_download_action
 
@@ -60,6 +60,14 @@ class ReemploiEquipment(models.Model):
     )
     asset_tag = fields.Char(string="Asset tag", tracking=True, index=True)
     manufacturer = fields.Char(tracking=True)
+    manufacturer_key = fields.Char(
+        compute="_compute_manufacturer_key",
+        precompute=True,
+        store=True,
+        copy=False,
+        help="The manufacturer as the identity of devices compares it "
+        "(services/identity.py): 'Dell Inc.' is 'dell', 'HP Inc.' is 'hp'.",
+    )
     model = fields.Char(string="Model")
     category_id = fields.Many2one(
         "reemploi.equipment.category", required=True, tracking=True, index=True
@@ -245,7 +253,14 @@ class ReemploiEquipment(models.Model):
     @api.depends("serial")
     def _compute_serial_key(self):
         for equipment in self:
-            equipment.serial_key = import_mapping.serial_key(equipment.serial) or False
+            equipment.serial_key = identity.serial_key(equipment.serial) or False
+
+    @api.depends("manufacturer")
+    def _compute_manufacturer_key(self):
+        for equipment in self:
+            equipment.manufacturer_key = (
+                identity.manufacturer_key(equipment.manufacturer) or False
+            )
 
     @api.depends(
         "expected_end_override",
@@ -354,20 +369,30 @@ class ReemploiEquipment(models.Model):
                 f"{equipment.get_base_url()}/r/{token}" if token else False
             )
 
-    def _serial_identity(self):
-        self.ensure_one()
-        maker = (self.manufacturer or "").strip().lower()
-        return (self.serial_key, maker, self.owner_id.id)
-
     @api.constrains("serial", "manufacturer", "owner_id")
     def _check_serial_unique(self):
+        """One device per serial number and manufacturer for an owner (the
+        rule of services/identity.py): a mangled serial number never
+        conflicts, an unknown manufacturer conflicts with any."""
         candidates = self.filtered("serial_key")
         if not candidates:
             return
-        seen = {}
+        by_serial = {}
         for equipment in candidates:
-            identity = equipment._serial_identity()
-            if identity in seen:
+            group = by_serial.setdefault(
+                (equipment.serial_key, equipment.owner_id.id), []
+            )
+            twin = next(
+                (
+                    other
+                    for other in group
+                    if identity.same_maker(
+                        other.manufacturer_key, equipment.manufacturer_key
+                    )
+                ),
+                None,
+            )
+            if twin:
                 raise ValidationError(
                     self.env._(
                         "The serial number %(serial)s appears twice in the same "
@@ -376,7 +401,7 @@ class ReemploiEquipment(models.Model):
                         owner=equipment.owner_id.display_name or self.env._("no owner"),
                     )
                 )
-            seen[identity] = equipment
+            group.append(equipment)
         # sudo: the duplicate may belong to another operator company; only its
         # name is shown, and the user is told to look for it
         others = (
@@ -384,27 +409,30 @@ class ReemploiEquipment(models.Model):
             .with_context(active_test=False)
             .search(
                 [
-                    ("serial_key", "in", list({key for key, _m, _o in seen})),
+                    ("serial_key", "in", list({key for key, _owner in by_serial})),
                     ("id", "not in", candidates.ids),
                 ]
             )
         )
         for other in others:
-            equipment = seen.get(other._serial_identity())
-            if equipment:
-                raise ValidationError(
-                    self.env._(
-                        "The serial number %(serial)s of %(manufacturer)s is "
-                        "already registered for %(owner)s as %(duplicate)s "
-                        "(id %(id)s). Open that device instead of creating a "
-                        "second one, or correct the serial number.",
-                        serial=equipment.serial,
-                        manufacturer=equipment.manufacturer or "-",
-                        owner=equipment.owner_id.display_name or self.env._("no owner"),
-                        duplicate=other.display_name,
-                        id=other.id,
+            for equipment in by_serial.get((other.serial_key, other.owner_id.id), []):
+                if identity.same_maker(
+                    other.manufacturer_key, equipment.manufacturer_key
+                ):
+                    raise ValidationError(
+                        self.env._(
+                            "The serial number %(serial)s of %(manufacturer)s is "
+                            "already registered for %(owner)s as %(duplicate)s "
+                            "(id %(id)s). Open that device instead of creating a "
+                            "second one, or correct the serial number.",
+                            serial=equipment.serial,
+                            manufacturer=equipment.manufacturer or "-",
+                            owner=equipment.owner_id.display_name
+                            or self.env._("no owner"),
+                            duplicate=other.display_name,
+                            id=other.id,
+                        )
                     )
-                )
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -551,8 +579,8 @@ class ReemploiEquipment(models.Model):
         One query for the whole list."""
         identities = [
             (
-                import_mapping.serial_key(vals.get("serial")),
-                (vals.get("manufacturer") or "").strip().lower(),
+                identity.serial_key(vals.get("serial")),
+                identity.manufacturer_key(vals.get("manufacturer")),
                 vals.get("owner_id") or False,
             )
             for vals in vals_list
@@ -560,23 +588,26 @@ class ReemploiEquipment(models.Model):
         keys = list({key for key, _maker, _owner in identities if key})
         if not keys:
             return set()
-        self.flush_model(["serial_key", "manufacturer", "owner_id"])
+        self.flush_model(["serial_key", "manufacturer_key", "owner_id"])
         self.env.cr.execute(
             """
-            SELECT serial_key, lower(trim(coalesce(manufacturer, ''))), owner_id
+            SELECT serial_key, manufacturer_key, owner_id
               FROM reemploi_equipment
              WHERE serial_key = ANY(%s)
             """,
             [keys],
         )
-        taken = {
-            (key, maker, owner or False) for key, maker, owner in self.env.cr.fetchall()
-        }
+        taken = {}  # (serial key, owner): manufacturer keys
+        for key, maker, owner in self.env.cr.fetchall():
+            taken.setdefault((key, owner or False), []).append(maker or "")
         conflicts = set()
-        for index, identity in enumerate(identities):
-            if identity[0] and identity in taken:
+        for index, (key, maker, owner) in enumerate(identities):
+            if not key:
+                continue
+            makers = taken.setdefault((key, owner), [])
+            if any(identity.same_maker(maker, other) for other in makers):
                 conflicts.add(index)
-            taken.add(identity)
+            makers.append(maker)
         return conflicts
 
     @api.model
@@ -625,7 +656,10 @@ class ReemploiEquipment(models.Model):
             has_medium, renewal_years, co2e_kg = categories[category_id]
             row.setdefault("state_date", now)
             row["qr_token"] = self._default_qr_token()
-            row["serial_key"] = import_mapping.serial_key(row.get("serial")) or None
+            row["serial_key"] = identity.serial_key(row.get("serial"))
+            row["manufacturer_key"] = (
+                identity.manufacturer_key(row.get("manufacturer")) or None
+            )
             end = row.get("expected_end_override")
             if not end:
                 years = policies.get(

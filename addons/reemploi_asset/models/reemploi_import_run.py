@@ -10,7 +10,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, file_open, split_every
 
-from ..services import import_mapping, messages, tabular
+from ..services import identity, import_mapping, messages, tabular
 from .download import xlsx_download_action
 
 _logger = logging.getLogger(__name__)
@@ -57,11 +57,26 @@ class ReemploiImportRun(models.Model):
     updated_count = fields.Integer(string="Updated", readonly=True)
     unchanged_count = fields.Integer(string="Unchanged", readonly=True)
     rejected_count = fields.Integer(string="Rejected", readonly=True)
+    merged_count = fields.Integer(
+        string="Merged",
+        readonly=True,
+        help="Rows that describe a device another row of the file gives too: "
+        "merged into it, each listed with the line it was merged into.",
+    )
+    retried_count = fields.Integer(
+        string="Retried",
+        readonly=True,
+        help="Rows that earlier synchronisations rejected, tried again with the "
+        "source's current mappings (they are among the rows).",
+    )
     not_seen_count = fields.Integer(string="Not seen", readonly=True)
     message = fields.Text(readonly=True)
     header = fields.Text(readonly=True, help="Columns of the file, as JSON.")
     line_ids = fields.One2many(
         "reemploi.import.run.line", "run_id", string="Rows to check"
+    )
+    ignored_column_ids = fields.One2many(
+        "reemploi.import.run.column", "run_id", string="Columns ignored"
     )
     cursor_after = fields.Char(
         readonly=True,
@@ -118,10 +133,10 @@ class ReemploiImportRun(models.Model):
             run.write({"header": json.dumps(table.header, ensure_ascii=False)})
             if len(first) <= limit:
                 run.row_count = len(first)
-                if not run._check_mapping(table.header, started):
+                if not run._check_mapping(table.header, started, first):
                     return run
                 return run._process_rows(first, final=True, started=started)
-            if not run._check_mapping(table.header, started):
+            if not run._check_mapping(table.header, started, first):
                 run.row_count = len(first) + sum(1 for _row in table.rows)
                 return run
             # the rows are written as they are read: a large file is never
@@ -163,16 +178,19 @@ class ReemploiImportRun(models.Model):
         self.write(
             {"header": json.dumps(header, ensure_ascii=False), "row_count": len(rows)}
         )
-        if self._check_mapping(header, started):
+        if self._check_mapping(header, started, rows):
             self._process_rows(rows, final=True, started=started)
         return self
 
-    def _check_mapping(self, header, started):
+    def _check_mapping(self, header, started, rows=()):
+        """Whether the source's mapping can read ``header``; list the columns
+        it ignores, with a value of ``rows`` (the first rows) as example."""
         try:
             mapping = self.source_id._mapping(header)
         except ValueError as error:
             self._fail(self._message(error), started)
             return False
+        self._record_ignored_columns(mapping.ignored_columns(header), rows)
         if mapping.missing_identity():
             self._fail(
                 self.env._(
@@ -186,29 +204,59 @@ class ReemploiImportRun(models.Model):
             return False
         return True
 
+    def _record_ignored_columns(self, columns, rows):
+        if not columns:
+            return
+        samples = {}
+        for row in itertools.islice(rows, 200):
+            for column in columns:
+                if column not in samples and (row.values.get(column) or "").strip():
+                    samples[column] = row.values[column].strip()[:80]
+        self.env["reemploi.import.run.column"].create(
+            [
+                {
+                    "run_id": self.id,
+                    "sequence": sequence,
+                    "name": column,
+                    "sample": samples.get(column, False),
+                }
+                for sequence, column in enumerate(columns)
+            ]
+        )
+
     def _process_rows(self, rows, final, started=None):
-        """Map and apply ``rows``; the counts add up over the chunks."""
+        """Map and apply ``rows``. Each row is counted once, as created,
+        updated, unchanged, merged or rejected: the counts add up to the
+        rows, over the chunks too."""
         self.ensure_one()
         started = started or time.perf_counter()
         mapping = self.source_id._mapping(json.loads(self.header or "[]"))
         unchanged, rows, known = self._split_unchanged(mapping, rows)
-        rejected, items = [], []
+        rejected, items, notices = [], [], []
         for row in rows:
             if row.error:
                 rejected.append((row, self._message(row.error)))
                 continue
+            row_notices = []
             vals, errors = mapping.map_row(
-                row.values, tabular.parse_date, tabular.parse_decimal
+                row.values, tabular.parse_date, tabular.parse_decimal, row_notices
             )
             if errors:
                 rejected.append((row, "; ".join(map(self._message, errors))))
             else:
                 items.append((row, vals))
+                notices.extend((row, self._message(notice)) for notice in row_notices)
         counts = self._apply(items, rejected, final, mapping, unchanged, known)
+        self._log_rows(notices, "warning")
         self._log_rejected(rejected)
         values = {
             field: self[field] + counts.get(field, 0)
-            for field in ("created_count", "updated_count", "unchanged_count")
+            for field in (
+                "created_count",
+                "updated_count",
+                "unchanged_count",
+                "merged_count",
+            )
         }
         values.update(
             {
@@ -344,7 +392,13 @@ class ReemploiImportRun(models.Model):
         """Create, update or leave the devices; return the counts.
         ``unchanged_rows``: {device id: row} already known unchanged;
         ``known``: (identity keys looked up, what was found) by
-        :meth:`_split_unchanged`, not looked up again."""
+        :meth:`_split_unchanged`, not looked up again.
+
+        Rows with the same identity key (services/identity.py) are one
+        device, merged (later non-empty values win) when their serial
+        numbers, manufacturers and models agree; a row that disagrees is
+        rejected, never merged. A device an earlier chunk of this run saw
+        is merged the same way."""
         source = self.source_id
         # sudo: whoever may run this source's import (access to the source and
         # its runs) registers the devices of the source's owner, and only
@@ -356,53 +410,60 @@ class ReemploiImportRun(models.Model):
                 tracking_disable=True, mail_create_nolog=True, active_test=False
             )
         )
-        # merge duplicates inside the file: later non-empty values win
-        merged, first_line, warnings, merged_keys = {}, {}, [], set()
-        for row, vals in items:
-            key = import_mapping.identity_key(vals)
-            if key in merged:
-                merged_keys.add(key)
-                warnings.append(
-                    (
-                        row,
-                        self.env._(
-                            "same device as line %(line)s: merged, later values win",
-                            line=first_line[key],
-                        ),
-                    )
-                )
-                merged[key][1].update(vals)
-            else:
-                merged[key] = (row, dict(vals))
-                first_line[key] = row.line
-        self._log_rows(warnings, "warning")
-
+        groups = self._group_rows(items, rejected)
         looked_up, existing = known or ((), {})
         existing = dict(existing)
-        existing.update(self._existing({k: 1 for k in merged if k not in looked_up}))
+        existing.update(self._existing({k: 1 for k in groups if k not in looked_up}))
+        earlier = self._seen_earlier(
+            {found[0] for found in existing.values()} | set(unchanged_rows)
+        )
         categories = {
             c.code: c.id for c in self.env["reemploi.equipment.category"].search([])
         }
         sites = self._sites(
-            {vals.get("site") for _row, vals in merged.values()} - {None}
+            {vals.get("site") for _row, vals, _others in groups.values()} - {None}
         )
-        to_create, to_update, seen = [], [], dict(unchanged_rows)
-        retire_keys, raw_hashes = set(), []
-        unchanged = len(unchanged_rows)
-        for key, (row, vals) in merged.items():
+        merged_rows = []  # (row, reason): counted as merged
+        to_create, to_update, seen = [], [], {}
+        retire_keys, raw_hashes, again_keys = set(), [], set()
+        unchanged = 0
+        for device_id, row in unchanged_rows.items():
+            seen[device_id] = row
+            if device_id in earlier:
+                merged_rows.append((row, self._earlier_reason()))
+            else:
+                unchanged += 1
+        for key, (row, vals, others) in groups.items():
             fingerprint = import_mapping.fingerprint(vals)
             # merged rows have no single row to recognise next time
-            raw_hash = (
-                None if key in merged_keys else mapping.raw_fingerprint(row.values)
-            )
+            raw_hash = None if others else mapping.raw_fingerprint(row.values)
+            device_id, device_hash, device_raw_hash = existing.get(key, (None,) * 3)
+            if device_id in earlier:
+                device = Equipment.browse(device_id)
+                clash = identity.disagreement(
+                    {
+                        "serial": device.serial,
+                        "manufacturer": device.manufacturer,
+                        "model": device.model,
+                    },
+                    vals,
+                )
+                if clash:
+                    reason = self._clash_reason(key, clash)
+                    rejected.extend((item, reason) for item in (row, *others))
+                    continue
+                again_keys.add(key)
             if vals.get("state") == "to_decommission":
                 retire_keys.add(key)
-            device_id, device_hash, device_raw_hash = existing.get(key, (None,) * 3)
             if device_id and device_hash == fingerprint:
-                unchanged += 1
+                if key in again_keys:
+                    merged_rows.append((row, self._earlier_reason()))
+                else:
+                    unchanged += 1
                 seen[device_id] = row
                 if raw_hash != device_raw_hash:
                     raw_hashes.append((device_id, raw_hash))
+                merged_rows.extend(self._merged_into(row, others))
                 continue
             record_vals = self._record_values(vals, categories, sites)
             record_vals["import_hash"] = fingerprint
@@ -420,9 +481,13 @@ class ReemploiImportRun(models.Model):
         updated = self._update_devices(to_update, rejected)
         rows = {key: row for key, row, _vals in to_create}
         rows.update({key: row for key, row, _device, _vals in to_update})
+        merged_rows += self._written_groups(
+            groups, rows, {**created, **updated}, again_keys, rejected
+        )
         for key, device in {**created, **updated}.items():
             seen[device.id] = rows[key]
         self._mark_seen(seen)
+        self._log_rows(merged_rows, "merged")
         # the donor's own decision to retire a device is a lifecycle step
         changed = {**created, **updated}
         retire = Equipment.union(
@@ -439,15 +504,117 @@ class ReemploiImportRun(models.Model):
         not_seen = self._mark_not_seen() if final and source.full_inventory else 0
         return {
             "created_count": len(created),
-            "updated_count": len(updated),
+            "updated_count": len(set(updated) - again_keys),
             "unchanged_count": unchanged,
+            "merged_count": len(merged_rows),
             "not_seen_count": not_seen,
         }
+
+    def _group_rows(self, items, rejected):
+        """{identity key: (first row, merged values, other rows)} of the
+        mapped rows ``items``: rows of one key are merged (later non-empty
+        values win) unless their identity fields disagree, which rejects
+        the later row (added to ``rejected``)."""
+        groups = {}
+        for row, vals in items:
+            key = import_mapping.identity_key(vals)
+            if key not in groups:
+                groups[key] = (row, dict(vals), [])
+                continue
+            first, merged, others = groups[key]
+            clash = identity.disagreement(merged, vals)
+            if clash:
+                rejected.append((row, self._clash_reason(key, clash, first.line)))
+                continue
+            merged.update(vals)
+            others.append(row)
+        return groups
+
+    def _written_groups(self, groups, rows, written, again_keys, rejected):
+        """The (row, reason) merged into the devices written for ``rows``
+        ({key: first row}); the rows of a device that could not be written
+        are rejected with it (added to ``rejected``)."""
+        merged_rows = []
+        for key, row in rows.items():
+            others = groups[key][2]
+            if key not in written:
+                reason = self.env._(
+                    "same device as line %(line)s, which was rejected", line=row.line
+                )
+                rejected.extend((other, reason) for other in others)
+                continue
+            merged_rows.extend(self._merged_into(row, others))
+            if key in again_keys:
+                merged_rows.append((row, self._earlier_reason()))
+        return merged_rows
+
+    def _merged_into(self, row, others):
+        """(row, reason) of the ``others`` rows merged into ``row``'s device."""
+        reason = self.env._(
+            "same device as line %(line)s: merged, later values win", line=row.line
+        )
+        return [(other, reason) for other in others]
+
+    def _earlier_reason(self):
+        return self.env._(
+            "same device as an earlier line of this file: merged, later values win"
+        )
+
+    def _clash_reason(self, key, clash, line=None):
+        """Why a row with the identity ``key`` of another row (at ``line``;
+        None: a row of an earlier chunk) is not merged with it."""
+        field, other_value, value = clash
+        kinds = {
+            "ref": self.env._("identifier in the source"),
+            "serial": self.env._("serial number and manufacturer"),
+            "tag": self.env._("asset tag"),
+        }
+        fields_ = {
+            "serial": self.env._("serial number"),
+            "manufacturer": self.env._("manufacturer"),
+            "model": self.env._("model"),
+        }
+        values = {
+            "identity": kinds[key[0]],
+            "field": fields_[field],
+            "value": repr(value),
+            "other": repr(other_value),
+        }
+        if line is None:
+            return self.env._(
+                "same %(identity)s as a device an earlier line of this file "
+                "gave, but another %(field)s (%(value)s instead of %(other)s): "
+                "two devices are never merged; correct the file and import it "
+                "again",
+                **values,
+            )
+        return self.env._(
+            "same %(identity)s as line %(line)s, but another %(field)s "
+            "(%(value)s instead of %(other)s): two devices are never merged; "
+            "correct the file and import it again",
+            line=line,
+            **values,
+        )
+
+    def _seen_earlier(self, device_ids):
+        """Of ``device_ids``, those an earlier chunk of this run saw."""
+        device_ids = [device_id for device_id in device_ids if device_id]
+        if not self.rows_done or not device_ids:
+            return set()
+        self.env.cr.execute(
+            """
+            SELECT equipment_id FROM reemploi_import_seen
+             WHERE run_id = %s AND equipment_id = ANY(%s)
+            """,
+            [self.id, device_ids],
+        )
+        return {row[0] for row in self.env.cr.fetchall()}
 
     def _existing(self, merged):
         """{identity key: (device id, import hash, raw hash)} of the devices
         already known, by the identity keys of ``merged``; plain SQL, as most
-        rows of a re-import only need these values."""
+        rows of a re-import only need these values. A serial number's
+        device is chosen by :func:`identity.pick`."""
         source = self.source_id
         Equipment = self.env["reemploi.equipment"]
         Equipment.flush_model(
@@ -456,6 +623,7 @@ class ReemploiImportRun(models.Model):
                 "source_ref",
                 "owner_id",
                 "serial_key",
+                "manufacturer_key",
                 "asset_tag",
                 "import_hash",
                 "import_raw_hash",
@@ -464,7 +632,6 @@ class ReemploiImportRun(models.Model):
         found = {}
         queries = [
             ("ref", "source_ref", "import_source_id", source.id),
-            ("serial", "serial_key", "owner_id", source.owner_id.id),
             ("tag", "asset_tag", "owner_id", source.owner_id.id),
         ]
         for kind, column, scope, scope_id in queries:
@@ -485,6 +652,24 @@ class ReemploiImportRun(models.Model):
             )
             for value, *device in self.env.cr.fetchall():
                 found.setdefault((kind, value), tuple(device))
+        serials = [key[1] for key in merged if key[0] == "serial"]
+        if serials:
+            self.env.cr.execute(
+                SQL(
+                    "SELECT serial_key, manufacturer_key, id, import_hash, "
+                    "import_raw_hash FROM reemploi_equipment "
+                    "WHERE owner_id = %s AND serial_key = ANY(%s) ORDER BY id DESC",
+                    source.owner_id.id,
+                    list({serial for serial, _maker in serials}),
+                )
+            )
+            candidates = {}
+            for serial, maker, *device in self.env.cr.fetchall():
+                candidates.setdefault(serial, []).append((maker or "", tuple(device)))
+            for serial, maker in serials:
+                device = identity.pick(maker, candidates.get(serial, []))
+                if device:
+                    found[("serial", (serial, maker))] = device
         return found
 
     def _store_raw_hashes(self, raw_hashes):
@@ -582,24 +767,11 @@ class ReemploiImportRun(models.Model):
     def _mark_seen(self, rows):
         """Record that this run saw the devices of ``rows`` ({device id:
         row}): set-based, as a re-import of an unchanged park sees every
-        device. A device an earlier chunk of this run saw already is the
-        same device twice in one file: warn on its row."""
+        device. (The same device twice in one file was merged or rejected
+        before: see :meth:`_apply`.)"""
         if not rows:
             return
-        twice = self.env["reemploi.import.seen"]._record(self, list(rows))
-        self._log_rows(
-            [
-                (
-                    rows[device_id],
-                    self.env._(
-                        "same device as an earlier line of this file: merged, "
-                        "later values win"
-                    ),
-                )
-                for device_id in sorted(twice, key=lambda d: rows[d].line)
-            ],
-            "warning",
-        )
+        self.env["reemploi.import.seen"]._record(self, list(rows))
         Equipment = self.env["reemploi.equipment"]
         Equipment.flush_model(["not_seen_since"])
         self.env.cr.execute(
@@ -777,7 +949,7 @@ class ReemploiImportRunLine(models.Model):
         "reemploi.import.run", required=True, ondelete="cascade", index=True
     )
     kind = fields.Selection(
-        [("rejected", "Rejected"), ("warning", "Warning")],
+        [("rejected", "Rejected"), ("merged", "Merged"), ("warning", "Warning")],
         required=True,
         default="rejected",
     )
@@ -785,3 +957,70 @@ class ReemploiImportRunLine(models.Model):
     raw = fields.Text(string="Values", help="The row's cells as read, as JSON.")
     reason = fields.Char(required=True)
     replayed = fields.Boolean()
+
+
+class ReemploiImportRunColumn(models.Model):
+    """A column of the file that the source's mapping reads into no field."""
+
+    _name = "reemploi.import.run.column"
+    _description = "Column an import ignored"
+    _order = "run_id, sequence, id"
+
+    run_id = fields.Many2one(
+        "reemploi.import.run", required=True, ondelete="cascade", index=True
+    )
+    sequence = fields.Integer()
+    name = fields.Char(string="Column", required=True)
+    sample = fields.Char(
+        string="Example", help="The first value of the column in the file."
+    )
+    mapped_to = fields.Char(
+        compute="_compute_mapped_to",
+        string="Now mapped to",
+        help="The field the source maps this column to since the import.",
+    )
+
+    @api.depends("run_id.source_id.mapping_ids")
+    def _compute_mapped_to(self):
+        labels = dict(
+            self.env["reemploi.import.mapping"]
+            ._fields["target_field"]
+            ._description_selection(self.env)
+        )
+        for column in self:
+            line = column._mapping_line()
+            column.mapped_to = labels.get(line.target_field, False) if line else False
+
+    def _mapping_line(self):
+        self.ensure_one()
+        name = import_mapping.normalise(self.name)
+        return self.run_id.source_id.mapping_ids.filtered(
+            lambda line: (
+                line.mapping_type == "column"
+                and import_mapping.normalise(line.source_value) == name
+            )
+        )[:1]
+
+    def action_map_to_field(self):
+        """Open the mapping of this column to a field of the devices, in a
+        dialog; the next import of the source reads it."""
+        self.ensure_one()
+        line = self._mapping_line()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Map the column %(column)s", column=self.name),
+            "res_model": "reemploi.import.mapping",
+            "res_id": line.id,
+            "views": [
+                (
+                    self.env.ref("reemploi_asset.reemploi_import_mapping_view_form").id,
+                    "form",
+                )
+            ],
+            "target": "new",
+            "context": {
+                "default_source_id": self.run_id.source_id.id,
+                "default_mapping_type": "column",
+                "default_source_value": self.name,
+            },
+        }

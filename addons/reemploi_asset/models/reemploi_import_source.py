@@ -1,3 +1,4 @@
+import json
 import time
 
 from odoo import api, fields, models
@@ -290,11 +291,55 @@ class ReemploiImportSource(models.Model):
                 "%(name)s: %(error)s", name=self.name, error=run._message(error)
             )
             return run._fail(message, started)
-        data = tabular.write_csv(page.header, page.rows)
+        retried, lines = self._rejected_rows_to_retry(page)
+        data = tabular.write_csv(page.header, page.rows + retried)
         run = Run.with_context(reemploi_cursor_after=page.cursor)._import_file(
             self, data, self._sync_label() + ".csv"
         )
+        if run.state != "failed" and lines:
+            # tried again: the new run keeps those still rejected
+            lines.write({"replayed": True})
+            run.retried_count = len(retried)
         return run
+
+    def _rejected_rows_to_retry(self, page):
+        """The rows that earlier synchronisations rejected (an unknown type
+        or state...) and that ``page`` does not bring again, as rows of
+        ``page``'s header; and the run lines they come from.
+
+        The cursor moves past a rejected row like past any other: without
+        this, a row rejected until its type is mapped would come back only
+        when the device changes in the tool. Each is tried again by the
+        next synchronisation, with the source's mappings of that day; a
+        row the tool gives again is taken from the tool, as it is newer."""
+        lines = self.env["reemploi.import.run.line"].search(
+            [
+                ("run_id.source_id", "=", self.id),
+                ("kind", "=", "rejected"),
+                ("replayed", "=", False),
+            ],
+            order="id desc",
+        )
+        if not lines:
+            return [], lines
+        id_column = self._mapping(page.header).columns.get("source_ref")
+        taken = {row.get(id_column) for row in page.rows} if id_column else set()
+        headers, rows = {}, []
+        for line in lines:
+            run = line.run_id
+            if run.id not in headers:
+                headers[run.id] = json.loads(run.header or "[]")
+            values = dict(
+                zip(headers[run.id], json.loads(line.raw or "[]"), strict=False)
+            )
+            ref = values.get(id_column) if id_column else None
+            if ref and ref in taken:
+                continue  # given again by the tool, or by a later run
+            if ref:
+                taken.add(ref)
+            rows.append({name: values.get(name) or "" for name in page.header})
+        rows.reverse()  # oldest first, as they were rejected
+        return rows, lines
 
     def _sync_label(self):
         return self.env._(

@@ -12,6 +12,7 @@ import json
 import re
 import unicodedata
 
+from . import identity
 from .messages import Message, _
 
 # target field -> kind of value
@@ -36,8 +37,27 @@ FIELDS = {
 PRESETS = {
     "generic": {
         "source_ref": ["id", "identifiant", "source_id"],
-        "serial": ["serial", "serial_number", "numero_de_serie", "n_de_serie", "sn"],
-        "asset_tag": ["asset_tag", "numero_d_inventaire", "inventaire", "tag"],
+        "serial": [
+            "serial",
+            "serial_number",
+            "numero_de_serie",
+            "n_de_serie",
+            "no_de_serie",
+            "num_serie",
+            "numero_serie",
+            "sn",
+        ],
+        "asset_tag": [
+            "asset_tag",
+            "numero_d_inventaire",
+            "n_d_inventaire",
+            "no_d_inventaire",
+            "n_inventaire",
+            "num_inventaire",
+            "numero_inventaire",
+            "inventaire",
+            "tag",
+        ],
         "manufacturer": ["manufacturer", "fabricant", "marque", "constructeur"],
         "model": ["model", "modele"],
         "category": ["category", "categorie", "type"],
@@ -53,7 +73,7 @@ PRESETS = {
     "glpi": {
         "source_ref": ["id"],
         "serial": ["numero_de_serie", "serial_number"],
-        "asset_tag": ["numero_d_inventaire", "inventory_number"],
+        "asset_tag": ["numero_d_inventaire", "n_d_inventaire", "inventory_number"],
         "manufacturer": ["fabricant", "manufacturer"],
         "model": ["modele", "model"],
         "category": ["type"],
@@ -87,6 +107,10 @@ PRESETS = {
 
 # OCS reports memory in MB
 MEGABYTE_FIELDS = {"ocs": {"ram_gb"}}
+
+# Columns a connector reads for its cursor (modification dates): not data to
+# import, so never listed among the columns an import ignored.
+CURSOR_COLUMNS = {"glpi": {"date_mod"}, "ocs": {"lastdate"}, "snipeit": {"updated_at"}}
 
 DEFAULT_STATES = {
     "en_service": "in_use",
@@ -135,11 +159,73 @@ DEFAULT_CATEGORIES = {
     "telephone_mobile": "smartphone",
     "pc_portable": "laptop",
     "pc_fixe": "desktop",
+    # computer types of GLPI parks, named by hand or by its native inventory
+    "ordinateur_de_bureau": "desktop",
+    "poste_fixe": "desktop",
+    "poste_de_travail": "desktop",
+    "station_de_travail": "desktop",
+    "workstation": "desktop",
+    "tour": "desktop",
+    "mini_tour": "desktop",
+    "tout_en_un": "desktop",
+    "client_leger": "desktop",
+    "thin_client": "desktop",
+    "ultraportable": "laptop",
+    "telephone_ip": "network",
+    # Snipe-IT's asset categories (database/factories/CategoryFactory.php)
+    "display": "monitor",
+    "voip_phone": "network",
+    "conference_phone": "network",
+    # SMBIOS System Enclosure or Chassis Types 01h-24h (DMTF DSP0134 7.4.1),
+    # as GLPI, OCS Inventory and their agents name them: dmidecode's names,
+    # Windows' Win32_SystemEnclosure names. A computer whose chassis is
+    # "Other" or "Unknown" is read as a desktop, as OCS Inventory does.
+    "other": "desktop",
+    "unknown": "desktop",
+    "low_profile_desktop": "desktop",
+    "pizza_box": "desktop",
+    "mini_tower": "desktop",
+    "tower": "desktop",
+    "hand_held": "tablet",
+    "handheld": "tablet",
+    "docking_station": "laptop",  # a laptop in its dock reports the dock
+    "all_in_one": "desktop",
+    "sub_notebook": "laptop",
+    "subnotebook": "laptop",
+    "space_saving": "desktop",
+    "lunch_box": "desktop",
+    "lunchbox": "desktop",
+    "main_server_chassis": "server",
+    "main_system_chassis": "server",
+    "expansion_chassis": "server",
+    "subchassis": "server",
+    "sub_chassis": "server",
+    "bus_expansion_chassis": "server",
+    "peripheral_chassis": "server",
+    "raid_chassis": "server",
+    "storage_chassis": "server",
+    "rack_mount_chassis": "server",
+    "sealed_case_pc": "desktop",
+    "multi_system_chassis": "server",
+    "multi_system": "server",
+    "compact_pci": "server",
+    "compactpci": "server",
+    "advanced_tca": "server",
+    "advancedtca": "server",
+    "blade": "server",
+    "blade_enclosure": "server",
+    "blade_enclosing": "server",
+    "convertible": "laptop",
+    "detachable": "tablet",
+    "iot_gateway": "network",
+    "embedded_pc": "desktop",
+    "mini_pc": "desktop",
+    "stick_pc": "desktop",
 }
 
 # Bumped when map_row() maps the same cells to other values: every stored raw
 # fingerprint then differs, and the next import maps each row again.
-MAPPING_VERSION = 1
+MAPPING_VERSION = 2
 
 # Lifecycle states an import may set: only the donor's side of the life.
 IMPORTABLE_STATES = ("in_use", "to_decommission")
@@ -212,17 +298,30 @@ class Mapping:
         )
         self.signature = hashlib.sha1(setup.encode("utf-8")).hexdigest()  # noqa: S324
 
+    def _cell(self, values, field):
+        column = self.columns.get(field)
+        return (values.get(column) or "").strip() if column else ""
+
     def quick_identity(self, values):
         """The :func:`identity_key` of the row, from its cells alone (no
         mapping of the other cells); ``None`` when it has none."""
-        for field, kind in (("source_ref", "ref"), ("serial", "serial")):
-            column = self.columns.get(field)
-            text = (values.get(column) or "").strip() if column else ""
-            if text:
-                return (kind, serial_key(text) if kind == "serial" else text)
-        column = self.columns.get("asset_tag")
-        text = (values.get(column) or "").strip() if column else ""
-        return ("tag", text) if text else None
+        return identity.row_key(
+            self._cell(values, "source_ref"),
+            self._cell(values, "serial"),
+            self._cell(values, "asset_tag"),
+            self._cell(values, "manufacturer"),
+        )
+
+    def ignored_columns(self, header):
+        """The columns of ``header`` this mapping reads into no field (but
+        the modification dates connectors read for their cursor)."""
+        mapped = set(self.columns.values())
+        technical = CURSOR_COLUMNS.get(self.preset, set())
+        return [
+            column
+            for column in header
+            if column not in mapped and normalise(column) not in technical
+        ]
 
     def raw_fingerprint(self, values):
         """Stable hash of the cells this mapping reads, and of the mapping:
@@ -252,8 +351,52 @@ class Mapping:
         """A file must give at least a serial, an asset tag or an id."""
         return not {"serial", "asset_tag", "source_ref"} & set(self.columns)
 
-    def map_row(self, values, parse_date, parse_decimal):
-        """Return ``(vals, errors)`` for one row's ``{header: text}``."""
+    def _check_serial(self, vals, errors, notices):
+        """Leave out of ``vals`` a serial number that cannot tell a device:
+        an asset tag or identifier tells it instead (say so in ``notices``),
+        or the row is rejected (add the reason to ``errors``)."""
+        problem = identity.serial_problem(vals.get("serial"))
+        if not problem:
+            return
+        del vals["serial"]
+        column = self.columns["serial"]
+        if vals.get("source_ref") or vals.get("asset_tag"):
+            if notices is not None:
+                notices.append(
+                    Message(
+                        _(
+                            "%(column)s: %(problem)s; the serial number is left "
+                            "empty and the device is told by its %(by)s %(value)s"
+                        ),
+                        column=column,
+                        problem=problem,
+                        by=Message(_("identifier in the source"))
+                        if vals.get("source_ref")
+                        else Message(_("asset tag")),
+                        value=repr(vals.get("source_ref") or vals["asset_tag"]),
+                    )
+                )
+        elif not errors:
+            errors.append(
+                Message(
+                    _(
+                        "%(column)s: %(problem)s, and the row has no asset tag "
+                        "nor identifier to tell the device by: correct the serial "
+                        "number in the file (as text), or add an asset tag or "
+                        "identifier column"
+                    ),
+                    column=column,
+                    problem=problem,
+                )
+            )
+
+    def map_row(self, values, parse_date, parse_decimal, notices=None):
+        """Return ``(vals, errors)`` for one row's ``{header: text}``.
+
+        A serial number that cannot tell a device (see
+        :func:`identity.serial_problem`) is left out of ``vals``: the row is
+        rejected unless an asset tag or identifier tells the device, and
+        then the reason is added to ``notices`` (a list) when given."""
         vals, errors = {}, []
         for field, column in self.columns.items():
             text = (values.get(column) or "").strip()
@@ -308,6 +451,7 @@ class Mapping:
                     vals[field] = code
             except ValueError as error:
                 errors.append(_column_error(column, error))
+        self._check_serial(vals, errors, notices)
         if not errors and not (
             vals.get("serial") or vals.get("asset_tag") or vals.get("source_ref")
         ):
@@ -331,19 +475,14 @@ def _column_error(column, error):
 
 
 def identity_key(vals):
-    """Key that identifies a device inside one source."""
-    if vals.get("source_ref"):
-        return ("ref", vals["source_ref"])
-    if vals.get("serial"):
-        return ("serial", serial_key(vals["serial"]))
-    return ("tag", vals.get("asset_tag"))
-
-
-def serial_key(serial):
-    """Serial as compared for duplicates: letters and digits, upper case.
-    The register stores it (reemploi.equipment.serial_key) and imports match
-    on it, so both use this one function."""
-    return "".join(filter(str.isalnum, serial or "")).upper()
+    """Key that identifies a device inside one source: see
+    :func:`identity.row_key`."""
+    return identity.row_key(
+        vals.get("source_ref"),
+        vals.get("serial"),
+        vals.get("asset_tag"),
+        vals.get("manufacturer"),
+    )
 
 
 # json.dumps() with options builds an encoder at each call: one for all

@@ -22,11 +22,15 @@ to fields and rejects bad rows one by one. Rules:
 4. A row with non-empty cells beyond the header keeps its place with an
    ``error``; short rows are padded with empty cells.
 5. Cells are text: stripped (NBSP included), control characters removed, kept
-   literally otherwise (``=1+1`` stays ``=1+1``).
+   literally otherwise (``=1+1`` stays ``=1+1``). A whole number of a workbook
+   shown through a number format of digits and text (``00000``,
+   ``"SN"000000``, ``000-000``) is the text Excel shows: ``00123``, not
+   ``123``; a number in another format is read as it is stored.
 """
 
 import csv
 import datetime
+import functools
 import io
 import itertools
 import math
@@ -140,6 +144,78 @@ def _format_value(value):
     if isinstance(value, datetime.date | datetime.time):
         return value.isoformat()
     return str(value)
+
+
+@functools.lru_cache(maxsize=256)
+def _integer_format(number_format):
+    """The parts of an Excel number format that shows whole numbers with
+    digit placeholders and text only (``00000``, ``"SN"000000``,
+    ``000-000``): ``(placeholder, None)`` for each of ``0 # ?`` and
+    ``(None, text)`` for text; ``None`` for any other format (General,
+    decimals, thousands, sections, dates, colours...), read as is."""
+    parts, index = [], 0
+    while index < len(number_format):
+        char = number_format[index]
+        if char == '"':
+            end = number_format.find('"', index + 1)
+            if end < 0:
+                return None
+            parts.append((None, number_format[index + 1 : end]))
+            index = end + 1
+            continue
+        if char == "\\" and index + 1 < len(number_format):
+            parts.append((None, number_format[index + 1]))
+            index += 2
+            continue
+        if char in "0#?":
+            parts.append((char, None))
+        elif char in " -/()_:+":
+            parts.append((None, char))
+        else:  # ; . , % E @ [ and date or time codes
+            return None
+        index += 1
+    if not any(placeholder == "0" for placeholder, _text in parts):
+        return None
+    return parts
+
+
+def format_integer(number, number_format):
+    """A whole ``number`` as Excel shows it through ``number_format``
+    (``00000``: 123 -> "00123"), or None when the format is not one of
+    digit placeholders and text (see :func:`_integer_format`)."""
+    parts = _integer_format(number_format or "")
+    if parts is None or number < 0:
+        return None
+    digits = list(str(int(number)))
+    slots = [index for index, (placeholder, _text) in enumerate(parts) if placeholder]
+    shown = [text for _placeholder, text in parts]
+    # digits fill the placeholders from the right; the digits left over go
+    # in the first one
+    for position, index in enumerate(reversed(slots)):
+        if position == len(slots) - 1 and len(digits) > 1:
+            shown[index], digits = "".join(digits), []
+        elif digits:
+            shown[index] = digits.pop()
+        else:
+            shown[index] = {"0": "0", "#": "", "?": " "}[parts[index][0]]
+    return "".join(shown)
+
+
+def _xlsx_cell_text(cell):
+    """Text of a workbook cell (an openpyxl read-only cell)."""
+    value = cell.value
+    if value.__class__ is str:
+        return value.strip() if value.isprintable() else clean_text(value)
+    if (
+        value.__class__ in (int, float)
+        and math.isfinite(value)
+        and value == int(value)
+        and cell.number_format not in (None, "General")
+    ):
+        text = format_integer(value, cell.number_format)
+        if text is not None:
+            return text
+    return clean_text(value)
 
 
 def clean_text(value):
@@ -644,13 +720,9 @@ def _xlsx_records(data, filename):
         sheet = workbook.worksheets[0]
         sheet.reset_dimensions()  # the stored size may be wrong: read it all
         found = False
-        for line, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-            cells = [
-                value.strip()
-                if value.__class__ is str and value.isprintable()
-                else clean_text(value)
-                for value in values
-            ]
+        # cells, not values: a number's format tells its leading zeros
+        for line, row in enumerate(sheet.iter_rows(), start=1):
+            cells = [_xlsx_cell_text(cell) for cell in row]
             while cells and not cells[-1]:
                 cells.pop()
             if cells:

@@ -272,7 +272,8 @@ GLPI_DROPDOWNS = {
     "states_id": {1: "En service", 2: "En stock", 3: "Don"},
     "manufacturers_id": {1: "Dell Inc.", 2: "HP", 3: "LENOVO", 4: "Samsung"},
     "locations_id": {1: "Siège > Bureau 2", 2: "Entrepôt"},
-    "computertypes_id": {1: "Portable", 2: "Unité centrale"},
+    # 3: a type of the park's own, no item has it unless a test gives it
+    "computertypes_id": {1: "Portable", 2: "Unité centrale", 3: "Chariot de soins"},
     "computermodels_id": {1: "Latitude 5490", 2: "EliteDesk 800 G4", 3: "T480"},
     "monitortypes_id": {1: "Écran plat"},
     "monitormodels_id": {1: "P2419H", 2: "E2216H"},

@@ -207,13 +207,23 @@ class TestImportFile(ReemploiCase):
         raw = json.loads(run.line_ids.filtered(lambda line: line.line == 6).raw)
         self.assertEqual(raw[4], "Clé 4G")
 
-    def test_duplicate_serials_merged_with_warning(self):
+    def test_duplicate_serials_merged_and_counted(self):
+        duplicate = ROW_1.replace("Mairie", "Mairie annexe")
+        run = self._import(glpi_csv(ROW_1, duplicate))
+        self.assertEqual((run.created_count, run.merged_count), (1, 1))
+        self.assertEqual(run.line_ids.kind, "merged")
+        self.assertIn("merged", run.line_ids.reason)
+        self.assertEqual(self._devices().site_id.name, "Mairie annexe")
+
+    def test_duplicate_serials_of_another_model_not_merged(self):
+        """Two rows of one serial number and manufacturer but two models are
+        two machines a file mixed up: never merged into one."""
         duplicate = ROW_1.replace("Latitude 5490", "Latitude 5490 (2)")
         run = self._import(glpi_csv(ROW_1, duplicate))
-        self.assertEqual(run.created_count, 1)
-        self.assertEqual(run.line_ids.kind, "warning")
-        self.assertIn("merged", run.line_ids.reason)
-        self.assertEqual(self._devices().model, "Latitude 5490 (2)")
+        self.assertEqual((run.created_count, run.merged_count), (1, 0))
+        self.assertEqual((run.rejected_count, run.line_ids.kind), (1, "rejected"))
+        self.assertIn("another model", run.line_ids.reason)
+        self.assertEqual(self._devices().model, "Latitude 5490")
 
     def test_conflicting_row_isolated_others_kept(self):
         source = self.env["reemploi.import.source"].create(
@@ -457,17 +467,43 @@ class TestImportBackground(ReemploiCase):
         """The same device in two chunks of a background import: merged (the
         later row updates it) and a warning on the later line."""
         lines = self.data.decode().splitlines()
-        lines.insert(4501, "BG-00007;laptop;T480s")
+        # the same device, its model written in lower case
+        lines.insert(4501, "BG-00007;laptop;t480")
         run = self.Run._import_file(self.source, "\n".join(lines).encode(), "p.csv")
         while run.state == "queued":
             self.Run._cron_process_queued()
-        warning = run.line_ids.filtered(lambda line: line.kind == "warning")
-        self.assertEqual(warning.line, 4502)
-        self.assertIn("earlier line", warning.reason)
+        merged = run.line_ids.filtered(lambda line: line.kind == "merged")
+        self.assertEqual(merged.line, 4502)
+        self.assertIn("earlier line", merged.reason)
         device = self._devices().filtered(lambda d: d.serial == "BG-00007")
-        self.assertEqual(device.model, "T480s")
+        self.assertEqual(device.model, "t480")
         self.assertEqual(len(self._devices()), 5000)
         self.assertEqual(run.not_seen_count, 0)
+        # each row counted once
+        self.assertEqual(
+            (run.created_count, run.merged_count, run.rejected_count), (5000, 1, 1)
+        )
+        self.assertEqual(
+            run.created_count
+            + run.updated_count
+            + run.unchanged_count
+            + run.merged_count
+            + run.rejected_count,
+            run.row_count,
+        )
+
+    def test_other_model_in_two_chunks_not_merged(self):
+        lines = self.data.decode().splitlines()
+        lines.insert(4501, "BG-00007;laptop;X1 Carbon")
+        run = self.Run._import_file(self.source, "\n".join(lines).encode(), "p.csv")
+        while run.state == "queued":
+            self.Run._cron_process_queued()
+        rejected = run.line_ids.filtered(lambda line: line.line == 4502)
+        self.assertEqual(rejected.kind, "rejected")
+        self.assertIn("another model ('X1 Carbon' instead of 'T480')", rejected.reason)
+        device = self._devices().filtered(lambda d: d.serial == "BG-00007")
+        self.assertEqual(device.model, "T480")
+        self.assertEqual((run.created_count, run.rejected_count), (5000, 2))
 
     def test_small_file_runs_at_once(self):
         run = self.Run.with_context(reemploi_background_rows=10000)._import_file(

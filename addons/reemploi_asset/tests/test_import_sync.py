@@ -49,6 +49,73 @@ class TestImportSync(ReemploiCase):
         again = source._sync()
         self.assertEqual((again.created_count, again.updated_count), (0, 0))
 
+    def _glpi(self, server):
+        return self._source(
+            "glpi", server, app_token=server.app_token, user_token=server.user_token
+        )
+
+    def _map_type(self, source, value, category):
+        with Form(source) as form, form.mapping_ids.new() as line:
+            line.mapping_type = "category"
+            line.source_value = value
+            line.category_id = category
+
+    def test_rejected_rows_retried_once_mapped(self):
+        """A computer of a type nobody mapped yet is rejected; once the type
+        is mapped, the next synchronisation brings it, though the cursor has
+        moved past it and nothing changed in GLPI."""
+        server = self.serve(FakeGlpi(count=6, monitors=1, phones=1))
+        server.item("Computer", 2)["computertypes_id"] = 3
+        source = self._glpi(server)
+        run = source._sync()
+        self.assertEqual((run.created_count, run.rejected_count), (7, 1), run.message)
+        self.assertIn("unknown category 'Chariot de soins'", run.line_ids.reason)
+        cursor = source.cursor
+        self.assertTrue(cursor)
+        # nothing mapped: tried again, rejected again, never lost
+        again = source._sync()
+        self.assertEqual((again.retried_count, again.rejected_count), (1, 1))
+        self.assertTrue(run.line_ids.replayed)
+        self._map_type(
+            source, "Chariot de soins", self.env.ref("reemploi_asset.category_desktop")
+        )
+        mapped = source._sync()
+        self.assertEqual(mapped.state, "done", mapped.message)
+        self.assertEqual(source.cursor, cursor)
+        self.assertEqual(
+            (mapped.retried_count, mapped.created_count, mapped.rejected_count),
+            (1, 1, 0),
+        )
+        device = self._devices(source).filtered(lambda d: d.source_ref == "Computer/2")
+        self.assertEqual(device.category_id.code, "desktop")
+        self.assertEqual(device.serial, "PCSN000002")
+        self.assertEqual(
+            mapped.created_count
+            + mapped.updated_count
+            + mapped.unchanged_count
+            + mapped.merged_count
+            + mapped.rejected_count,
+            mapped.row_count,
+        )
+        # done: the next synchronisation has nothing to try again
+        last = source._sync()
+        self.assertEqual((last.retried_count, last.created_count), (0, 0))
+
+    def test_rejected_row_changed_in_the_tool_taken_from_the_tool(self):
+        server = self.serve(FakeGlpi(count=6, monitors=1, phones=1))
+        server.item("Computer", 2)["computertypes_id"] = 3
+        source = self._glpi(server)
+        source._sync()
+        # the type is corrected in GLPI: its new row replaces the old one
+        server.item("Computer", 2)["computertypes_id"] = 1
+        server.touch("Computer", [2], "2030-01-01 10:00:00")
+        run = source._sync()
+        self.assertEqual(
+            (run.retried_count, run.created_count, run.rejected_count), (0, 1, 0)
+        )
+        device = self._devices(source).filtered(lambda d: d.source_ref == "Computer/2")
+        self.assertEqual(device.category_id.code, "laptop")
+
     def test_glpi_bad_token_leaves_register_untouched(self):
         server = self.serve(FakeGlpi(count=10, monitors=0, phones=0))
         source = self._source(

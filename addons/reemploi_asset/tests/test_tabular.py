@@ -9,6 +9,7 @@ import datetime
 import functools
 import io
 
+import xlsxwriter
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
@@ -529,6 +530,40 @@ class TestTabularXlsx(TabularCase):
         self.assertEqual(
             [tabular.parse_date(cell) for cell in cells],
             [datetime.date(2024, 3, 1)] * 2,
+        )
+
+    def test_number_formats_keep_leading_zeros(self):
+        """A number shown with its zeros (format 00000) is read as shown:
+        a serial number or an asset tag typed as a number keeps them."""
+        buffer = io.BytesIO()
+        workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
+        sheet = workbook.add_worksheet()
+        sheet.write_row(0, 0, ["Valeur", "Format"])
+        cells = [
+            (123, "00000", "00123"),
+            (12.0, "00000", "00012"),
+            (42, '"SN"000000', "SN000042"),
+            (123456, "000-000", "123-456"),
+            (7, "00\\-00", "00-07"),
+            (5, "#0000", "0005"),
+            (1234567, "0000", "1234567"),
+            (7, "0", "7"),
+            (3.5, "0.00", "3.5"),
+            (1234567, "#,##0", "1234567"),
+            (-5, "00000", "-5"),
+            (45352, "dd/mm/yyyy", "2024-03-01"),
+            (123456789012, "0.00E+00", "123456789012"),
+            ("00042", "@", "00042"),
+        ]
+        for line, (value, number_format, _text) in enumerate(cells, start=1):
+            style = workbook.add_format({"num_format": number_format})
+            sheet.write(line, 0, value, style)
+            sheet.write_string(line, 1, number_format)
+        workbook.close()
+        table = tabular.read_table(buffer.getvalue(), "formats.xlsx")
+        self.assertEqual(
+            [(row.values["Format"], row.values["Valeur"]) for row in table.rows],
+            [(number_format, text) for _value, number_format, text in cells],
         )
 
     def test_empty_first_sheet_rejected(self):

@@ -21,7 +21,7 @@ from odoo.exceptions import AccessError, MissingError, UserError, ValidationErro
 from odoo.http import request
 
 from odoo.addons.reemploi_asset.controllers.main import TOKEN_RE
-from odoo.addons.reemploi_asset.services import http_input, import_mapping, messages
+from odoo.addons.reemploi_asset.services import http_input, identity, messages
 
 from ..services import device_batch, openapi
 
@@ -389,8 +389,13 @@ class ReemploiApi(http.Controller):
         if kwargs.get("category"):
             domain.append(("category_id.code", "=", kwargs["category"]))
         if kwargs.get("serial"):
-            key = import_mapping.serial_key(kwargs["serial"])
-            domain.append(("serial_key", "=", key or False))
+            # a serial number that cannot tell a device ("N/A") has no key:
+            # only the same text finds it
+            key = identity.serial_key(kwargs["serial"])
+            if key:
+                domain.append(("serial_key", "=", key))
+            else:
+                domain.append(("serial", "=", kwargs["serial"]))
         for name in ("asset_tag", "source_ref"):
             if kwargs.get(name):
                 domain.append((name, "=", kwargs[name]))
@@ -528,6 +533,7 @@ class ReemploiApi(http.Controller):
                 "created": run.created_count,
                 "updated": run.updated_count,
                 "unchanged": run.unchanged_count,
+                "merged": run.merged_count,
                 "rejected": [
                     {"index": line.line - 1, "message": line.reason}
                     for line in lines
@@ -536,7 +542,7 @@ class ReemploiApi(http.Controller):
                 "warnings": [
                     {"index": line.line - 1, "message": line.reason}
                     for line in lines
-                    if line.kind == "warning"
+                    if line.kind in ("warning", "merged")
                 ],
             }
         )

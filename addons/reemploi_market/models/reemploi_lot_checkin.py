@@ -4,7 +4,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import escape_psql
 
-from odoo.addons.reemploi_asset.services import import_mapping, lifecycle
+from odoo.addons.reemploi_asset.services import identity, lifecycle
 
 from ..services import collection
 from .reemploi_lot import RECEIVED, SCHEDULED
@@ -153,7 +153,9 @@ class ReemploiLotCheckin(models.Model):
             return lines.filtered(
                 lambda line: line.equipment_id.qr_token == value or line.code == value
             )[:1]
-        key = import_mapping.serial_key(value)
+        # a mangled serial number ("N/A") has no key: only the same text
+        # then designates a line
+        key = identity.serial_key(value)
         tag = value.casefold()
 
         def same(line):
@@ -162,7 +164,10 @@ class ReemploiLotCheckin(models.Model):
                 return (key and device.serial_key == key) or (
                     (device.asset_tag or "").strip().casefold() == tag
                 )
-            return bool(line.code) and import_mapping.serial_key(line.code) == key
+            return bool(line.code) and (
+                bool(key and identity.serial_key(line.code) == key)
+                or line.code.strip().casefold() == tag
+            )
 
         return lines.filtered(same)[:1]
 
@@ -171,7 +176,7 @@ class ReemploiLotCheckin(models.Model):
         if kind == "token":
             domain = [("qr_token", "=", value)]
         else:
-            key = import_mapping.serial_key(value)
+            key = identity.serial_key(value)
             domain = [("asset_tag", "=ilike", escape_psql(value))]
             if key:
                 domain = ["|", ("serial_key", "=", key)] + domain

@@ -192,6 +192,7 @@ SCHEMAS = {
             "created": {"type": "integer"},
             "updated": {"type": "integer"},
             "unchanged": {"type": "integer"},
+            "merged": {"type": "integer"},
             "rejected": {
                 "type": "array",
                 "items": {
