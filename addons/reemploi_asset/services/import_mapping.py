@@ -258,7 +258,23 @@ class Mapping:
         self.preset = preset if preset in PRESETS else "generic"
         by_name = {normalise(name): name for name in header}
         self.columns = {}
-        wanted = {**PRESETS["generic"], **PRESETS[self.preset]}
+        # a tool's own column names first, then the usual French and English
+        # ones: a GLPI list re-typed in a spreadsheet ("N° de série") still
+        # maps; not for the fields whose unit is the tool's (OCS's MB)
+        megabytes = MEGABYTE_FIELDS.get(self.preset, set())
+        wanted = {
+            field: PRESETS[self.preset].get(field, [])
+            + (
+                []
+                if field in megabytes
+                else [
+                    name
+                    for name in PRESETS["generic"].get(field, [])
+                    if name not in PRESETS[self.preset].get(field, [])
+                ]
+            )
+            for field in FIELDS
+        }
         for field in FIELDS:
             for candidate in wanted.get(field, []):
                 if candidate in by_name:

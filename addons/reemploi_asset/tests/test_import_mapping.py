@@ -120,6 +120,25 @@ class TestImportMapping(BaseCase):
         self.assertEqual(vals["category"], "laptop")
         self.assertEqual(vals["purchase_date"], datetime.date(2019, 2, 3))
 
+    def test_glpi_source_reads_a_retyped_french_export(self):
+        # a city's export re-typed in a spreadsheet, sent to its GLPI source
+        header = ["N° inventaire", "Type", "Marque", "Modèle", "N° de série", "Site"]
+        mapping = im.Mapping(header, preset="glpi", categories_known=CODES)
+        self.assertEqual(mapping.columns["serial"], "N° de série")
+        self.assertEqual(mapping.columns["asset_tag"], "N° inventaire")
+        self.assertEqual(mapping.columns["manufacturer"], "Marque")
+        self.assertEqual(mapping.columns["site"], "Site")
+        # the tool's own names win over the usual ones
+        mapping = im.Mapping(
+            ["Numéro de série", "N° de série"], preset="glpi", categories_known=CODES
+        )
+        self.assertEqual(mapping.columns["serial"], "Numéro de série")
+
+    def test_ocs_memory_is_read_only_from_its_own_column(self):
+        # OCS gives MB in "memory": a generic "RAM" column is not taken for it
+        mapping = im.Mapping(["SSN", "RAM"], preset="ocs", categories_known=CODES)
+        self.assertNotIn("ram_gb", mapping.columns)
+
     def test_errors_name_column_and_value(self):
         mapping = im.Mapping(["serial", "type", "statut"], categories_known=CODES)
         vals, errors = mapping.map_row(
