@@ -94,7 +94,7 @@ class ReemploiTakebackPortal(ReemploiLotPortal):
         content, kind = lots._takeback_pdf(data)
         return self._takeback_file(
             content,
-            f"takeback-{data['date_from']}-{data['date_to']}.{kind}",
+            f"rapport-reprise-{data['date_from']}-{data['date_to']}.{kind}",
             MIMETYPES[kind],
         )
 
@@ -105,6 +105,6 @@ class ReemploiTakebackPortal(ReemploiLotPortal):
         document = lots._takeback_document(donor, date_from, date_to)
         return self._takeback_file(
             lots._takeback_xlsx(document),
-            f"takeback-{date_from}-{date_to}.xlsx",
+            f"rapport-reprise-{date_from}-{date_to}.xlsx",
             XLSX_MIMETYPE,
         )

@@ -29,4 +29,10 @@ class ReemploiDemo(models.AbstractModel):
             }
         )
         self.env["res.users"]._reemploi_enable_onboarding()
+        # Odoo's sample pricelists ("Benelux"...) are not offered to the
+        # shop's visitors: the territory's prices are the public and the
+        # solidarity ones
+        self.env["product.pricelist"].search([("selectable", "=", True)]).write(
+            {"selectable": False}
+        )
         return True

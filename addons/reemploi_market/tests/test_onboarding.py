@@ -52,7 +52,12 @@ class TestDemoSetup(MarketCase):
         self.user_operator_x.tour_enabled = False
         admin = self.env.ref("base.user_admin")
         admin_tour = admin.tour_enabled
+        sample = self.env["product.pricelist"].create(
+            {"name": "Benelux", "selectable": True}
+        )
         self.env["reemploi.demo"]._setup()
+        # no sample pricelist offered to the shop's visitors
+        self.assertFalse(sample.selectable)
         french = self.env["res.lang"]._lang_get("fr_FR")
         self.assertTrue(french.active)
         self.assertEqual(english.lang, "fr_FR")

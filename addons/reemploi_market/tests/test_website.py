@@ -21,6 +21,7 @@ SAMPLE_STRINGS = (
     "Designed for companies",
     "passionate people",
     "Fake Buena Vista",
+    "Open Source eCommerce",
 )
 
 
@@ -136,6 +137,10 @@ class TestTerritoryWebsite(MarketCase, HttpCase):
         self.assertIn(
             ("reemploi_grade_id", "!=", False), self.website._product_domain()
         )
+
+    def test_cart_has_one_code_field(self):
+        # the referral voucher's; Odoo's discount code is turned off
+        self.assertFalse(self.env.ref("website_sale.reduction_code").active)
 
     def test_lookup_by_serial_opens_the_device_page(self):
         response = self.url_open(
