@@ -71,7 +71,10 @@ class SaleOrder(models.Model):
             domain, limit=1, order="battery_health desc, id"
         )
         if not device and device_id:
-            chosen = Equipment.sudo().browse(device_id)
+            # on the shop, but out of the pool: say who holds it
+            chosen = Equipment.sudo().search(
+                [*self._reemploi_cart_device_domain(product), ("id", "=", device_id)]
+            )
             holder = chosen._pool_holder_labels(public=True).get(chosen)
             if holder:
                 raise UserError(
