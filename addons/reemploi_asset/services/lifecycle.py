@@ -47,6 +47,12 @@ OPERATOR_STATES = frozenset(
 # States reached only once the device has been reused (CO2 avoided counts).
 REUSED_STATES = frozenset({SOLD, DONATED})
 
+# States of a device ready to leave its operator: graded at least, not yet
+# sold, donated or recycled. The pool of available devices that the shop, the
+# demand matching and the fair allocation hand out starts from them
+# (reemploi.equipment._available_domain()).
+POOL_STATES = frozenset({GRADED, REFURBISHED, FOR_SALE})
+
 # target state -> states it may be reached from
 TRANSITIONS = {
     # a declaration withdrawn (its lot cancelled) gives the device back

@@ -7,7 +7,7 @@ from . import stock_move, reemploi_compensation
 from . import res_company_shop, res_config_settings_shop
 from . import res_company, res_config_settings_matching
 from . import reemploi_match_proposal, reemploi_lot_matching
-from . import reemploi_demand, reemploi_demand_match
+from . import reemploi_demand, reemploi_demand_match, reemploi_equipment_demand
 from . import reemploi_lot_collection, reemploi_collection_round
 from . import reemploi_lot_checkin, reemploi_lot_checkin_line
 from . import res_partner, reemploi_equipment_report, reemploi_agec_stock

@@ -156,8 +156,10 @@ class ProductTemplate(models.Model):
         return units, Equipment.search_count(domain)
 
     def _reemploi_units_domain(self, company):
-        """The devices offered under this product on ``company``'s shop."""
+        """The devices of the pool offered under this product on
+        ``company``'s shop: published ones, promised to nobody."""
         return [
+            *self.env["reemploi.equipment"]._available_domain(),
             ("shop_product_id", "in", self.product_variant_ids.ids),
             ("state", "=", lifecycle.FOR_SALE),
             ("company_id", "=", company.id),

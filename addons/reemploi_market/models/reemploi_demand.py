@@ -1,12 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from odoo.addons.reemploi_asset.services import lifecycle
-
 from ..services import matching
 
-# Refurbished devices ready to leave an operator: the stock matched to demands.
-AVAILABLE_STATES = (lifecycle.GRADED, lifecycle.REFURBISHED, lifecycle.FOR_SALE)
 OPEN_STATES = ("open", "matched")
 
 
@@ -74,10 +70,14 @@ class ReemploiDemand(models.Model):
         ),
     ]
 
-    @api.depends("match_ids.quantity")
+    @api.depends("match_ids.quantity", "match_ids.state")
     def _compute_quantity_allocated(self):
         for demand in self:
-            demand.quantity_allocated = sum(demand.match_ids.mapped("quantity"))
+            demand.quantity_allocated = sum(
+                demand.match_ids.filtered(lambda m: m.state != "released").mapped(
+                    "quantity"
+                )
+            )
 
     def action_match_stock(self):
         """Allocate the available refurbished stock to every open demand
@@ -89,6 +89,9 @@ class ReemploiDemand(models.Model):
         return True
 
     def action_close(self):
+        """Close the demand: the devices promised to it and not delivered go
+        back to the pool."""
+        self.match_ids.filtered(lambda m: m.state == "accepted").action_release()
         self.write({"state": "closed"})
         return True
 
@@ -97,14 +100,13 @@ class ReemploiDemand(models.Model):
         return True
 
     def _stock_groups(self):
-        """Available devices grouped by (operator, category, grade), as
-        matching.StockGroup, in one grouped query."""
-        groups = self.env["reemploi.equipment"]._read_group(
-            [
-                ("state", "in", AVAILABLE_STATES),
-                ("company_id", "!=", False),
-                ("grade_id", "!=", False),
-            ],
+        """The pool of available devices grouped by (operator, category,
+        grade), as matching.StockGroup, in one grouped query."""
+        Equipment = self.env["reemploi.equipment"]
+        # sudo: the pool is counted whoever matches (see _available_domain);
+        # only the counts come out
+        groups = Equipment.sudo()._read_group(
+            Equipment._available_domain(),
             ["company_id", "category_id", "grade_id"],
             ["__count"],
         )
@@ -120,23 +122,28 @@ class ReemploiDemand(models.Model):
         ]
 
     def _match_stock(self, today):
-        """Replace the allocations of ``self`` by the engine's."""
+        """Replace the proposed allocations of ``self`` by the engine's; the
+        accepted ones stay, and hold their devices out of the stock."""
         grades = self.env["reemploi.grade"].search([("scale", "=", "overall")])
-        engine_demands = [
-            matching.Demand(
-                demand.id,
-                demand.category_id.id,
-                demand.quantity,
-                demand.min_grade_id.id,
-                deadline=demand.deadline or None,
-                max_price=demand.max_price or None,
-            )
-            for demand in self
-        ]
+        engine_demands = []
+        for demand in self:
+            accepted = demand.match_ids.filtered(lambda m: m.state == "accepted")
+            quantity = demand.quantity - sum(accepted.mapped("quantity"))
+            if quantity > 0:
+                engine_demands.append(
+                    matching.Demand(
+                        demand.id,
+                        demand.category_id.id,
+                        quantity,
+                        demand.min_grade_id.id,
+                        deadline=demand.deadline or None,
+                        max_price=demand.max_price or None,
+                    )
+                )
         result = matching.match_demand(
             self._stock_groups(), engine_demands, today=today, grades=tuple(grades.ids)
         )
-        self.match_ids.unlink()
+        self.match_ids.filtered(lambda m: m.state == "proposed").unlink()
         Match = self.env["reemploi.demand.match"]
         Match.create(
             [
@@ -159,7 +166,9 @@ class ReemploiDemand(models.Model):
                 for allocation in result.allocations
             ]
         )
-        matched = self.filtered("match_ids")
+        matched = self.filtered(
+            lambda d: d.match_ids.filtered(lambda m: m.state != "released")
+        )
         matched.write({"state": "matched"})
         (self - matched).write({"state": "open"})
         return result

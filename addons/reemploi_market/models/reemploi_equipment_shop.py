@@ -3,9 +3,6 @@ from odoo.exceptions import UserError
 
 from odoo.addons.reemploi_asset.services import lifecycle
 
-# states from which a device may be put on the shop
-SHOP_READY_STATES = (lifecycle.GRADED, lifecycle.REFURBISHED, lifecycle.FOR_SALE)
-
 
 class ReemploiEquipment(models.Model):
     _inherit = "reemploi.equipment"
@@ -99,7 +96,8 @@ class ReemploiEquipment(models.Model):
         shop: sale state, product of their model and grade, serial in the
         operator's stock."""
         for equipment in self:
-            if equipment.state not in SHOP_READY_STATES or not equipment.grade_id:
+            # the shop offers devices of the pool: graded at least, not gone
+            if equipment.state not in lifecycle.POOL_STATES or not equipment.grade_id:
                 raise UserError(
                     self.env._(
                         "%(device)s cannot be published on the shop: grade it "

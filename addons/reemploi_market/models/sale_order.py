@@ -56,18 +56,34 @@ class SaleOrder(models.Model):
 
     def _reemploi_cart_device(self, product, device_id=0):
         """The device of ``product`` the cart gets: the one chosen, or the
-        first one for sale that is not in the cart yet."""
+        first one of the pool that is not in the cart yet."""
         self.ensure_one()
-        domain = self._reemploi_cart_device_domain(product)
+        Equipment = self.env["reemploi.equipment"]
+        domain = [
+            *Equipment._available_domain(self.partner_id.commercial_partner_id),
+            *self._reemploi_cart_device_domain(product),
+        ]
         if device_id:
             domain.append(("id", "=", device_id))
-        # sudo: the buyer may not read the register; only the device's id is
-        # written on the line
-        device = (
-            self.env["reemploi.equipment"]
-            .sudo()
-            .search(domain, limit=1, order="battery_health desc, id")
+        # sudo: the buyer may not read the register, nor the promises that
+        # hold devices; only the device's id is written on the line
+        device = Equipment.sudo().search(
+            domain, limit=1, order="battery_health desc, id"
         )
+        if not device and device_id:
+            # on the shop, but out of the pool: say who holds it
+            chosen = Equipment.sudo().search(
+                [*self._reemploi_cart_device_domain(product), ("id", "=", device_id)]
+            )
+            holder = chosen._pool_holder_labels(public=True).get(chosen)
+            if holder:
+                raise UserError(
+                    self.env._(
+                        "%(device)s is reserved for %(holder)s: choose another device.",
+                        device=chosen.display_name,
+                        holder=holder,
+                    )
+                )
         if not device:
             raise UserError(
                 self.env._(
@@ -79,7 +95,8 @@ class SaleOrder(models.Model):
         return device
 
     def _reemploi_cart_device_domain(self, product):
-        """The devices of ``product`` this cart may get."""
+        """The published devices of ``product`` this cart may get, besides
+        the pool's rules."""
         self.ensure_one()
         return [
             ("shop_product_id", "=", product.id),
@@ -105,7 +122,8 @@ class SaleOrder(models.Model):
         return result
 
     def _reemploi_check_devices(self, lines):
-        """Refuse to confirm an order whose devices are gone."""
+        """Refuse to confirm an order whose devices are gone; take them from
+        the pool of available devices otherwise."""
         if not lines:
             return
         # sudo: confirmed lines of every order are read to know whether a
@@ -152,3 +170,31 @@ class SaleOrder(models.Model):
                         company=line.order_id.company_id.name,
                     )
                 )
+        # the sale is the shop's promise: the devices are taken from the pool
+        # in this transaction, or the order is refused (see _pool_take)
+        for order in lines.order_id:
+            devices = lines.filtered(
+                lambda line, o=order: line.order_id == o
+            ).reemploi_equipment_id.sudo()
+            gone = devices - devices._pool_take(order.partner_id.commercial_partner_id)
+            if not gone:
+                continue
+            device = gone[0]
+            holder = gone._pool_holder_labels().get(device)
+            if holder:
+                raise UserError(
+                    self.env._(
+                        "%(device)s is reserved for %(holder)s: remove it from "
+                        "%(order)s.",
+                        device=device.display_name,
+                        holder=holder,
+                        order=order.name,
+                    )
+                )
+            raise UserError(
+                self.env._(
+                    "%(device)s is no longer available: remove it from %(order)s.",
+                    device=device.display_name,
+                    order=order.name,
+                )
+            )

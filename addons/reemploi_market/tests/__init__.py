@@ -5,7 +5,7 @@ from . import test_webhook_services, test_webhooks, test_api
 from . import test_input_boundary
 from . import test_collection_services, test_collection, test_collection_security
 from . import test_shop
-from . import test_match_proposal, test_demand, test_match_security
+from . import test_match_proposal, test_demand, test_match_security, test_pool
 from . import test_collection_tour
 from . import test_takeback_services, test_takeback, test_agec, test_takeback_portal
 from . import test_guide, test_phone, test_website

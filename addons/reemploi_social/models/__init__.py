@@ -4,7 +4,6 @@ from . import product_pricelist, product_pricelist_item, website, res_partner
 from . import sale_order, sale_order_line
 from . import reemploi_equipment_allocation, reemploi_allocation_request
 from . import reemploi_allocation_run, reemploi_allocation, reemploi_allocation_line
-from . import sale_order_allocation, product_template_allocation
 from . import reemploi_voucher_issuer, reemploi_voucher, reemploi_voucher_attempt
 from . import reemploi_handover, reemploi_association_handover
 from . import reemploi_association_demo

@@ -252,21 +252,28 @@ class ReemploiAllocation(models.Model):
     # Business methods
     # ------------------------------------------------------------------
     def _reserve_devices(self):
-        """Reserve the proposed devices; one that is gone (reserved by
-        another allocation meanwhile, sold, withdrawn) is replaced by another
-        device of the pool, or the confirmation is refused naming it.
+        """Reserve the proposed devices; one that is gone (promised by
+        another allocation, a demand or a sale meanwhile, withdrawn) is
+        replaced by another device of the pool, or the confirmation is
+        refused naming it.
 
-        The partial unique index of reemploi.allocation.line is what makes
-        this safe against a concurrent confirmation: the second writer gets a
-        unique violation and takes another device."""
+        The devices are taken from the pool of available devices
+        (reemploi.equipment._pool_take), which is what makes this safe
+        against a concurrent promise of the same device by any path. The
+        partial unique index of reemploi.allocation.line remains the
+        database's last word between two allocations."""
         self.ensure_one()
-        # devices found taken: under repeatable read, a reservation committed
-        # meanwhile stays invisible to the searches of this transaction
+        lines = self.line_ids.filtered(lambda line: line.state == "proposed")
+        # sudo: the pool is read whoever confirms (see _available_domain);
+        # the devices are taken all at once, in the order that avoids
+        # deadlocks
+        available = lines.equipment_id.sudo()._pool_take()
+        # devices found taken, not to be proposed again as replacements
         taken = self.env["reemploi.equipment"]
-        for line in self.line_ids.filtered(lambda line: line.state == "proposed"):
+        for line in lines:
             device = line.equipment_id
             while True:
-                if device._allocation_reservable():
+                if device in available:
                     try:
                         with self.env.cr.savepoint():
                             line.write({"equipment_id": device.id, "state": "reserved"})
@@ -288,6 +295,7 @@ class ReemploiAllocation(models.Model):
                         )
                     )
                 device = replacement
+                available |= replacement._pool_take()
 
     def _replacement_device(self, taken):
         """Another free device of the run's pool, none of ``taken``, proposed

@@ -2,7 +2,6 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 
 from ..services import allocation as allocation_service
-from .reemploi_equipment_allocation import POOL_STATES
 
 
 class ReemploiAllocationRun(models.Model):
@@ -139,14 +138,12 @@ class ReemploiAllocationRun(models.Model):
     # Business methods
     # ------------------------------------------------------------------
     def _pool_domain(self):
-        """Devices this run can hand out: in its scope, in an operator's
-        hands, graded or better, not held by another allocation."""
+        """Devices this run can hand out: those of the pool of available
+        devices (reemploi.equipment._available_domain) in its scope."""
         self.ensure_one()
         domain = [
+            *self.env["reemploi.equipment"]._available_domain(),
             ("category_id", "=", self.category_id.id),
-            ("state", "in", POOL_STATES),
-            ("company_id", "!=", False),
-            *self.env["reemploi.equipment"]._allocation_free_domain(),
         ]
         if self.company_id:
             domain.append(("company_id", "=", self.company_id.id))

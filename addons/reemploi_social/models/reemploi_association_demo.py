@@ -57,6 +57,7 @@ class ReemploiAssociation(models.Model):
         for code, count in spec["devices"].items():
             devices |= Equipment.search(
                 [
+                    *Equipment._available_domain(user.partner_id.commercial_partner_id),
                     ("company_id", "=", company.id),
                     ("state", "=", lifecycle.FOR_SALE),
                     ("shop_product_id", "!=", False),

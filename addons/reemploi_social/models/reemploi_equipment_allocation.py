@@ -1,35 +1,35 @@
 from odoo import fields, models
 
-from odoo.addons.reemploi_asset.services import lifecycle
-
-# Devices an allocation can hand out: graded, refurbished or on the shop.
-POOL_STATES = (lifecycle.GRADED, lifecycle.REFURBISHED, lifecycle.FOR_SALE)
 # States of an allocation line that hold the device (see the partial unique
 # index of reemploi.allocation.line).
 ACTIVE_LINE_STATES = ("reserved", "ordered")
 
 
 class ReemploiEquipment(models.Model):
+    """The devices that a fair allocation holds for an association leave the
+    pool."""
+
     _inherit = "reemploi.equipment"
 
     allocation_line_ids = fields.One2many(
         "reemploi.allocation.line", "equipment_id", string="Allocations"
     )
 
-    def _allocation_free_domain(self):
-        """Devices that no association holds through a fair allocation."""
+    def _available_domain(self, partner=None):
+        """Without the devices an allocation holds (except, for ``partner``,
+        those held for its own association)."""
+        held = [("state", "in", ACTIVE_LINE_STATES)]
+        if partner:
+            held.append(("partner_id", "!=", partner.commercial_partner_id.id))
         return [
-            (
-                "allocation_line_ids",
-                "not any",
-                [("state", "in", ACTIVE_LINE_STATES)],
-            )
+            *super()._available_domain(partner),
+            ("allocation_line_ids", "not any", held),
         ]
 
-    def _allocation_holder(self):
-        """{device: the allocation line holding it} (sudo)."""
-        # sudo: whoever sells or allocates a device must know whether an
-        # association holds it; only the holder is returned
+    def _pool_holder_labels(self, public=False):
+        labels = super()._pool_holder_labels(public=public)
+        # sudo: whoever sells or promises a device must know whether an
+        # association holds it; only the words of a message come out
         lines = (
             self.env["reemploi.allocation.line"]
             .sudo()
@@ -40,10 +40,13 @@ class ReemploiEquipment(models.Model):
                 ]
             )
         )
-        return {line.equipment_id: line for line in lines}
-
-    def _allocation_reservable(self):
-        """Whether this device can still be reserved by an allocation."""
-        self.ensure_one()
-        device = self.sudo()
-        return device.state in POOL_STATES and not self._allocation_holder()
+        for line in lines:
+            if public:
+                label = self.env._("an association by a fair allocation")
+            else:
+                label = self.env._(
+                    "%(association)s by a fair allocation",
+                    association=line.allocation_id.association_id.name,
+                )
+            labels.setdefault(line.equipment_id, label)
+        return labels

@@ -1,7 +1,7 @@
 from . import test_install
 from . import test_allocation_service
 from . import test_solidarity
-from . import test_allocation
+from . import test_allocation, test_pool
 from . import test_voucher_services, test_voucher, test_voucher_privacy
 from . import test_voucher_portal
 from . import test_social_report_service, test_social_report
