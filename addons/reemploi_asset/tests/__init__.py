@@ -7,6 +7,7 @@ from . import (
     test_erasure,
     test_erasure_form,
     test_custody_chain,
+    test_merkle,
     test_security,
     test_traceability,
     test_portal,
