@@ -8,6 +8,7 @@ from . import (
     test_erasure_form,
     test_custody_chain,
     test_merkle,
+    test_custody_root,
     test_security,
     test_traceability,
     test_portal,
@@ -22,3 +23,4 @@ from . import (
     test_http_input,
 )
 from . import test_integrity_rpc
+from . import test_custody_root_pages
