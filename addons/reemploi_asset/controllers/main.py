@@ -79,7 +79,12 @@ class ReemploiTraceability(http.Controller):
         return equipment
 
     @http.route(
-        "/tracabilite", type="http", auth="public", methods=["GET"], website=True
+        "/tracabilite",
+        type="http",
+        auth="public",
+        methods=["GET"],
+        website=True,
+        sitemap=True,
     )
     def traceability_lookup(self, reference=None, **kwargs):
         """Find a device from the code of its QR label or its serial number
@@ -141,6 +146,7 @@ class ReemploiTraceability(http.Controller):
         auth="public",
         methods=["GET"],
         website=True,
+        sitemap=True,
     )
     def custody_roots(self, page=1, **kwargs):
         """The daily custody roots, newest first, a page at a time."""
@@ -185,7 +191,12 @@ class ReemploiTraceability(http.Controller):
         )
 
     @http.route(
-        f"{ROOTS_URL}.atom", type="http", auth="public", methods=["GET"], website=True
+        f"{ROOTS_URL}.atom",
+        type="http",
+        auth="public",
+        methods=["GET"],
+        website=True,
+        sitemap=False,
     )
     def custody_roots_atom(self, **kwargs):
         """The latest custody roots as an Atom feed, for whoever archives
