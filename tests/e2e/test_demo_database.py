@@ -2,6 +2,7 @@
 is what README.md promises: the four addons, French everywhere, the demo
 accounts, the tours of the roles."""
 
+import hashlib
 import re
 
 import requests
@@ -86,3 +87,41 @@ class TestDemoDatabase(DemoCase):
                 )
                 self.assertEqual(page.status_code, 200)
                 self.assertFalse(re.search(r"/web/login\b", page.url), page.url)
+
+    def test_custody_root_is_published(self):
+        """The demo ends with the day's custody root published: its page and
+        its feed are not empty, and a device's proof leads to it (checked
+        with hashlib alone, as README.md shows a donor)."""
+        feed = requests.get(
+            f"{self.server.url}/tracabilite/racines.json", timeout=HTTP_TIMEOUT
+        )
+        self.assertEqual(feed.status_code, 200)
+        roots = feed.json()["roots"]
+        self.assertTrue(roots)
+        page = requests.get(
+            f"{self.server.url}/tracabilite/racines", timeout=HTTP_TIMEOUT
+        )
+        self.assertIn(roots[0]["root"], page.text)
+        self.assertIn("Racines de traçabilité publiées", page.text)
+        conn = self.server.sql()
+        try:
+            with conn.cursor() as cr:
+                cr.execute(
+                    "SELECT qr_token FROM reemploi_equipment "
+                    "WHERE state = 'sold' ORDER BY id LIMIT 1"
+                )
+                (token,) = cr.fetchone()
+        finally:
+            conn.close()
+        proof = requests.get(
+            f"{self.server.url}/r/{token}/preuve.json", timeout=HTTP_TIMEOUT
+        ).json()
+        self.assertEqual(
+            (proof["date"], proof["root"]), (roots[0]["date"], roots[0]["root"])
+        )
+        node = hashlib.sha256(f"{token}:{proof['event_hash']}".encode()).digest()
+        for step in proof["path"]:
+            sibling = bytes.fromhex(step["hash"])
+            pair = sibling + node if step["side"] == "left" else node + sibling
+            node = hashlib.sha256(pair).digest()
+        self.assertEqual(node.hex(), roots[0]["root"])

@@ -7,10 +7,12 @@ from . import (
     reemploi_grading,
     reemploi_erasure,
     reemploi_custody_event,
+    reemploi_custody_root,
     reemploi_import_source,
     reemploi_import_run,
     reemploi_import_seen,
     reemploi_renewal_policy,
     stock_lot,
+    report_erasure_certificate,
     ir_http,
 )

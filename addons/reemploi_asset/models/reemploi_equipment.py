@@ -1102,6 +1102,22 @@ class ReemploiEquipment(models.Model):
             "co2e_potential_kg": self.category_id.co2e_kg,
         }
 
+    def _public_custody_values(self):
+        """What the public page shows of the custody chain: the proof of the
+        device against the latest published root (None while no root holds
+        it, see reemploi.custody.root._proofs) and the number, date and hash
+        of each event, oldest first. Hashes, numbers and dates only: nothing
+        about anyone."""
+        self.ensure_one()
+        Root = self.env["reemploi.custody.root"]
+        return {
+            "proof": Root._latest_proofs(self).get(self.id),
+            "chain": [
+                {"sequence": event.sequence, "date": event.date, "hash": event.hash}
+                for event in self.custody_event_ids.sorted("sequence")
+            ],
+        }
+
     @api.model
     def _cron_verify_custody_chains(self):
         return self.env["reemploi.custody.event"]._verify_chains()

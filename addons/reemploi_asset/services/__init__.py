@@ -1,2 +1,10 @@
 # Plain-Python services: no ORM here, so they can be unit tested fast.
-from . import custody_chain, forecast, grading, import_mapping, lifecycle, tabular
+from . import (
+    custody_chain,
+    forecast,
+    grading,
+    import_mapping,
+    lifecycle,
+    merkle,
+    tabular,
+)

@@ -7,6 +7,8 @@ from . import (
     test_erasure,
     test_erasure_form,
     test_custody_chain,
+    test_merkle,
+    test_custody_root,
     test_security,
     test_traceability,
     test_portal,
@@ -24,3 +26,4 @@ from . import (
 )
 from . import test_integrity_rpc
 from . import test_correction_wizard
+from . import test_custody_root_pages

@@ -13,7 +13,9 @@ class ReemploiDemo(models.AbstractModel):
     def _setup(self, lang="fr_FR"):
         """French for every contact and user (and the ones created later),
         French as the websites' default language, onboarding tours on for
-        the operators and coordinators."""
+        the operators and coordinators; and the day's custody root
+        published, as the daily job would, so that the public pages of the
+        roots and the devices' proofs are not empty."""
         Lang = self.env["res.lang"]
         Lang._activate_lang(lang)
         language = Lang._lang_get(lang)
@@ -35,4 +37,5 @@ class ReemploiDemo(models.AbstractModel):
         self.env["product.pricelist"].search([("selectable", "=", True)]).write(
             {"selectable": False}
         )
+        self.env["reemploi.custody.root"]._publish()
         return True

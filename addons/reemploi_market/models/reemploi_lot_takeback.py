@@ -1,4 +1,5 @@
 import io
+import json
 
 import xlsxwriter
 
@@ -32,6 +33,7 @@ class ReemploiLot(models.Model):
         """One dict per device of the lots, as services.takeback reads them."""
         Erasure = self.env["reemploi.erasure"]
         methods = dict(Erasure._fields["method"]._description_selection(self.env))
+        proofs = self.env["reemploi.custody.root"]._latest_proofs(self.equipment_ids)
         rows = []
         for device in self.equipment_ids:
             erasures = device.erasure_ids.sorted("id")
@@ -58,6 +60,8 @@ class ReemploiLot(models.Model):
                     "state": device.state,
                     "weight_kg": device.weight_kg,
                     "co2e_avoided_kg": device.co2e_avoided_kg,
+                    # against the latest custody root, None while none holds it
+                    "proof": proofs.get(device.id),
                 }
             )
         return rows
@@ -95,6 +99,12 @@ class ReemploiLot(models.Model):
             ],
             "by_category": list(figures["by_category"].items()),
             "factors": categories,
+            # the custody root that the proofs lead to (the latest: the same
+            # for every device), and where it is published
+            "custody_root": next(
+                (line["proof"] for line in lines if line["proof"]), None
+            ),
+            "base_url": self[:1].get_base_url(),
         }
 
     def _takeback_period_lots(self, donor, date_from, date_to):
@@ -212,8 +222,43 @@ class ReemploiLot(models.Model):
         sheet.set_column(0, 0, 22)
         sheet.set_column(1, 6, 16)
         sheet.set_column(7, 8, 14)
+        self._takeback_xlsx_proofs(workbook, document, bold)
         workbook.close()
         return buffer.getvalue()
+
+    def _takeback_xlsx_proofs(self, workbook, document, bold):
+        """The sheet of the devices' proofs against the latest custody root
+        (see reemploi.custody.root._proofs): one row a device, the proof's
+        steps as JSON, as the website's feeds write them."""
+        _ = self.env._
+        sheet = workbook.add_worksheet(_("Traceability proofs"))
+        titles = [
+            _("Serial number"),
+            _("Label code"),
+            _("Event no."),
+            _("Event hash"),
+            _("Leaf"),
+            _("Root of"),
+            _("Root"),
+            _("Proof (JSON)"),
+        ]
+        for column, title in enumerate(titles):
+            sheet.write_string(0, column, title, bold)
+        for row, line in enumerate(document["lines"], start=1):
+            sheet.write_string(row, 0, line["serial"])
+            proof = line["proof"]
+            if not proof:
+                sheet.write_string(row, 1, _("Not in a published custody root yet."))
+                continue
+            sheet.write_string(row, 1, proof["token"])
+            sheet.write_number(row, 2, proof["sequence"])
+            sheet.write_string(row, 3, proof["event_hash"])
+            sheet.write_string(row, 4, proof["leaf"])
+            sheet.write_string(row, 5, proof["date"].isoformat())
+            sheet.write_string(row, 6, proof["root"])
+            sheet.write_string(row, 7, json.dumps(proof["path"]))
+        sheet.set_column(0, 0, 22)
+        sheet.set_column(1, 7, 30)
 
     # ------------------------------------------------------------------
     # Actions

@@ -8,6 +8,7 @@ from . import test_shop
 from . import test_match_proposal, test_demand, test_match_security, test_pool
 from . import test_collection_tour
 from . import test_takeback_services, test_takeback, test_agec, test_takeback_portal
+from . import test_takeback_proofs
 from . import test_guide, test_phone, test_website
 from . import test_forms
 from . import test_onboarding, test_geolocation

@@ -1,4 +1,4 @@
-from odoo import Command
+from odoo import Command, fields
 from odoo.tests import Form, new_test_user, tagged
 
 from .common import MarketCase
@@ -74,6 +74,19 @@ class TestDemoSetup(MarketCase):
         with Form(self.env["res.partner"].with_context(lang="en_US")) as form:
             form.name = "Nouveau contact"
         self.assertEqual(form.record.lang, "fr_FR")
+
+    def test_custody_root_published(self):
+        device = self._device("DEMO-ROOT")
+        self.env["reemploi.demo"]._setup()
+        root = self.env["reemploi.custody.root"].search([])
+        self.assertEqual(len(root), 1)
+        self.assertEqual(root.date, fields.Date.today())
+        self.env.cr.execute(
+            "SELECT count(DISTINCT equipment_id) FROM reemploi_custody_event"
+        )
+        self.assertEqual(root.leaf_count, self.env.cr.fetchone()[0])
+        proofs = self.env["reemploi.custody.root"]._latest_proofs(device)
+        self.assertEqual(proofs[device.id]["root"], root.root)
 
 
 @tagged("post_install", "-at_install")

@@ -1,6 +1,7 @@
 import re
 from urllib.parse import unquote_plus, urlencode
 
+from freezegun import freeze_time
 from lxml import html
 
 from odoo import Command
@@ -192,6 +193,44 @@ class TestTerritoryWebsite(MarketCase, HttpCase):
         page = html.fromstring(self._page("/tracabilite").content)
         self.assertEqual(len(page.xpath("//main//h1")), 1)
         self.assertTrue(page.xpath("//form[@action='/tracabilite']"))
+
+    def test_custody_roots_in_french(self):
+        with freeze_time("2031-05-01"):
+            root = self.env["reemploi.custody.root"]._publish()
+        page = html.fromstring(self._page("/tracabilite/racines").content)
+        self.assertEqual(len(page.xpath("//main//h1")), 1)
+        text = " ".join(page.text_content().split())
+        for french in (
+            "Racines de traçabilité publiées",
+            "Racine (SHA-256)",
+            "Équipements",
+            "Vérifier une preuve",
+            "Retrouver un appareil",
+        ):
+            self.assertIn(french, text)
+        self.assertIn(root.root, text)
+        links = page.xpath("//main//a/@href")
+        self.assertIn("/tracabilite/racines.json", links)
+        self.assertIn("/tracabilite/racines.atom", links)
+        page = html.fromstring(self._page(f"/r/{self.device.qr_token}").content)
+        text = " ".join(page.text_content().split())
+        for french in (
+            "Preuve de traçabilité",
+            "Code de l'étiquette",
+            "Empreinte de l'événement",
+            "Empreinte voisine",
+            "Empreintes de l'historique",
+        ):
+            self.assertIn(french, text)
+        self.assertRegex(text, r"\b(gauche|droite)\b")
+        lookup = self._page("/tracabilite").text
+        self.assertIn("les racines de traçabilité publiées", lookup)
+
+    def test_sitemap_lists_the_lookup_and_the_roots_not_their_feeds(self):
+        sitemap = self._page("/sitemap.xml").text
+        self.assertIn("/tracabilite</loc>", sitemap)
+        self.assertIn("/tracabilite/racines</loc>", sitemap)
+        self.assertNotIn("racines.atom", sitemap)
 
 
 @tagged("post_install", "-at_install")
