@@ -56,6 +56,24 @@ class TestDemoDatabase(DemoCase):
             lang = rpc("res.lang", "read", [website["default_lang_id"][0]], ["code"])
             self.assertEqual(lang[0]["code"], "fr_FR")
 
+    def test_technicians_are_the_operators_people(self):
+        """The demo's erasures and gradings name a technician of their
+        operator, not the superuser (OdooBot) who played the story."""
+        conn = self.server.sql()
+        try:
+            with conn.cursor() as cr:
+                for table in ("reemploi_erasure", "reemploi_grading"):
+                    cr.execute(
+                        f"SELECT count(*) FROM {table} r "  # noqa: S608 (a fixed name)
+                        "JOIN res_users u ON u.id = r.user_id "
+                        "WHERE u.id IN (1, 2) OR NOT (u.company_id = r.company_id)"
+                    )
+                    self.assertEqual(cr.fetchone()[0], 0, table)
+                    cr.execute(f"SELECT count(*) FROM {table}")  # noqa: S608
+                    self.assertGreater(cr.fetchone()[0], 100, table)
+        finally:
+            conn.close()
+
     def test_home_page_answers_in_french(self):
         response = requests.get(f"{self.server.url}/", timeout=HTTP_TIMEOUT)
         self.assertEqual(response.status_code, 200)

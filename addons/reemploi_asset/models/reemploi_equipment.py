@@ -4,9 +4,8 @@ import secrets
 
 import qrcode
 import xlsxwriter
-from dateutil.relativedelta import relativedelta
 
-from odoo import Command, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
@@ -1177,52 +1176,15 @@ class ReemploiEquipment(models.Model):
         return True
 
     def _demo_erase(self, method="purge"):
+        """The device's verified erasure (or destruction), as the demo story
+        records them (reemploi_equipment_demo.py)."""
         self.ensure_one()
-        now = fields.Datetime.now()
-        destroy = method == "destroy"
-        self.env["reemploi.erasure"].create(
-            {
-                "equipment_id": self.id,
-                "company_id": self.company_id.id,
-                "medium_type": "mobile"
-                if self.category_id.code == "smartphone"
-                else "ssd",
-                "medium_serial": f"{self.serial}-D1",
-                "method": method,
-                "technique": "Broyage" if destroy else "Effacement cryptographique",
-                "tool_name": "ShredOS / nwipe",
-                "tool_version": "0.37",
-                "operator_role": "Technicienne reconditionnement",
-                "date_start": now - relativedelta(minutes=40),
-                "date_end": now,
-                "place": self.company_id.city or self.company_id.name,
-                "result": "success",
-                "verification_method": "visual" if destroy else "sample",
-                "verification_result": "pass",
-                "destination": "destroyed" if destroy else "reuse",
-            }
-        )
+        return self._demo_record_erasures(destroy=method == "destroy")
 
     def _demo_grade(self):
+        """A validated grading of the device giving B (a minor scratch)."""
         self.ensure_one()
-        minor = self.env.ref("reemploi_asset.defect_scratch_minor")
-        self.env["reemploi.grading"].create(
-            {
-                "equipment_id": self.id,
-                "company_id": self.company_id.id,
-                "check_power": "ok",
-                "check_boot": "ok",
-                "check_screen": "ok",
-                "check_storage": "ok" if self.has_data_medium else "na",
-                "check_keyboard": "ok" if self.category_id.code == "laptop" else "na",
-                "check_battery": "ok" if self.category_id.has_battery else "na",
-                "battery_design_capacity": 50.0
-                if self.category_id.has_battery
-                else 0.0,
-                "battery_full_capacity": 43.5 if self.category_id.has_battery else 0.0,
-                "defect_ids": [Command.set(minor.ids)],
-            }
-        ).action_done()
+        return self._demo_record_gradings({self.id: "B"})
 
     # ------------------------------------------------------------------
     # Supply forecast

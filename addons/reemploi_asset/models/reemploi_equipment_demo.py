@@ -113,11 +113,23 @@ class ReemploiEquipment(models.Model):
             self.env.flush_all()
         return records.ids
 
+    def _demo_technicians(self):
+        """{company id: its first operator user}: each operator's own
+        technician, not the superuser who plays the story."""
+        group = self.env.ref("reemploi_asset.group_reemploi_operator_user")
+        technicians = {}
+        for user in group.users.filtered(lambda user: not user._is_superuser()).sorted(
+            "id"
+        ):
+            technicians.setdefault(user.company_id.id, user)
+        return technicians
+
     def _demo_record_erasures(self, destroy=False):
         """Record the verified erasure of the storage medium of each device,
         as the operator's technician did it, ending now."""
         now = fields.Datetime.now()
         media = {"hdd": "hdd", "ssd": "ssd", "nvme": "nvme"}
+        technicians = self._demo_technicians()
         vals_list = []
         for device in self:
             mobile = device.category_id.code in ("smartphone", "tablet")
@@ -142,6 +154,7 @@ class ReemploiEquipment(models.Model):
                 {
                     "equipment_id": device.id,
                     "company_id": device.company_id.id,
+                    "user_id": technicians.get(device.company_id.id, self.env.user).id,
                     "medium_type": medium,
                     "medium_serial": f"{device.serial}-D1",
                     "medium_capacity_gb": device.storage_gb,
@@ -170,6 +183,7 @@ class ReemploiEquipment(models.Model):
             "C": ["reemploi_asset.defect_scratch_deep"],
             "D": ["reemploi_asset.defect_screen_cracked"],
         }
+        technicians = self._demo_technicians()
         vals_list = []
         for device in self:
             grade = grades[device.id]
@@ -179,6 +193,7 @@ class ReemploiEquipment(models.Model):
                 {
                     "equipment_id": device.id,
                     "company_id": device.company_id.id,
+                    "user_id": technicians.get(device.company_id.id, self.env.user).id,
                     "check_power": "ok",
                     "check_boot": "ok" if device.has_data_medium else "na",
                     "check_screen": "ok",
