@@ -4,6 +4,10 @@ from odoo.exceptions import UserError, ValidationError
 from ..services import collection
 from .reemploi_lot import COLLECTED, MATCHED, SCHEDULED
 
+# Context value with which _set_state writes a round's state. It is an
+# object, not a flag: no RPC, import or URL can send it.
+STATE_WRITE = object()
+
 DRAFT = "draft"
 PLANNED = "planned"
 IN_PROGRESS = "in_progress"
@@ -120,12 +124,31 @@ class ReemploiCollectionRound(models.Model):
         # reference is drawn
         Sequence = self.env["ir.sequence"].sudo()
         for vals in vals_list:
+            if vals.get("state", DRAFT) != DRAFT:
+                raise UserError(
+                    self.env._(
+                        "A collection round is created as a draft, then planned, "
+                        "started and closed with the buttons of its form."
+                    )
+                )
             vals["name"] = Sequence.next_by_code("reemploi.collection.round") or "/"
         rounds = super().create(vals_list)
         rounds._check_lot_states()
         return rounds
 
     def write(self, vals):
+        if (
+            "state" in vals
+            and self.env.context.get("reemploi_round_state") is not STATE_WRITE
+        ):
+            raise UserError(
+                self.env._(
+                    "Round %(round)s: its state changes only through the buttons "
+                    "of its form (plan, start, close, cancel), which schedule and "
+                    "collect its lots.",
+                    round=self[:1].name,
+                )
+            )
         if "lot_ids" in vals:
             locked = self.filtered(lambda r: r.state not in (DRAFT, PLANNED))
             if locked:
@@ -186,7 +209,9 @@ class ReemploiCollectionRound(models.Model):
                         target=labels[target].lower(),
                     )
                 )
-        return self.write({"state": target})
+        return self.with_context(reemploi_round_state=STATE_WRITE).write(
+            {"state": target}
+        )
 
     def _plan_lots(self):
         """Schedule the lots of planned rounds and prepare their receipts."""

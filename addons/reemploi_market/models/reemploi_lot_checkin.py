@@ -91,6 +91,8 @@ class ReemploiLotCheckin(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        for vals in vals_list:
+            self._check_validation_fields(vals)
         checkins = super().create(vals_list)
         # the expected lines: what the donor declared
         self.env["reemploi.lot.checkin.line"].create(
@@ -100,7 +102,24 @@ class ReemploiLotCheckin(models.Model):
 
     def write(self, vals):
         self._check_draft()
+        self._check_validation_fields(vals)
         return super().write(vals)
+
+    def _check_validation_fields(self, vals):
+        """A check-in is validated only by its "Validate" button, which
+        receives the devices and writes these fields itself."""
+        state = vals.get("state")
+        if (
+            (state and state != "draft")
+            or vals.get("date_done")
+            or vals.get("user_done_id")
+        ):
+            raise UserError(
+                self.env._(
+                    "A check-in is validated only by its Validate button, which "
+                    "receives the devices scanned."
+                )
+            )
 
     @api.ondelete(at_uninstall=False)
     def _unlink_only_draft(self):
