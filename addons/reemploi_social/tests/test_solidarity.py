@@ -285,6 +285,11 @@ class TestSolidarityShop(SolidarityHttpCase):
         self.assertNotIn("o_reemploi_solidarity", shop.text)
         page = self.url_open(self.device_1.shop_product_id.website_url)
         self.assertNotIn("150.00", page.text)
+        # a buyer checks out with the shop's own button
+        self._add_to_cart(self.device_2)
+        cart = self.url_open("/shop/cart")
+        self.assertIn('name="website_sale_main_button"', cart.text)
+        self.assertNotIn("/shop/solidarity/confirm", cart.text)
 
     def test_association_orders_on_invoice(self):
         self.authenticate("asso_a", "asso_a")
@@ -310,6 +315,8 @@ class TestSolidarityShop(SolidarityHttpCase):
         page = self.url_open("/shop/cart")
         self.assertIn("SOL-H-2", page.text)
         self.assertIn("/shop/solidarity/confirm", page.text)
+        # one order button: the shop's own checkout is not offered beside it
+        self.assertNotIn('name="website_sale_main_button"', page.text)
 
     def test_cart_refuses_beyond_the_quota(self):
         self.quota_a.limit_qty = 1
