@@ -359,8 +359,11 @@ class ReemploiImportRun(models.Model):
         if not run:
             return
         before = run.rows_done
-        # the devices are registered in the name of whoever uploaded the file
-        run.with_user(run.create_uid)._process_next_chunk()
+        # the devices are registered in the name of whoever uploaded the file,
+        # and the run's messages written in that person's language
+        user = run.create_uid
+        lang = user.lang or run.source_id._job_lang()
+        run.with_user(user).with_context(lang=lang)._process_next_chunk()
         queued = self.search([("state", "=", "queued")])
         remaining = sum(queued.mapped("row_count")) - sum(queued.mapped("rows_done"))
         self.env["ir.cron"]._notify_progress(

@@ -348,8 +348,20 @@ class ReemploiImportSource(models.Model):
         )
 
     def _cron_sync(self):
+        # a scheduled job has no user's language: its runs and messages are
+        # written in the source's (French by default)
         for source in self.filtered("active"):
-            source._sync()
+            source.with_context(lang=source._job_lang())._sync()
+
+    def _job_lang(self):
+        """The language of what a background job writes for this source: its
+        donor's, else its operator's, else French (when installed)."""
+        self.ensure_one()
+        installed = {code for code, _name in self.env["res.lang"].get_installed()}
+        for lang in (self.owner_id.lang, self.company_id.partner_id.lang, "fr_FR"):
+            if lang in installed:
+                return lang
+        return "en_US"
 
     def action_sync_now(self):
         """Queue a synchronisation: the pull runs in the scheduled job, not in

@@ -445,6 +445,27 @@ class TestImportBackground(ReemploiCase):
         self.assertEqual(run.line_ids.line, 5002)
         self.assertEqual(len(self._devices()), 5000)
 
+    def test_background_run_speaks_the_uploaders_language(self):
+        """The scheduled job has no language of its own: a file queued by a
+        French user gets its reasons in French."""
+        self.user_coordinator.lang = "fr_FR"
+        run = self.Run.with_user(self.user_coordinator)._import_file(
+            self.source, self.data, "parc.csv"
+        )
+        cron = self.Run.with_context(lang=None)
+        while run.state == "queued":
+            cron._cron_process_queued()
+        reason = run.line_ids.filtered(lambda line: line.line == 5002).reason
+        self.assertIn("inconnue", reason)
+        self.assertNotIn("unknown", reason)
+
+    def test_job_language_of_a_source(self):
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.donor_a.lang = "en_US"
+        self.assertEqual(self.source._job_lang(), "en_US")
+        self.donor_a.lang = False
+        self.assertEqual(self.source._job_lang(), "fr_FR")
+
     def test_crash_mid_chunk_resumes_without_duplicates(self):
         run = self.Run._import_file(self.source, self.data, "parc.csv")
         self.Run._cron_process_queued()
