@@ -12,6 +12,7 @@ from odoo.tools import SQL, file_open, split_every
 
 from ..services import identity, import_mapping, messages, tabular
 from .download import xlsx_download_action
+from .reemploi_equipment import REGISTRATION_STATES
 
 _logger = logging.getLogger(__name__)
 
@@ -761,11 +762,67 @@ class ReemploiImportRun(models.Model):
         for key, row, device, vals in to_update:
             try:
                 with self.env.cr.savepoint():
-                    device.write(vals)
+                    if device.state in REGISTRATION_STATES:
+                        device.write(vals)
+                    else:
+                        self._note_changes_after_intake(device, vals)
                 updated[key] = device
             except Exception as error:  # noqa: BLE001 - reported on the row
                 rejected.append((row, self._error_text(error)))
         return updated
+
+    def _note_changes_after_intake(self, device, vals):
+        """A device that left its owner (declared, collected, received…)
+        keeps what intake recorded: the source's different values are posted
+        on it as a note, and only the fingerprints are written, so that the
+        same inventory again changes nothing."""
+        hashes = {
+            name: vals[name]
+            for name in ("import_hash", "import_raw_hash")
+            if name in vals
+        }
+        changes = []
+        for name, value in vals.items():
+            if name in hashes or name not in device._fields:
+                continue
+            field = device._fields[name]
+            current = device[name]
+            if field.type == "many2one":
+                if (current.id or False) == (value or False):
+                    continue
+                new = (
+                    self.env[field.comodel_name].browse(value).display_name
+                    if value
+                    else ""
+                )
+                old = current.display_name or ""
+            else:
+                if (current or False) == (value or False):
+                    continue
+                new, old = value or "", current or ""
+            changes.append(
+                self.env._(
+                    "%(field)s: %(old)s → %(new)s",
+                    field=field._description_string(self.env),
+                    old=old or "—",
+                    new=new or "—",
+                )
+            )
+        # sudo: the device is at its operator's now; the donor's import only
+        # leaves its fingerprints and a note, never its values
+        device = device.sudo()
+        if changes:
+            device.message_post(
+                body=self.env._(
+                    "The inventory of %(inventory)s now says: %(changes)s. The "
+                    "values recorded at intake are kept (the device left its owner).",
+                    inventory=self.source_id.display_name,
+                    changes="; ".join(changes),
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+        if hashes:
+            device.write(hashes)
 
     def _mark_seen(self, rows):
         """Record that this run saw the devices of ``rows`` ({device id:

@@ -50,6 +50,29 @@ class TestImportFile(ReemploiCase):
     def _devices(self):
         return self.Equipment.search([("import_source_id", "=", self.source.id)])
 
+    def test_a_device_gone_to_an_operator_keeps_its_intake_values(self):
+        """From "declared" on, the register keeps what intake recorded: a
+        later inventory's different specs are noted on the device, not
+        written over."""
+        header = "serial;type;manufacturer;model;ram"
+        self._import(f"{header}\nKEEP-1;laptop;Dell;Latitude 5490;8\n".encode())
+        device = self._devices()
+        self.assertEqual(device.ram_gb, 8)
+        device.with_company(self.company_x).action_declare()
+        device.with_company(self.company_x).action_receive(self.company_x)
+        run = self._import(f"{header}\nKEEP-1;laptop;Dell;Latitude 5490;16\n".encode())
+        self.assertEqual(run.state, "done", run.message)
+        self.assertEqual(run.rejected_count, 0, run.line_ids.mapped("reason"))
+        self.assertEqual(device.ram_gb, 8)
+        note = device.message_ids.filtered(lambda message: "16" in (message.body or ""))
+        self.assertEqual(len(note), 1, device.message_ids.mapped("body"))
+        self.assertIn("8", note.body)
+        # the same file again: nothing more
+        self._import(f"{header}\nKEEP-1;laptop;Dell;Latitude 5490;16\n".encode())
+        self.assertEqual(
+            len(device.message_ids.filtered(lambda m: "16" in (m.body or ""))), 1
+        )
+
     def test_glpi_export_creates_devices(self):
         run = self._import(glpi_csv(ROW_1, ROW_2, ROW_3))
         self.assertEqual(run.state, "done", run.message)
