@@ -36,6 +36,26 @@ class TestEquipmentCorrectionWizard(ReemploiCase):
         self.assertEqual(event.create_uid, self.admin)
         self.assertFalse(self.env["reemploi.custody.event"]._verify_chains(self.device))
 
+    def test_the_form_it_is_opened_from_sets_nothing(self):
+        # the register's action passes default_company_id: not a correction
+        form = Form(
+            self.env["reemploi.equipment.correction"]
+            .with_user(self.admin)
+            .with_context(
+                active_model="reemploi.equipment",
+                active_ids=self.device.ids,
+                default_company_id=self.company_y.id,
+                default_state="sold",
+            )
+        )
+        self.assertFalse(form.company_id)
+        self.assertFalse(form.state)
+        form.state = "collected"
+        form.reason = "Scanned in the wrong lot"
+        form.save().action_apply()
+        self.assertEqual(self.device.state, "collected")
+        self.assertEqual(self.device.company_id, self.company_x)
+
     def test_reason_is_required(self):
         form = self._form(self.admin, self.device)
         form.state = "collected"

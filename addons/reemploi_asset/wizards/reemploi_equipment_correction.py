@@ -28,6 +28,10 @@ class ReemploiEquipmentCorrection(models.TransientModel):
     @api.model
     def default_get(self, fields_list):
         values = super().default_get(fields_list)
+        # a correction starts empty: the defaults of the list or form it is
+        # opened from (default_company_id...) are not corrections
+        for name in ("state", "owner_id", "company_id"):
+            values.pop(name, None)
         context = self.env.context
         if context.get("active_model") == "reemploi.equipment" and "equipment_ids" in fields_list:
             values["equipment_ids"] = [(6, 0, context.get("active_ids") or [])]
