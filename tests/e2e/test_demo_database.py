@@ -74,6 +74,27 @@ class TestDemoDatabase(DemoCase):
         finally:
             conn.close()
 
+    def test_creation_notes_are_french(self):
+        """The "<model> créé" notes of the story name the model in French."""
+        conn = self.server.sql()
+        try:
+            with conn.cursor() as cr:
+                cr.execute(
+                    "SELECT body, count(*) FROM mail_message "
+                    "WHERE model LIKE 'reemploi.%%' AND body IN %s GROUP BY body",
+                    (
+                        (
+                            "<p>Lot declared by a donor créé</p>",
+                            "<p>Equipment créé</p>",
+                            "<p>Grading session créé</p>",
+                            "<p>Data erasure of a storage medium créé</p>",
+                        ),
+                    ),
+                )
+                self.assertEqual(cr.fetchall(), [])
+        finally:
+            conn.close()
+
     def test_home_page_answers_in_french(self):
         response = requests.get(f"{self.server.url}/", timeout=HTTP_TIMEOUT)
         self.assertEqual(response.status_code, 200)

@@ -1,4 +1,7 @@
+from html import escape
+
 from odoo import Command, api, models
+from odoo.tools.translate import code_translations
 
 
 class ReemploiDemo(models.AbstractModel):
@@ -38,4 +41,29 @@ class ReemploiDemo(models.AbstractModel):
             {"selectable": False}
         )
         self.env["reemploi.custody.root"]._publish()
+        self._translate_creation_messages(lang)
         return True
+
+    @api.model
+    def _translate_creation_messages(self, lang):
+        """The "<model> created" notes logged while the modules installed
+        their demo data name the model in English: the modules' French was
+        loaded after their data. Written again with the model's name in
+        ``lang``, as Odoo writes them (mail.thread._creation_message)."""
+        created = code_translations.get_python_translations("mail", lang).get(
+            "%s created", "%s created"
+        )
+        models_ = self.env["ir.model"].search([("model", "=like", "reemploi.%")])
+        for model in models_:
+            english = model.with_context(lang="en_US").name
+            local = model.with_context(lang=lang).name
+            if english == local:
+                continue
+            self.env.cr.execute(
+                "UPDATE mail_message SET body = %s WHERE model = %s AND body = %s",
+                (
+                    f"<p>{escape(created % local, quote=False)}</p>",
+                    model.model,
+                    f"<p>{escape(created % english, quote=False)}</p>",
+                ),
+            )

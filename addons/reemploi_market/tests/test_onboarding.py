@@ -89,6 +89,29 @@ class TestDemoSetup(MarketCase):
         self.assertEqual(proofs[device.id]["root"], root.root)
 
 
+    def test_creation_notes_name_the_model_in_french(self):
+        """Notes logged while the demo installed, before the modules' French
+        was loaded, read "Lot declared by a donor créé": named again."""
+        self.env["res.lang"]._activate_lang("fr_FR")
+        lot = self._lot(quantities={self.laptop: 1})
+        model = self.env["ir.model"]._get("reemploi.lot")
+        english = model.with_context(lang="en_US").name
+        french = model.with_context(lang="fr_FR").name
+        self.assertNotEqual(english, french)
+        message = self.env["mail.message"].create(
+            {
+                "model": "reemploi.lot",
+                "res_id": lot.id,
+                "message_type": "notification",
+                "body": f"<p>{english} créé</p>",
+            }
+        )
+        self.env["reemploi.demo"]._translate_creation_messages("fr_FR")
+        message.invalidate_recordset()
+        self.assertIn(french, str(message.body))
+        self.assertNotIn(english, str(message.body))
+
+
 @tagged("post_install", "-at_install")
 class TestDashboardsApp(MarketCase):
     def _visible(self, user):
