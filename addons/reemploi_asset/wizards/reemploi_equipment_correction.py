@@ -2,6 +2,10 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from ..models.reemploi_equipment import STATE_SELECTION
+from .correction import correction_defaults, correction_values
+
+# the fields a correction may change (action_admin_correct)
+CORRECTED = ("state", "owner_id", "company_id")
 
 
 class ReemploiEquipmentCorrection(models.TransientModel):
@@ -27,15 +31,13 @@ class ReemploiEquipmentCorrection(models.TransientModel):
 
     @api.model
     def default_get(self, fields_list):
-        values = super().default_get(fields_list)
-        # a correction starts empty: the defaults of the list or form it is
-        # opened from (default_company_id...) are not corrections
-        for name in ("state", "owner_id", "company_id"):
-            values.pop(name, None)
-        context = self.env.context
-        if context.get("active_model") == "reemploi.equipment" and "equipment_ids" in fields_list:
-            values["equipment_ids"] = [(6, 0, context.get("active_ids") or [])]
-        return values
+        return correction_defaults(
+            self,
+            super().default_get(fields_list),
+            fields_list,
+            "equipment_ids",
+            CORRECTED,
+        )
 
     @api.depends("equipment_ids")
     def _compute_equipment_count(self):
@@ -44,16 +46,10 @@ class ReemploiEquipmentCorrection(models.TransientModel):
 
     def action_apply(self):
         self.ensure_one()
-        values = {
-            name: self[name].id if self._fields[name].type == "many2one" else self[name]
-            for name in ("state", "owner_id", "company_id")
-            if self[name]
-        }
+        values = correction_values(self, CORRECTED)
         if not values:
             raise UserError(
-                self.env._(
-                    "Choose what to correct: a new state, owner or operator."
-                )
+                self.env._("Choose what to correct: a new state, owner or operator.")
             )
         self.equipment_ids.action_admin_correct(values, self.reason)
         return {"type": "ir.actions.act_window_close"}

@@ -1,7 +1,15 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from odoo.addons.reemploi_asset.wizards.correction import (
+    correction_defaults,
+    correction_values,
+)
+
 from ..models.reemploi_lot import STATE_SELECTION
+
+# the fields a correction may change (action_admin_correct)
+CORRECTED = ("state", "partner_id", "company_id")
 
 
 class ReemploiLotCorrection(models.TransientModel):
@@ -13,7 +21,9 @@ class ReemploiLotCorrection(models.TransientModel):
     _name = "reemploi.lot.correction"
     _description = "Administrator correction of lots"
 
-    lot_ids = fields.Many2many("reemploi.lot", string="Lots", required=True, readonly=True)
+    lot_ids = fields.Many2many(
+        "reemploi.lot", string="Lots", required=True, readonly=True
+    )
     lot_count = fields.Integer(compute="_compute_lot_count")
     state = fields.Selection(STATE_SELECTION, string="New state")
     partner_id = fields.Many2one("res.partner", string="New donor")
@@ -24,15 +34,9 @@ class ReemploiLotCorrection(models.TransientModel):
 
     @api.model
     def default_get(self, fields_list):
-        values = super().default_get(fields_list)
-        # a correction starts empty: the defaults of the list or form it is
-        # opened from (default_company_id...) are not corrections
-        for name in ("state", "partner_id", "company_id"):
-            values.pop(name, None)
-        context = self.env.context
-        if context.get("active_model") == "reemploi.lot" and "lot_ids" in fields_list:
-            values["lot_ids"] = [(6, 0, context.get("active_ids") or [])]
-        return values
+        return correction_defaults(
+            self, super().default_get(fields_list), fields_list, "lot_ids", CORRECTED
+        )
 
     @api.depends("lot_ids")
     def _compute_lot_count(self):
@@ -41,11 +45,7 @@ class ReemploiLotCorrection(models.TransientModel):
 
     def action_apply(self):
         self.ensure_one()
-        values = {
-            name: self[name].id if self._fields[name].type == "many2one" else self[name]
-            for name in ("state", "partner_id", "company_id")
-            if self[name]
-        }
+        values = correction_values(self, CORRECTED)
         if not values:
             raise UserError(
                 self.env._("Choose what to correct: a new state, donor or operator.")
