@@ -11,7 +11,11 @@ kept with ``E2E_DB``, reset it (or unset it) afterwards.
 
 import base64
 import datetime
+import re
 import secrets
+import urllib.parse
+
+from harness import HTTP_TIMEOUT
 
 # the donor's pickup site and the operator's depot, 5 km apart (Grenoble)
 DONOR_POSITION = (45.1885, 5.7245)
@@ -373,3 +377,58 @@ def accredited_associations(admin, names, number):
         ],
     )
     return organisations, associations
+
+
+# ------------------------------------------------- the shop's checkout races
+# (test_solidarity_concurrency.py, test_pool_concurrency.py)
+LANG_PREFIX_RE = re.compile(r"^/[a-z]{2}(?:_[A-Z]{2})?(?=/(?:shop|my)/)")
+ORDER_PATH_RE = re.compile(r"^/my/orders/(\d+)$")
+
+
+def password_hash(password):
+    """A password hashed as Odoo stores it: 600,000 PBKDF2 rounds, about a
+    second of CPU, so hashed once for many test users."""
+    from passlib.context import CryptContext  # noqa: PLC0415 (Odoo's dependency)
+
+    return CryptContext(["pbkdf2_sha512"], pbkdf2_sha512__rounds=600_000).hash(password)
+
+
+def redirect_path(location):
+    """The path of a redirection (a urlsplit result), without the language
+    of a website that has several (/fr/shop/cart)."""
+    return LANG_PREFIX_RE.sub("", location.path, count=1)
+
+
+def add_to_cart(server_url, session, token, device):
+    """Put a device in the session's cart as the shop's button does; the
+    answer's (status, path, query): (303, "/shop/cart", "") when added."""
+    response = session.post(
+        f"{server_url}/shop/reemploi/add",
+        data={"equipment_id": str(device), "csrf_token": token},
+        allow_redirects=False,
+        timeout=HTTP_TIMEOUT,
+    )
+    location = urllib.parse.urlsplit(response.headers.get("Location", ""))
+    return response.status_code, redirect_path(location), location.query
+
+
+def checkout_outcome(response):
+    """What a solidarity checkout (POST /shop/solidarity/confirm) answered:
+    ("ok", order id), ("refused", reason) or ("error", what happened)."""
+    location = urllib.parse.urlsplit(response.headers.get("Location", ""))
+    query = urllib.parse.parse_qs(location.query)
+    if response.status_code == 303:
+        match = ORDER_PATH_RE.match(redirect_path(location))
+        if match:
+            return "ok", int(match[1])
+        if redirect_path(location) == "/shop/cart" and query.get("reemploi_error"):
+            return "refused", query["reemploi_error"][0]
+    return "error", response_gist(response)
+
+
+def response_gist(response):
+    """An unexpected answer in one line, for a test's message."""
+    return (
+        f"HTTP {response.status_code} {response.headers.get('Location', '')} "
+        + " ".join(response.text[:200].split())
+    )

@@ -41,7 +41,17 @@ import time
 import urllib.parse
 
 from harness import HTTP_TIMEOUT, ServerCase, csrf_token
-from journeys import accredited_associations, address, graded_devices, open_shop
+from journeys import (
+    accredited_associations,
+    add_to_cart,
+    address,
+    checkout_outcome,
+    graded_devices,
+    open_shop,
+    password_hash,
+    redirect_path,
+    response_gist,
+)
 
 DEVICES_PER_ROUND = 3
 BUYERS = DEVICES_PER_ROUND  # one buyer per device, each of its association
@@ -49,8 +59,6 @@ ALLOCATED = 2  # devices each allocation run proposes: the same two
 DEMANDS = (2, 1)  # devices allocated to each reseller's demand
 ROUNDS = int(os.environ.get("E2E_ROUNDS") or 10)
 PASSWORD = "e2e-Pool-1"  # noqa: S105 (a throw-away test account)
-LANG_PREFIX_RE = re.compile(r"^/[a-z]{2}(?:_[A-Z]{2})?(?=/(?:shop|my)/)")
-ORDER_PATH_RE = re.compile(r"^/my/orders/(\d+)$")
 ALLOCATION_ERROR_RE = re.compile(
     r'class="alert alert-danger o_reemploi_allocation_error"[^>]*>(?P<text>[^<]*)<'
 )
@@ -199,7 +207,7 @@ class TestPoolConcurrency(ServerCase):
         with cls.db.cursor() as cr:
             cr.execute(
                 "UPDATE res_users SET password = %s WHERE id = ANY(%s)",
-                [_password_hash(PASSWORD), users],
+                [password_hash(PASSWORD), users],
             )
 
     def _login_all(self):
@@ -237,15 +245,8 @@ class TestPoolConcurrency(ServerCase):
 
     def _add_to_cart(self, buyer, device):
         session, token = self.sessions[buyer]
-        response = session.post(
-            f"{self.server.url}/shop/reemploi/add",
-            data={"equipment_id": str(device), "csrf_token": token},
-            allow_redirects=False,
-            timeout=HTTP_TIMEOUT,
-        )
-        location = urllib.parse.urlsplit(response.headers.get("Location", ""))
         self.assertEqual(
-            (response.status_code, _path(location), location.query),
+            add_to_cart(self.server.url, session, token, device),
             (303, "/shop/cart", ""),
             f"{self.logins[buyer]} could not add device {device} to the cart",
         )
@@ -326,7 +327,7 @@ class TestPoolConcurrency(ServerCase):
             allow_redirects=False,
             timeout=HTTP_TIMEOUT,
         )
-        return _checkout_outcome(response)
+        return checkout_outcome(response)
 
     def _confirm_allocation(self, j, allocation, barrier):
         session, token = self.sessions[BUYERS + j]
@@ -340,14 +341,14 @@ class TestPoolConcurrency(ServerCase):
         location = urllib.parse.urlsplit(response.headers.get("Location", ""))
         if (
             response.status_code == 303
-            and _path(location) == f"/my/allocations/{allocation}"
+            and redirect_path(location) == f"/my/allocations/{allocation}"
             and urllib.parse.parse_qs(location.query).get("message") == ["confirmed"]
         ):
             return "ok", allocation
         refusal = ALLOCATION_ERROR_RE.search(response.text)
         if response.status_code == 200 and refusal:
             return "refused", refusal["text"].strip()
-        return "error", _gist(response)
+        return "error", response_gist(response)
 
     def _accept(self, j, match, barrier):
         session = self.operator_sessions[j]
@@ -367,7 +368,7 @@ class TestPoolConcurrency(ServerCase):
             timeout=HTTP_TIMEOUT,
         )
         if response.status_code != 200:
-            return "error", _gist(response)
+            return "error", response_gist(response)
         body = response.json()
         if "result" in body:
             return "ok", match
@@ -567,35 +568,3 @@ class TestPoolConcurrency(ServerCase):
             f"{sum(r['seconds'] for r in rounds):.0f} s of {total:.0f} s",
             flush=True,
         )
-
-
-def _password_hash(password):
-    from passlib.context import CryptContext  # noqa: PLC0415 (Odoo's dependency)
-
-    return CryptContext(["pbkdf2_sha512"], pbkdf2_sha512__rounds=600_000).hash(password)
-
-
-def _path(location):
-    """The path of a redirection, without the language of a website that
-    has several (/fr/shop/cart)."""
-    return LANG_PREFIX_RE.sub("", location.path, count=1)
-
-
-def _checkout_outcome(response):
-    """("ok", order id), ("refused", reason) or ("error", what happened)."""
-    location = urllib.parse.urlsplit(response.headers.get("Location", ""))
-    query = urllib.parse.parse_qs(location.query)
-    if response.status_code == 303:
-        match = ORDER_PATH_RE.match(_path(location))
-        if match:
-            return "ok", int(match[1])
-        if _path(location) == "/shop/cart" and query.get("reemploi_error"):
-            return "refused", query["reemploi_error"][0]
-    return "error", _gist(response)
-
-
-def _gist(response):
-    return (
-        f"HTTP {response.status_code} {response.headers.get('Location', '')} "
-        + " ".join(response.text[:200].split())
-    )

@@ -27,22 +27,26 @@ must hold:
 import collections
 import concurrent.futures
 import os
-import re
 import secrets
 import threading
 import time
-import urllib.parse
 
 from harness import HTTP_TIMEOUT, ServerCase, csrf_token
-from journeys import accredited_associations, address, graded_devices, open_shop
+from journeys import (
+    accredited_associations,
+    add_to_cart,
+    address,
+    checkout_outcome,
+    graded_devices,
+    open_shop,
+    password_hash,
+)
 
 ASSOCIATIONS = 10
 USERS_PER_ASSOCIATION = 2
 BUYERS = ASSOCIATIONS * USERS_PER_ASSOCIATION  # K concurrent checkouts
 DEVICES_PER_ROUND = 6  # fewer devices than buyers: three or four per device
 ROUNDS = int(os.environ.get("E2E_ROUNDS") or 20)
-LANG_PREFIX_RE = re.compile(r"^/[a-z]{2}(?:_[A-Z]{2})?(?=/(?:shop|my)/)")
-ORDER_PATH_RE = re.compile(r"^/my/orders/(\d+)$")
 PASSWORD = "e2e-Solidarity-1"  # noqa: S105 (a throw-away test account)
 
 
@@ -161,7 +165,7 @@ class TestSolidarityConcurrency(ServerCase):
         with cls.db.cursor() as cr:
             cr.execute(
                 "UPDATE res_users SET password = %s WHERE id = ANY(%s)",
-                [_password_hash(PASSWORD), users],
+                [password_hash(PASSWORD), users],
             )
 
     def _graded(self, serials):
@@ -211,15 +215,8 @@ class TestSolidarityConcurrency(ServerCase):
 
     def _add_to_cart(self, buyer, device):
         session, token = self.sessions[buyer]
-        response = session.post(
-            f"{self.server.url}/shop/reemploi/add",
-            data={"equipment_id": str(device), "csrf_token": token},
-            allow_redirects=False,
-            timeout=HTTP_TIMEOUT,
-        )
-        location = urllib.parse.urlsplit(response.headers.get("Location", ""))
         self.assertEqual(
-            (response.status_code, _path(location), location.query),
+            add_to_cart(self.server.url, session, token, device),
             (303, "/shop/cart", ""),
             f"{self.logins[buyer]} could not add device {device} to the cart",
         )
@@ -233,7 +230,7 @@ class TestSolidarityConcurrency(ServerCase):
             allow_redirects=False,
             timeout=HTTP_TIMEOUT,
         )
-        return _outcome(response)
+        return checkout_outcome(response)
 
     def _round(self, number):
         self._refresh_tight_quotas()
@@ -380,31 +377,3 @@ class TestSolidarityConcurrency(ServerCase):
             f"{sum(r['seconds'] for r in rounds):.0f} s of {total:.0f} s",
             flush=True,
         )
-
-
-def _password_hash(password):
-    from passlib.context import CryptContext  # noqa: PLC0415 (Odoo's dependency)
-
-    return CryptContext(["pbkdf2_sha512"], pbkdf2_sha512__rounds=600_000).hash(password)
-
-
-def _path(location):
-    """The path of a redirection, without the language of a website that
-    has several (/fr/shop/cart)."""
-    return LANG_PREFIX_RE.sub("", location.path, count=1)
-
-
-def _outcome(response):
-    """("ok", order id), ("refused", reason) or ("error", what happened)."""
-    location = urllib.parse.urlsplit(response.headers.get("Location", ""))
-    query = urllib.parse.parse_qs(location.query)
-    if response.status_code == 303:
-        match = ORDER_PATH_RE.match(_path(location))
-        if match:
-            return "ok", int(match[1])
-        if _path(location) == "/shop/cart" and query.get("reemploi_error"):
-            return "refused", query["reemploi_error"][0]
-    return "error", (
-        f"HTTP {response.status_code} {response.headers.get('Location', '')} "
-        + " ".join(response.text[:200].split())
-    )
