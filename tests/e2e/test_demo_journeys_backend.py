@@ -688,7 +688,11 @@ class TestCoordinatorDay(BackendJourneyCase):
                     None,
                 ),
                 # a declared lot (in bold), then its proposal
-                (".o_reemploi_lot_list .o_data_row.fw-bold .o_data_cell[name='name']", None),
+                (
+                    ".o_reemploi_lot_list .o_data_row.fw-bold "
+                    ".o_data_cell[name='name']",
+                    None,
+                ),
                 (
                     ".o_form_view button[name='action_propose'].btn-primary, "
                     ".o_form_view button[name='action_view_proposals']",

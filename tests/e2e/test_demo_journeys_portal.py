@@ -211,7 +211,9 @@ class JourneyCase(BaseCase):
         browser.wait(".o_reemploi_cart_vouchers", code)
         # what the voucher is worth, next to it: the public price struck
         # through and the solidarity price paid
-        public = euros(browser.text(".o_reemploi_cart_vouchers .o_reemploi_voucher_price del"))
+        public = euros(
+            browser.text(".o_reemploi_cart_vouchers .o_reemploi_voucher_price del")
+        )
         paid = euros(browser.text(".o_reemploi_cart_vouchers .o_reemploi_voucher_paid"))
         self.assertLess(paid, public)
         return browser.text("#order_total .monetary_field")
