@@ -3,6 +3,7 @@ from . import (
     reemploi_grade,
     reemploi_defect,
     reemploi_equipment,
+    reemploi_equipment_component,
     reemploi_equipment_demo,
     reemploi_grading,
     reemploi_erasure,
