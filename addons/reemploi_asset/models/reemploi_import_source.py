@@ -2,7 +2,7 @@ import json
 import time
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 
 from ..services import import_mapping, tabular
 from ..services.connectors import base as connector_base
@@ -102,6 +102,21 @@ class ReemploiImportSource(models.Model):
         string="OCS protocol",
         default="soap",
     )
+    ocs_checksum = fields.Integer(
+        string="OCS sections (CHECKSUM)",
+        default=ocs.DEFAULT_CHECKSUM,
+        help="Sum of the OCS inventory sections the synchronisation asks for "
+        "(OCS's CHECKSUM): 1 hardware (name, memory, processor, system), 2 BIOS "
+        "(serial, manufacturer, model, chassis type). 3, the default, is what "
+        "the register reads; it must include the hardware (1). An OCS server "
+        "asked for no section answers computers without them.",
+    )
+    ocs_tags = fields.Char(
+        string="OCS TAGs",
+        help="Only the computers of these OCS TAGs (the agents' --tag, the "
+        "entity of a multi-entity OCS), separated by commas. Empty: every "
+        "computer of the server.",
+    )
     snipeit_status_id = fields.Integer(
         string="Snipe-IT status filter",
         help="Only pull the assets of this Snipe-IT status label id (0: all).",
@@ -139,6 +154,24 @@ class ReemploiImportSource(models.Model):
         ) and not user.has_group("reemploi_asset.group_reemploi_coordinator"):
             return self.env.company
         return False
+
+    @api.constrains("kind", "ocs_checksum")
+    def _check_ocs_checksum(self):
+        for source in self.filtered(lambda s: s.kind == "ocs"):
+            checksum = source.ocs_checksum
+            if checksum < 1 or not checksum & ocs.CHECKSUM_HARDWARE:
+                raise ValidationError(
+                    self.env._(
+                        "%(name)s: the OCS sections (CHECKSUM) must include the "
+                        "hardware (1), which holds each computer's number; use 3 "
+                        "(hardware and BIOS) unless you know you need more.",
+                        name=source.name,
+                    )
+                )
+
+    def _ocs_tag_list(self):
+        self.ensure_one()
+        return [tag.strip() for tag in (self.ocs_tags or "").split(",") if tag.strip()]
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -259,10 +292,14 @@ class ReemploiImportSource(models.Model):
                 else {}
             )
             return snipeit.SnipeItConnector(**common, options=options)
-        if source.kind == "ocs" and source.ocs_protocol == "rest":
-            return ocs.OcsRestConnector(**common)
         if source.kind == "ocs":
-            return ocs.OcsSoapConnector(**common)
+            options = {
+                "checksum": source.ocs_checksum,
+                "tags": source._ocs_tag_list(),
+            }
+            if source.ocs_protocol == "rest":
+                return ocs.OcsRestConnector(**common, options=options)
+            return ocs.OcsSoapConnector(**common, options=options)
         raise UserError(
             self.env._(
                 "%(name)s is a file source: import a file instead.", name=self.name

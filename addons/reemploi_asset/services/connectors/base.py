@@ -293,6 +293,7 @@ class Connector:
             ),
             retryable=False,
             endpoint=what,
+            code=status,
         )
 
     def _json(self, response, what):

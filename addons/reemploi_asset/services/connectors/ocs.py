@@ -17,7 +17,8 @@ REST (``Api/Ocsinventory/Restapi/Loader.pm`` and ``ApiCommon.pm``):
 * ``GET /ocsapi/v1/computers?start=&limit=`` answers ``{"<ID>":
   {"hardware": {...}, "bios": [{...}], "accountinfo": [{"TAG": ...}], ...},
   ...}``, ``null`` past the end (``LIMIT/OFFSET`` on the hardware table).
-* ``GET /ocsapi/v1/computers/lastupdate/<unix time>`` lists ``[{"ID": n}]``
+* ``GET /ocsapi/v1/computers/lastupdate/<unix time>`` (OCS 2.9 and later;
+  2.8 answers 404 and the paged list is read instead) lists ``[{"ID": n}]``
   of the computers with ``LASTDATE > FROM_UNIXTIME(t)``, then ``GET
   /ocsapi/v1/computer/<id>`` gives each one. ``FROM_UNIXTIME`` uses the
   database's time zone, which the client does not know: the time asked is
@@ -76,6 +77,10 @@ XSI_TYPE = "{http://www.w3.org/2001/XMLSchema-instance}type"
 SOAP_ID_BATCH = 100
 # WANTED bits: 1 = ACCOUNTINFO (the TAG), 2 = software dictionary
 SOAP_WANTED_ACCOUNTINFO = 1
+# CHECKSUM bits (Apache/Ocsinventory/Map.pm): the sections read here
+CHECKSUM_HARDWARE = 1
+CHECKSUM_BIOS = 2
+DEFAULT_CHECKSUM = CHECKSUM_HARDWARE | CHECKSUM_BIOS
 
 
 def safe_parser():
@@ -132,9 +137,14 @@ class _OcsConnector(Connector):
             }
         )
 
+    def _tags(self):
+        return {str(tag) for tag in self.options.get("tags") or ()}
+
     def _page_of(self, rows):
-        kept, seen = [], set()
+        kept, seen, tags = [], set(), self._tags()
         for row in rows:
+            if tags and row["TAG"] not in tags:
+                continue  # another entity's computer (REST has no TAG filter)
             if row["ID"] not in seen and self._changed(row["LASTDATE"]):
                 seen.add(row["ID"])
                 kept.append(row)
@@ -155,10 +165,12 @@ class OcsRestConnector(_OcsConnector):
         self.api = f"{self.url}/ocsapi/v1"
 
     def fetch(self):
-        if self.cursor is None:
+        ids = None if self.cursor is None else self._changed_ids()
+        if ids is None:
+            # first sync, or a server without computers/lastupdate: the whole
+            # list, of which _page_of keeps what changed since the cursor
             computers = self._list_all()
         else:
-            ids = self._changed_ids()
             if len(ids) > self.page_size:
                 computers = [c for c in self._list_all() if _rest_id(c) in ids]
             else:
@@ -234,7 +246,12 @@ class OcsRestConnector(_OcsConnector):
             timestamp = int(local.timestamp()) - 1
         else:
             timestamp = calendar.timegm((cursor - MAX_UTC_OFFSET).timetuple())
-        data, what = self._get(f"computers/lastupdate/{max(timestamp, 1)}")
+        try:
+            data, what = self._get(f"computers/lastupdate/{max(timestamp, 1)}")
+        except ConnectorError as error:
+            if error.code == 404:  # OCS before 2.9 has no such route
+                return None
+            raise
         if not isinstance(data, list) or not all(
             isinstance(item, dict) and str(item.get("ID", "")).isdigit()
             for item in data
@@ -269,7 +286,10 @@ class OcsSoapConnector(_OcsConnector):
     ``OCS_OPT_WEB_SERVICE_RESULTS_LIMIT`` computers, 100 by default),
     ``CHECKSUM`` (sent only when ``options["checksum"]`` is set: it both
     keeps the computers whose changed sections match the bitmask and chooses
-    the sections returned), ``WANTED`` (1: ACCOUNTINFO with the TAG), ``ID``
+    the sections returned; a server asked for none sends ACCOUNTINFO only;
+    the hardware bit is set on every computer, so 1 or 3 keeps them all),
+    ``TAG`` (repeatable, ``options["tags"]``), ``WANTED`` (1: ACCOUNTINFO
+    with the TAG), ``ID``
     (repeatable), ``SORT_BY`` (ID, LASTDATE, LASTCOME; OCS 2.3.1 and later)
     and ``SORT_DIR``. Errors come back as ``<RESULT><ERROR>BAD_OFFSET
     </ERROR></RESULT>`` or as SOAP faults.
@@ -350,6 +370,8 @@ class OcsSoapConnector(_OcsConnector):
             )
         etree.SubElement(request, "OFFSET").text = str(offset)
         etree.SubElement(request, "WANTED").text = str(SOAP_WANTED_ACCOUNTINFO)
+        for tag in sorted(self._tags()):
+            etree.SubElement(request, "TAG").text = tag
         for computer_id in ids:
             etree.SubElement(request, "ID").text = str(computer_id)
         if sort:
@@ -416,7 +438,7 @@ class OcsSoapConnector(_OcsConnector):
                 Message(
                     _(
                         "%(where)s refused the request of %(what)s: %(answer)s. Check "
-                        "the options of the source (checksum)."
+                        "the source's OCS sections (CHECKSUM) and TAGs."
                     ),
                     where=self._where(),
                     what=what,
@@ -485,8 +507,8 @@ class OcsSoapConnector(_OcsConnector):
             raise ConnectorError(
                 Message(
                     _(
-                        "%(where)s sent a computer without HARDWARE/ID; the checksum "
-                        "option of the source must include the hardware section (1)."
+                        "%(where)s sent a computer without HARDWARE/ID: set the "
+                        "source's OCS sections (CHECKSUM) to 3 (hardware and BIOS)."
                     ),
                     where=self._where(),
                 ),
