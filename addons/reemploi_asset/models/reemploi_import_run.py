@@ -418,6 +418,7 @@ class ReemploiImportRun(models.Model):
         looked_up, existing = known or ((), {})
         existing = dict(existing)
         existing.update(self._existing({k: 1 for k in groups if k not in looked_up}))
+        existing.update(self._renumbered(groups, existing))
         earlier = self._seen_earlier(
             {found[0] for found in existing.values()} | set(unchanged_rows)
         )
@@ -613,6 +614,45 @@ class ReemploiImportRun(models.Model):
             [self.id, device_ids],
         )
         return {row[0] for row in self.env.cr.fetchall()}
+
+    def _renumbered(self, groups, existing):
+        """{identity key: device} of the rows whose identifier in the source
+        is new but whose serial number and manufacturer are those of a
+        device of the owner: the same machine, renumbered by the tool (an
+        OCS agent reinstalled gets a new DEVICEID, and the server a new id).
+        A device claimed by another row of this run, or still known by
+        another identifier of this source, is not taken: that row is then
+        refused by the register, never merged."""
+        by_serial = {}
+        for key, (_row, vals, _others) in groups.items():
+            if key[0] != "ref" or key in existing:
+                continue
+            serial_key = identity.device_key(vals.get("serial"), vals.get("manufacturer"))
+            if serial_key:
+                by_serial.setdefault(("serial", serial_key), []).append(key)
+        if not by_serial:
+            return {}
+        claimed = {found[0] for found in existing.values()}
+        found = self._existing({key: 1 for key in by_serial})
+        devices = self.env["reemploi.equipment"].sudo().browse(
+            {device[0] for device in found.values()}
+        )
+        alive_refs = {
+            device.id: device.source_ref
+            for device in devices
+            if device.import_source_id == self.source_id and device.source_ref
+        }
+        renumbered = {}
+        for serial_key, keys in by_serial.items():
+            device = found.get(serial_key)
+            if not device or len(keys) > 1 or device[0] in claimed:
+                continue
+            old_ref = alive_refs.get(device[0])
+            if old_ref and ("ref", old_ref) in groups:
+                continue  # the old identifier is still in the tool
+            claimed.add(device[0])
+            renumbered[keys[0]] = device
+        return renumbered
 
     def _existing(self, merged):
         """{identity key: (device id, import hash, raw hash)} of the devices
