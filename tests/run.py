@@ -597,6 +597,32 @@ def _signal_group(proc, signum):
         pass
 
 
+def start_ocs(modules, env):
+    """The real OCS Inventory server of reemploi_asset's TestRealOcs, started
+    once for the run (tests/ocs_server.py); its address goes to Odoo in env."""
+    tags = os.environ.get("TEST_TAGS", "")
+    if "reemploi_asset" not in modules or (tags and "RealOcs" not in tags):
+        return None
+    sys.path.insert(0, str(REPO / "tests"))
+    import ocs_server  # noqa: PLC0415 (tests/ocs_server.py)
+
+    server = ocs_server.OcsServer()
+    started = time.monotonic()
+    try:
+        server.start()
+    except (ocs_server.OcsUnavailable, OSError, subprocess.SubprocessError) as exc:
+        server.stop()
+        print(f"OCS Inventory: not started ({exc}); TestRealOcs will fail", flush=True)
+        return None
+    env.update(server.environ())
+    print(
+        f"OCS Inventory NG (Debian's packages) serving {server.url} "
+        f"({time.monotonic() - started:.1f} s to start)",
+        flush=True,
+    )
+    return server
+
+
 def main(argv):
     odoo_pkg, core = find_odoo()
     dirs = addons_dirs(core)
@@ -650,6 +676,7 @@ def main(argv):
     reader = LogReader()
     timeout = int(os.environ.get("TEST_TIMEOUT") or 7200)
     returncode, aborted = None, None
+    ocs = start_ocs(modules, env)
     try:
         returncode, aborted = run_odoo(
             cmd, env, log_path, reader, os.environ.get("QUIET") == "1", timeout
@@ -663,6 +690,8 @@ def main(argv):
             problems += e2e_problems
             passed += e2e_passed
     finally:
+        if ocs:
+            ocs.stop()
         if os.environ.get("KEEP_DB") == "1":
             print(f"KEEP_DB=1: database {dbname} kept, filestore in {tmp / 'data'}")
         else:

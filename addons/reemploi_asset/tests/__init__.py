@@ -21,6 +21,7 @@ from . import (
     test_forecast,
     test_connectors,
     test_import_sync,
+    test_ocs_real,
     test_i18n,
     test_http_input,
 )
