@@ -25,7 +25,9 @@ class ReemploiErasurePending(models.Model):
         readonly=True,
     )
     report_name = fields.Char(string="Report", readonly=True)
-    attachment_id = fields.Many2one("ir.attachment", string="Tool report", readonly=True)
+    attachment_id = fields.Many2one(
+        "ir.attachment", string="Tool report", readonly=True
+    )
     reason = fields.Char(
         readonly=True, help="Why the drive was not matched to a device."
     )

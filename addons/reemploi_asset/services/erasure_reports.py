@@ -339,7 +339,10 @@ def _iso_time(text, name):
     except ValueError:
         raise ErasureReportError(
             Message(
-                _("The file%(name)s gives %(value)s as a time: export the report again."),
+                _(
+                    "The file%(name)s gives %(value)s as a time: export the "
+                    "report again."
+                ),
                 name=name,
                 value=repr(text),
             )
@@ -471,7 +474,16 @@ _SUCCESS = {
     "true",
     "1",
 }
-_FAILURE_VERIFICATION = {"fail", "failed", "echec", "echoue", "echouee", "non", "no", "ko"}
+_FAILURE_VERIFICATION = {
+    "fail",
+    "failed",
+    "echec",
+    "echoue",
+    "echouee",
+    "non",
+    "no",
+    "ko",
+}
 _NO_VERIFICATION = {"", "none", "aucune", "sans", "n_a"}
 _DMY_TIME = re.compile(
     r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?:[ T](\d{1,2})[:h](\d\d)(?::(\d\d))?)?$"

@@ -70,7 +70,9 @@ class TestErasureReports(BaseCase):
             fixture("blancco-drive-eraser-two-drives.xml")
         )
         self.assertEqual(kind, "blancco")
-        self.assertEqual((ssd.tool_name, ssd.tool_version), ("Blancco Drive Eraser", "7.16.0"))
+        self.assertEqual(
+            (ssd.tool_name, ssd.tool_version), ("Blancco Drive Eraser", "7.16.0")
+        )
         self.assertEqual((ssd.serial, ssd.manufacturer), ("S3TANX0K123456", "Samsung"))
         self.assertEqual((ssd.method, ssd.medium_type, ssd.passes), ("purge", "ssd", 2))
         self.assertEqual(ssd.end.utcoffset(), datetime.timedelta(hours=1))
@@ -145,6 +147,13 @@ class TestErasureImport(ReemploiCase):
         wizard.action_import()
         return wizard
 
+    def _pending_x(self):
+        return (
+            self.env["reemploi.erasure.pending"]
+            .with_user(self.user_operator_x)
+            .search([])
+        )
+
     def _erasures(self, device=None):
         return self.env["reemploi.erasure"].search(
             [("equipment_id", "=", (device or self.device).id)]
@@ -153,7 +162,7 @@ class TestErasureImport(ReemploiCase):
     def test_nwipe_log_matched_by_drive_serial(self):
         self._storage(self.device, "WD-WX31A8712345", "hdd")
         wizard = self._import("nwipe-0.34-sda-derived.log")
-        self.assertIn("1 verified erasures recorded", wizard.summary)
+        self.assertIn("Verified erasures recorded: 1;", wizard.summary)
         erasure = self._erasures()
         self.assertEqual(len(erasure), 1)
         self.assertTrue(erasure.verified)
@@ -180,7 +189,7 @@ class TestErasureImport(ReemploiCase):
         other = self._received("5CG0000ABC")
         self._storage(other, "WDEBLK7M", "hdd")
         wizard = self._import("blancco-drive-eraser-two-drives.xml")
-        self.assertIn("1 verified erasures recorded, 1 not verified", wizard.summary)
+        self.assertIn("Verified erasures recorded: 1; not verified: 1;", wizard.summary)
         ssd = self._erasures()
         self.assertTrue(ssd.verified)
         self.assertEqual((ssd.method, ssd.medium_manufacturer), ("purge", "Samsung"))
@@ -210,11 +219,13 @@ class TestErasureImport(ReemploiCase):
 
     def test_unmatched_waits_then_resolved_by_scan(self):
         wizard = self._import("erasures-en.csv")
-        self.assertIn("1 waiting for their device", wizard.summary)
+        self.assertIn("waiting for their device: 1;", wizard.summary)
         Pending = self.env["reemploi.erasure.pending"].with_user(self.user_operator_x)
         pending = Pending.search([])
         self.assertEqual(pending.medium_serial, "EN-DRIVE-0001")
-        self.assertEqual(pending.reason, "no device has a drive with this serial number")
+        self.assertEqual(
+            pending.reason, "no device has a drive with this serial number"
+        )
         self.assertTrue(pending.attachment_id)
         with Form(pending) as form:
             form.reference = "nothing-like-this"
@@ -233,7 +244,7 @@ class TestErasureImport(ReemploiCase):
 
     def test_resolution_refuses_unknown_device(self):
         self._import("erasures-en.csv")
-        pending = self.env["reemploi.erasure.pending"].with_user(self.user_operator_x).search([])
+        pending = self._pending_x()
         with Form(pending) as form:
             form.reference = "INV-9999"
         with self.assertRaises(UserError):
@@ -245,8 +256,11 @@ class TestErasureImport(ReemploiCase):
         erasures = self.env["reemploi.erasure"].search([])
         pending = self.env["reemploi.erasure.pending"].search([])
         again = self._import("nwipe-0.34-sda-derived.log", "erasures-en.csv")
-        self.assertIn("2 already imported", again.summary)
-        self.assertIn("WD-WX31A8712345 (nwipe-0.34-sda-derived.log): already imported", again.summary)
+        self.assertIn("already imported: 2;", again.summary)
+        self.assertIn(
+            "WD-WX31A8712345 (nwipe-0.34-sda-derived.log): already imported",
+            again.summary,
+        )
         self.assertEqual(self.env["reemploi.erasure"].search([]), erasures)
         self.assertEqual(self.env["reemploi.erasure.pending"].search([]), pending)
 
@@ -259,7 +273,7 @@ class TestErasureImport(ReemploiCase):
 
     def test_failed_unmatched_drive_resolves_unverified(self):
         self._import("nwipe-0.34-loop-readonly-failed.log")
-        pending = self.env["reemploi.erasure.pending"].with_user(self.user_operator_x).search([])
+        pending = self._pending_x()
         self.assertEqual(pending.result, "failure")
         self.assertEqual(pending.reason, "the tool read no serial number")
         with Form(pending) as form:
@@ -287,7 +301,7 @@ class TestErasureImport(ReemploiCase):
         # nor a device of another company, by scanning it
         device_y = self._received("5CG-Y-0001", company=self.company_y)
         mine = self._import("erasures-en.csv", user=self.user_operator_x)
-        self.assertIn("1 waiting", mine.summary)
+        self.assertIn("waiting for their device: 1;", mine.summary)
         pending_x = Pending.search([])
         with Form(pending_x) as form:
             form.reference = device_y.serial
@@ -297,7 +311,7 @@ class TestErasureImport(ReemploiCase):
         device_y = self._received("5CG-Y-0002", company=self.company_y)
         self._storage(device_y, "EN-DRIVE-0001")
         wizard = self._import("erasures-en.csv")
-        self.assertIn("1 waiting", wizard.summary)
+        self.assertIn("waiting for their device: 1;", wizard.summary)
         self.assertFalse(self._erasures(device_y))
 
     def test_bad_files_refused_in_french(self):
@@ -308,10 +322,12 @@ class TestErasureImport(ReemploiCase):
             ("vide.log", b""),
             lang="fr_FR",
         )
-        self.assertIn("3 fichiers refusés", wizard.summary)
+        self.assertIn("fichiers refusés : 3.", wizard.summary)
         self.assertIn("n'est pas un rapport d'effacement", wizard.summary)
         self.assertIn("certificats PDF", wizard.summary)
-        self.assertFalse(self.env["reemploi.erasure"].search([]))
+        imported = self.env["reemploi.erasure"].search([("import_key", "!=", False)])
+        self.assertFalse(imported)
+        self.assertFalse(self.env["reemploi.erasure.pending"].search([]))
 
     def test_no_file_is_a_user_error(self):
         form = Form(self.env["reemploi.erasure.import"].with_user(self.user_operator_x))
@@ -324,7 +340,9 @@ class TestErasureImport(ReemploiCase):
         device has no serial: the drive waits in the queue and is resolved
         by scanning the device, its serial typed from the "label"."""
         nwipe = shutil.which("nwipe") or shutil.which("nwipe", path="/usr/sbin:/sbin")
-        losetup = shutil.which("losetup") or shutil.which("losetup", path="/usr/sbin:/sbin")
+        losetup = shutil.which("losetup") or shutil.which(
+            "losetup", path="/usr/sbin:/sbin"
+        )
         if not (nwipe and losetup and os.geteuid() == 0):
             self.skipTest(
                 "nwipe, losetup and root are needed (apt-get install nwipe; .ci/run "
@@ -361,8 +379,8 @@ class TestErasureImport(ReemploiCase):
             self.assertEqual(image.read_bytes(), bytes(2 * 1024 * 1024))
             data = log.read_bytes()
         wizard = self._import(("nwipe.log", data))
-        self.assertIn("1 waiting for their device", wizard.summary)
-        pending = self.env["reemploi.erasure.pending"].with_user(self.user_operator_x).search([])
+        self.assertIn("waiting for their device: 1;", wizard.summary)
+        pending = self._pending_x()
         self.assertEqual(pending.device_name, loop)
         with Form(pending) as form:
             form.reference = "5CG8231XYZ"

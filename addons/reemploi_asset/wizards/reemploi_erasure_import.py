@@ -51,9 +51,9 @@ class ReemploiErasureImport(models.TransientModel):
                 counts[outcome] += 1
                 lines.append(line)
         header = self.env._(
-            "%(verified)s verified erasures recorded, %(unverified)s not verified, "
-            "%(pending)s waiting for their device, %(skipped)s already imported, "
-            "%(rejected)s files refused.",
+            "Verified erasures recorded: %(verified)s; not verified: "
+            "%(unverified)s; waiting for their device: %(pending)s; already "
+            "imported: %(skipped)s; files refused: %(rejected)s.",
             verified=counts["verified"],
             unverified=counts["unverified"],
             pending=counts["pending"],
@@ -199,7 +199,9 @@ class ReemploiErasureImport(models.TransientModel):
                 "several devices have a drive with this serial number"
             )
         if not devices:
-            return None, None, self.env._("no device has a drive with this serial number")
+            return None, None, self.env._(
+                "no device has a drive with this serial number"
+            )
         return devices, components[:1], ""
 
     def _drive_values(self, result, key, component=None):
@@ -245,6 +247,8 @@ class ReemploiErasureImport(models.TransientModel):
         if not value:
             return False
         if value.tzinfo is None:
-            zone = pytz.timezone(self.env.context.get("tz") or self.env.user.tz or "UTC")
+            zone = pytz.timezone(
+                self.env.context.get("tz") or self.env.user.tz or "UTC"
+            )
             value = zone.localize(value)
         return value.astimezone(pytz.utc).replace(tzinfo=None)
