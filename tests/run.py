@@ -289,6 +289,13 @@ def browser_env(tmp, env):
             "warning: websocket-client is not installed; HttpCase tours will be "
             "skipped and counted as failures (pip install -r tests/requirements.txt)"
         )
+    sbin_path = os.pathsep.join([env.get("PATH", ""), "/usr/sbin"])
+    if not shutil.which("nwipe", path=sbin_path):
+        notes.append(
+            "warning: nwipe is not installed; the live erasure-report test will be "
+            "skipped and counted as a failure (apt-get install nwipe; it also needs "
+            "root and losetup)"
+        )
     return notes
 
 

@@ -36,6 +36,8 @@
         "views/reemploi_forecast_views.xml",
         "wizards/reemploi_import_wizard_views.xml",
         "wizards/reemploi_equipment_correction_views.xml",
+        "wizards/reemploi_erasure_import_views.xml",
+        "views/reemploi_erasure_pending_views.xml",
         "views/reemploi_traceability_templates.xml",
         "views/reemploi_traceability_lookup_templates.xml",
         "views/reemploi_custody_root_templates.xml",

@@ -7,6 +7,7 @@ from . import (
     reemploi_equipment_demo,
     reemploi_grading,
     reemploi_erasure,
+    reemploi_erasure_pending,
     reemploi_custody_event,
     reemploi_custody_root,
     reemploi_import_source,

@@ -7,7 +7,7 @@ import xlsxwriter
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import SQL
+from odoo.tools import SQL, escape_psql
 
 from ..services import forecast, identity, lifecycle
 from . import bulk
@@ -735,6 +735,34 @@ class ReemploiEquipment(models.Model):
             )
         return gaps
 
+    @api.model
+    def _scan_domain(self, kind, value):
+        """Domain of the devices that a scan designates, ``(kind, value)``
+        as :func:`identity.parse_scan` reads it: the QR label's token, or a
+        serial number (by its key: a mangled one designates nothing) or an
+        asset tag. The check-in and the erasure reports waiting for their
+        device look devices up with it."""
+        if kind == "token":
+            return [("qr_token", "=", value)]
+        key = identity.serial_key(value)
+        domain = [("asset_tag", "=ilike", escape_psql(value))]
+        if key:
+            domain = ["|", ("serial_key", "=", key)] + domain
+        return domain
+
+    @api.model
+    def _find_by_scan(self, code):
+        """The devices of the user's companies that ``code`` (what a scanner
+        or a hand typed) designates."""
+        kind, value = identity.parse_scan(code)
+        if not kind:
+            return self.browse()
+        return self.search(
+            [("company_id", "in", self.env.companies.ids)]
+            + self._scan_domain(kind, value),
+            limit=2,
+        )
+
     def _state_labels(self):
         """State labels in the user's language."""
         return dict(self._fields["state"]._description_selection(self.env))
@@ -841,6 +869,19 @@ class ReemploiEquipment(models.Model):
                 )
         self._check_erasure_verified(lifecycle.ERASED)
         return self._transition(lifecycle.ERASED)
+
+    def _mark_erased_if_complete(self):
+        """Move the received devices whose every medium is erased and
+        verified to "erased" (an erasure report imported, a report's drive
+        matched to its device): the same transition as "Erasure done"."""
+        done = self.filtered(
+            lambda equipment: equipment.state == lifecycle.RECEIVED
+            and equipment.has_data_medium
+            and not equipment._erasure_gaps()
+        )
+        if done:
+            done.action_mark_erased()
+        return done
 
     def action_grade(self):
         for equipment in self:

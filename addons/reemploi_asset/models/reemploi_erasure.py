@@ -1,6 +1,28 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+# The fields an erasure report gives for one drive: an imported erasure and
+# a report waiting for its device (reemploi.erasure.pending) both hold them.
+DRIVE_FIELDS = (
+    "medium_type",
+    "medium_manufacturer",
+    "medium_model",
+    "medium_serial",
+    "medium_capacity_gb",
+    "method",
+    "technique",
+    "tool_name",
+    "tool_version",
+    "passes",
+    "date_start",
+    "date_end",
+    "result",
+    "verification_method",
+    "verification_result",
+    "import_key",
+    "place",
+)
+
 # What a verified erasure proves: never changed once verified, by any caller.
 # (The note, the tool's report and mail.thread's own fields stay writable.)
 EVIDENCE_FIELDS = frozenset(
@@ -25,6 +47,8 @@ EVIDENCE_FIELDS = frozenset(
         "verification_method",
         "verification_result",
         "destination",
+        "passes",
+        "import_key",
     }
 )
 
@@ -139,6 +163,15 @@ class ReemploiErasure(models.Model):
         help="The saved erasure is verified: its evidence can no longer change.",
     )
     note = fields.Text()
+    passes = fields.Integer(help="Overwrite passes the tool reports.")
+    import_key = fields.Char(
+        index=True,
+        copy=False,
+        readonly=True,
+        help="Tool, version, drive and end time of the tool's report this "
+        "erasure was imported from: the same report imported again is "
+        "recognised and skipped.",
+    )
 
     @api.depends("result", "verification_result", "verification_method", "date_end")
     def _compute_verified(self):
@@ -258,3 +291,50 @@ class ReemploiErasure(models.Model):
         return self.env.ref(
             "reemploi_asset.action_report_erasure_certificate"
         ).report_action(self.equipment_id)
+
+    # ------------------------------------------------------------------
+    # Imported from a tool's report
+    # ------------------------------------------------------------------
+    @api.model
+    def _create_imported(self, device, values, report, filename):
+        """The erasure of one drive of a tool's report, for ``device``: the
+        drive's ``values`` (DRIVE_FIELDS), the importing user as technician,
+        the report (bytes) attached. A device whose every medium is then
+        erased and verified moves on to "erased", as the manual path does."""
+        medium_type = values.get("medium_type") or "other"
+        erasure = self.create(
+            dict(
+                values,
+                medium_type=medium_type,
+                equipment_id=device.id,
+                company_id=device.company_id.id,
+                user_id=self.env.user.id,
+                date_start=values.get("date_start") or values.get("date_end"),
+            )
+        )
+        attachment = self.env["ir.attachment"].create(
+            {
+                "name": filename or f"{erasure.tool_name}-{erasure.id}",
+                "raw": report,
+                "res_model": self._name,
+                "res_id": erasure.id,
+            }
+        )
+        # not evidence: writable on a verified erasure
+        erasure.report_attachment_id = attachment
+        device._mark_erased_if_complete()
+        return erasure
+
+    @api.model
+    def _verified_medium_exists(self, device, serial):
+        return bool(
+            serial
+            and self.search_count(
+                [
+                    ("equipment_id", "=", device.id),
+                    ("medium_serial", "=", serial),
+                    ("verified", "=", True),
+                ],
+                limit=1,
+            )
+        )

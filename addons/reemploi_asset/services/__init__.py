@@ -1,6 +1,7 @@
 # Plain-Python services: no ORM here, so they can be unit tested fast.
 from . import (
     custody_chain,
+    erasure_reports,
     forecast,
     grading,
     import_mapping,

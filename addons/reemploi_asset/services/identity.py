@@ -29,6 +29,7 @@ in SMBIOS tables, plus the French words donors type in spreadsheets.
 import functools
 import re
 import unicodedata
+from urllib.parse import urlsplit
 
 from .messages import Message, _
 
@@ -341,3 +342,25 @@ def disagreement(first, second):
         if first_key and second_key and first_key != second_key:
             return field, first.get(field), second.get(field)
     return None
+
+
+# the code of a QR label (URL-safe base64 of a random token)
+TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+
+
+def parse_scan(code):
+    """What a scan designates: ``("token", qr token)`` for the URL of a QR
+    label (or a bare token in it), ``("code", text)`` for anything else (a
+    serial number or an asset tag), ``(None, "")`` for blank input.
+
+    The check-in of a lot and the erasure reports waiting for their device
+    read a phone camera or a USB scanner through it."""
+    text = (code or "").strip()
+    if not text:
+        return None, ""
+    path = urlsplit(text).path if "://" in text else text
+    if "/r/" in path:
+        token = path.rsplit("/r/", 1)[1].strip("/")
+        if TOKEN_RE.match(token):
+            return "token", token
+    return "code", text

@@ -6,6 +6,7 @@ from . import (
     test_grading_form,
     test_erasure,
     test_erasure_form,
+    test_erasure_import,
     test_custody_chain,
     test_merkle,
     test_custody_root,

@@ -2,7 +2,6 @@ import json
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import escape_psql
 
 from odoo.addons.reemploi_asset.services import identity, lifecycle
 
@@ -192,13 +191,7 @@ class ReemploiLotCheckin(models.Model):
 
     def _find_in_register(self, kind, value):
         """A device of the donor's register that was not declared in the lot."""
-        if kind == "token":
-            domain = [("qr_token", "=", value)]
-        else:
-            key = identity.serial_key(value)
-            domain = [("asset_tag", "=ilike", escape_psql(value))]
-            if key:
-                domain = ["|", ("serial_key", "=", key)] + domain
+        domain = self.env["reemploi.equipment"]._scan_domain(kind, value)
         # sudo: the operator does not see the donor's register yet; the search
         # is limited to this lot's donor, and only the device's name is shown
         return (

@@ -2,14 +2,16 @@
 
 - :func:`propose_rounds` groups lots by area and by a day on which all of
   them are available, deterministically;
-- :func:`parse_scan` reads what a phone camera or a USB scanner typed: the
-  URL of a QR label (``…/r/<token>``) or a serial number / asset tag;
+- :func:`parse_scan` (the register's, ``reemploi_asset/services/identity.py``)
+  reads what a phone camera or a USB scanner typed: the URL of a QR label
+  (``…/r/<token>``) or a serial number / asset tag;
 - :func:`reconcile` counts what was expected, received, missing and extra.
 """
 
-import re
 from collections import namedtuple
-from urllib.parse import urlsplit
+
+# read by the check-in; its owner is the register's identity rule
+from odoo.addons.reemploi_asset.services.identity import parse_scan  # noqa: F401
 
 # a lot as seen by the grouping: its id, area (postcode or commune) and
 # availability window (dates, the window may be open on either side)
@@ -18,8 +20,6 @@ LotSlot = namedtuple("LotSlot", "key area date_from date_to")
 Proposal = namedtuple("Proposal", "area date keys")
 
 DEFAULT_MAX_LOTS = 8
-
-TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 
 
 def propose_rounds(slots, start, max_lots=DEFAULT_MAX_LOTS):
@@ -55,21 +55,6 @@ def propose_rounds(slots, start, max_lots=DEFAULT_MAX_LOTS):
     if current:
         proposals.append(Proposal(current[0], current[1], current[3]))
     return proposals
-
-
-def parse_scan(code):
-    """What a scan designates: ``("token", qr token)`` for the URL of a QR
-    label (or a bare token in it), ``("code", text)`` for anything else (a
-    serial number or an asset tag), ``(None, "")`` for blank input."""
-    text = (code or "").strip()
-    if not text:
-        return None, ""
-    path = urlsplit(text).path if "://" in text else text
-    if "/r/" in path:
-        token = path.rsplit("/r/", 1)[1].strip("/")
-        if TOKEN_RE.match(token):
-            return "token", token
-    return "code", text
 
 
 def reconcile(lines):
