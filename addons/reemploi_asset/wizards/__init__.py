@@ -1,2 +1,3 @@
 from . import reemploi_import_wizard
 from . import reemploi_equipment_correction
+from . import reemploi_audit_import_wizard
