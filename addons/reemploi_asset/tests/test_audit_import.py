@@ -293,3 +293,48 @@ class TestAuditHttp(AuditCase, HttpCase):
         response = self._post(fixture(GLPI), self.key_donor)
         self.assertEqual(response.status_code, 403)
         self.assertFalse(self.Equipment.search([("serial", "=", "640HP72")]))
+
+
+@tagged("post_install", "-at_install")
+class TestAuditGrading(AuditCase):
+    """The grading form of an audited device starts from what the audit
+    measured: battery capacities and the SMART health of its media."""
+
+    def _grading_form(self, device):
+        action = device.with_user(self.user_operator_x).action_new_grading()
+        return Form(
+            self.env[action["res_model"]]
+            .with_user(self.user_operator_x)
+            .with_context(**action["context"])
+        )
+
+    def test_battery_and_smart_prefilled(self):
+        self._wizard({WORKBENCH: fixture(WORKBENCH)})
+        device = self._find("LUSEA0D010038879A01601")
+        form = self._grading_form(device)
+        self.assertEqual(form.check_storage, "ok")
+        self.assertAlmostEqual(form.battery_design_capacity, 27.749)
+        self.assertAlmostEqual(form.battery_full_capacity, 8.35)
+        self.assertEqual(form.battery_health, 30.1)
+        form.check_power = "ok"
+        form.check_boot = "ok"
+        grading = form.save()
+        self.assertEqual(grading.grade_id, self.grade_d, grading.grade_reasons)
+
+    def test_failed_smart_fails_the_storage_check(self):
+        snapshot = json.loads(fixture(WORKBENCH))
+        disk = snapshot["components"][0]
+        test = next(a for a in disk["actions"] if a["type"] == "TestDataStorage")
+        test["assessment"] = False
+        self._wizard({"failing-disk.json": json.dumps(snapshot).encode()})
+        device = self._find("LUSEA0D010038879A01601")
+        self.assertEqual(device.component_ids.filtered("capacity_gb").smart_passed, "failed")
+        form = self._grading_form(device)
+        self.assertEqual(form.check_storage, "ko")
+        # what the operator enters stays his
+        form.check_storage = "ok"
+        form.battery_design_capacity = 50
+        form.battery_full_capacity = 45
+        grading = form.save()
+        self.assertEqual(grading.check_storage, "ok")
+        self.assertEqual(grading.battery_health, 90.0)
