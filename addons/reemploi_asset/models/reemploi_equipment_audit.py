@@ -97,7 +97,8 @@ class ReemploiEquipment(models.Model):
             order="id desc",
         )
         device = identity.pick(
-            maker, [(candidate.manufacturer_key or "", candidate) for candidate in candidates]
+            maker,
+            [(candidate.manufacturer_key or "", candidate) for candidate in candidates],
         )
         if not device:
             if any(

@@ -34,6 +34,7 @@ in mWh; Workbench gives batteries in mAh, converted with its measured voltage.
 """
 
 import json
+import math
 import re
 
 from lxml import etree
@@ -42,6 +43,8 @@ from .messages import Message, _
 
 MAX_BYTES = 20 * 1024 * 1024
 MAX_DEPTH = 64
+# what a PostgreSQL integer column holds
+INT_MIN, INT_MAX = -(2**31), 2**31 - 1
 
 # SMBIOS chassis types (DMTF DSP0134, 7.4.1) and Workbench device types ->
 # category codes of reemploi.equipment.category
@@ -179,8 +182,12 @@ def _number(value):
 
 
 def _int(value):
+    """The value as an integer a database column holds, else 0."""
     number = _number(value)
-    return int(round(number)) if number is not None else 0
+    if number is None or not math.isfinite(number):
+        return 0
+    number = int(round(number))
+    return number if INT_MIN <= number <= INT_MAX else 0
 
 
 def _list(value):
@@ -202,15 +209,34 @@ def category_code(chassis):
 # ----------------------------------------------------------------------
 # Reading the file
 # ----------------------------------------------------------------------
-def _depth(value, depth=0):
+def _check(value, depth=0):
+    """Refuse a document nested too deeply, or holding text that no
+    database field takes (a NUL character, a lone surrogate)."""
     if depth > MAX_DEPTH:
         raise AuditError(Message(_("The file is nested too deeply to be an audit.")))
     if isinstance(value, dict):
-        for item in value.values():
-            _depth(item, depth + 1)
+        for key, item in value.items():
+            _check(key, depth + 1)
+            _check(item, depth + 1)
     elif isinstance(value, list):
         for item in value:
-            _depth(item, depth + 1)
+            _check(item, depth + 1)
+    elif isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            valid = False
+        else:
+            valid = "\x00" not in value
+        if not valid:
+            raise AuditError(
+                Message(
+                    _(
+                        "The file holds characters that are not valid text (a NUL "
+                        "character or a broken Unicode escape)."
+                    )
+                )
+            )
 
 
 def _xml_to_dict(element):
@@ -310,7 +336,7 @@ def parse(data):
             raise AuditError(
                 Message(_("The file is not valid JSON (%(error)s)."), error=str(error))
             ) from None
-        _depth(document)
+        _check(document)
         if isinstance(document, dict) and isinstance(document.get("content"), dict):
             document, dropped = _filter_glpi(document)
             return Audit(
@@ -600,7 +626,9 @@ def _normalise_workbench(document):
         "storage_type": False,
         "os_name": "",
         "software": " ".join(
-            filter(None, [_text(document.get("software")), _text(document.get("version"))])
+            filter(
+                None, [_text(document.get("software")), _text(document.get("version"))]
+            )
         ),
     }
     components = []
@@ -622,7 +650,9 @@ def _normalise_workbench(document):
                 _component(
                     "storage",
                     storage_type=storage_type,
-                    capacity_gb=round((_number(component.get("size")) or 0) / 1000.0, 1),
+                    capacity_gb=round(
+                        (_number(component.get("size")) or 0) / 1000.0, 1
+                    ),
                     smart_passed=(
                         ("passed" if assessment else "failed")
                         if isinstance(assessment, bool)
@@ -647,7 +677,10 @@ def _normalise_workbench(document):
                 speed *= 1000
             components.append(
                 _component(
-                    "cpu", cores=_int(component.get("cores")), speed_mhz=int(speed), **common
+                    "cpu",
+                    cores=_int(component.get("cores")),
+                    speed_mhz=int(speed),
+                    **common,
                 )
             )
         elif kind == "Battery":

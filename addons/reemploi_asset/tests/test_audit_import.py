@@ -2,15 +2,13 @@
 operator would use it, through its form), the bench stations' HTTP
 endpoint, and the agent run live on this machine."""
 
-import base64
 import json
 import shutil
 import subprocess
 import tempfile
 
-from odoo import Command
 from odoo.exceptions import AccessError
-from odoo.tests import Form, HttpCase, new_test_user, tagged
+from odoo.tests import Form, HttpCase, tagged
 
 from .common import ReemploiCase
 from .test_audit_snapshot import (
@@ -57,7 +55,11 @@ class AuditCase(ReemploiCase):
 class TestAuditImport(AuditCase):
     def test_wizard_registers_unknown_devices(self):
         wizard = self._wizard(
-            {GLPI: fixture(GLPI), WORKBENCH: fixture(WORKBENCH), FUSION: fixture(FUSION)}
+            {
+                GLPI: fixture(GLPI),
+                WORKBENCH: fixture(WORKBENCH),
+                FUSION: fixture(FUSION),
+            }
         )
         self.assertEqual(
             (wizard.created_count, wizard.updated_count, wizard.refused_count),
@@ -68,7 +70,9 @@ class TestAuditImport(AuditCase):
         self.assertIn(f"{FUSION} : refusé", wizard.result)
         self.assertIn("numéro de série", wizard.result)
         dell = self._find("640HP72")
-        self.assertEqual(dell, wizard.equipment_ids.filtered(lambda d: d.serial == "640HP72"))
+        self.assertEqual(
+            dell, wizard.equipment_ids.filtered(lambda d: d.serial == "640HP72")
+        )
         self.assertEqual(dell.state, "received")
         self.assertEqual(dell.company_id, self.company_x)
         self.assertFalse(dell.owner_id, "the donor of an undeclared device is unknown")
@@ -224,7 +228,9 @@ class TestAuditImport(AuditCase):
     def _kept(self, device):
         return (
             self.env["ir.attachment"]
-            .search([("res_model", "=", "reemploi.equipment"), ("res_id", "=", device.id)])
+            .search(
+                [("res_model", "=", "reemploi.equipment"), ("res_id", "=", device.id)]
+            )
             .raw
         )
 
@@ -264,7 +270,9 @@ class TestAuditHttp(AuditCase, HttpCase):
         device = self.Equipment.browse(body["id"])
         self.assertEqual(body["status"], "created")
         self.assertEqual(body["reference"], device.display_name)
-        self.assertEqual((device.serial, device.company_id), ("640HP72", self.company_x))
+        self.assertEqual(
+            (device.serial, device.company_id), ("640HP72", self.company_x)
+        )
         self.assertEqual(len(device.component_ids), 5)
         again = self._post(fixture(GLPI), self.key_x)
         self.assertEqual(again.status_code, 200)
@@ -279,6 +287,9 @@ class TestAuditHttp(AuditCase, HttpCase):
         bad = self._post(b"\x00\x01garbage", self.key_x)
         self.assertEqual(bad.status_code, 400)
         self.assertIn("ni du JSON ni du XML", bad.json()["error"])
+        nul = self._post(b'{"content": {"bios": {"ssn": "A\\u0000B"}}}', self.key_x)
+        self.assertEqual(nul.status_code, 400)
+        self.assertIn("texte valide", nul.json()["error"])
         form = self._post(
             b"a=b", self.key_x, content_type="application/x-www-form-urlencoded"
         )
@@ -328,7 +339,9 @@ class TestAuditGrading(AuditCase):
         test["assessment"] = False
         self._wizard({"failing-disk.json": json.dumps(snapshot).encode()})
         device = self._find("LUSEA0D010038879A01601")
-        self.assertEqual(device.component_ids.filtered("capacity_gb").smart_passed, "failed")
+        self.assertEqual(
+            device.component_ids.filtered("capacity_gb").smart_passed, "failed"
+        )
         form = self._grading_form(device)
         self.assertEqual(form.check_storage, "ko")
         # what the operator enters stays his

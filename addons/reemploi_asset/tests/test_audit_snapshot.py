@@ -166,6 +166,10 @@ class TestAuditSnapshot(BaseCase):
             b"<html><body/></html>": "not a fusioninventory-agent",
             b"<REQUEST><CONTENT>": "not valid XML",
             b"[" * 5000 + b"]" * 5000: "nested too deeply",
+            b'{"type": "Snapshot", "device": {"serialNumber": "A\\u0000B"}}': (
+                "not valid text"
+            ),
+            b'{"content": {"bios": {"ssn": "\\ud800"}}}': "not valid text",
         }
         for data, words in cases.items():
             with self.subTest(data=data[:20]):
