@@ -10,9 +10,11 @@ format (told by its content, not its name):
   (``REQUEST/CONTENT/BIOS``, ``STORAGES``, ``MEMORIES``…), the format of
   which the JSON one is the conversion: the XML is read into the same
   dictionary, keys in lower case, and both go through the same code;
-* an eReuse Workbench snapshot in JSON (Workbench 11 and later, the format
-  eReuse's Devicehub reads: ``{"type": "Snapshot", "device": …,
-  "components": […]}``).
+* an eReuse Workbench snapshot in JSON, in the normalised format of
+  Workbench 11 that eReuse's Devicehub reads (``{"type": "Snapshot",
+  "device": …, "components": […]}``). The later snapshots that carry the
+  raw outputs of lshw, dmidecode and smartctl (``"data": {…}``, Workbench 14
+  and workbench-script) are refused with a message saying so.
 
 It returns an :class:`Audit`: the normalised values (device identity,
 specifications, components) and a filtered copy of the file to keep as
@@ -354,6 +356,19 @@ def parse(data):
                 _dump(document),
                 "json",
                 dropped,
+            )
+        if isinstance(document, dict) and isinstance(document.get("data"), dict):
+            # workbench-script and Workbench 14: the tools' raw outputs
+            # (lshw, dmidecode, smartctl), which Devicehub parses itself
+            raise AuditError(
+                Message(
+                    _(
+                        "This eReuse snapshot holds the raw outputs of lshw, "
+                        "dmidecode and smartctl (workbench-script, Workbench 14 "
+                        "and later), which are not read yet: run glpi-agent or "
+                        "fusioninventory-agent on the device instead."
+                    )
+                )
             )
         raise AuditError(
             Message(

@@ -166,6 +166,9 @@ class TestAuditSnapshot(BaseCase):
             b"<html><body/></html>": "not a fusioninventory-agent",
             b"<REQUEST><CONTENT>": "not valid XML",
             b"[" * 5000 + b"]" * 5000: "nested too deeply",
+            b'{"type": "Snapshot", "software": "workbench-script", "data": {}}': (
+                "raw outputs of lshw"
+            ),
             b'{"type": "Snapshot", "device": {"serialNumber": "A\\u0000B"}}': (
                 "not valid text"
             ),
