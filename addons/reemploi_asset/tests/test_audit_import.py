@@ -7,8 +7,9 @@ import shutil
 import subprocess
 import tempfile
 
+from odoo import Command
 from odoo.exceptions import AccessError
-from odoo.tests import Form, HttpCase, tagged
+from odoo.tests import Form, HttpCase, new_test_user, tagged
 
 from .common import ReemploiCase
 from .test_audit_snapshot import (
@@ -26,12 +27,20 @@ class AuditCase(ReemploiCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.env["res.lang"]._activate_lang("fr_FR")
-        cls.user_operator_x.lang = "fr_FR"
+        # the least-privileged role that processes devices, at X's bench
+        cls.technician = new_test_user(
+            cls.env,
+            login="bench_x",
+            groups="reemploi_asset.group_reemploi_operator_user",
+            company_id=cls.company_x.id,
+            company_ids=[Command.set(cls.company_x.ids)],
+            lang="fr_FR",
+        )
 
     def _wizard(self, files, user=None):
         """Import ``files`` ({name: bytes}) through the wizard's form, as
         ``user`` (operator X by default); return the wizard."""
-        user = user or self.user_operator_x
+        user = user or self.technician
         # the web client sends the user's language
         env = self.env(user=user, context=dict(self.env.context, lang=user.lang))
         attachments = env["ir.attachment"].create(
@@ -245,7 +254,7 @@ class TestAuditHttp(AuditCase, HttpCase):
         # sudo: a key without expiry date, as an administrator may give
         cls.key_x = (
             cls.env["res.users.apikeys"]
-            .with_user(cls.user_operator_x)
+            .with_user(cls.technician)
             .sudo()
             ._generate("reemploi_audit", "bench station", None)
         )
@@ -312,10 +321,10 @@ class TestAuditGrading(AuditCase):
     measured: battery capacities and the SMART health of its media."""
 
     def _grading_form(self, device):
-        action = device.with_user(self.user_operator_x).action_new_grading()
+        action = device.with_user(self.technician).action_new_grading()
         return Form(
             self.env[action["res_model"]]
-            .with_user(self.user_operator_x)
+            .with_user(self.technician)
             .with_context(**action["context"])
         )
 
