@@ -31,6 +31,7 @@
         "views/reemploi_erasure_views.xml",
         "views/reemploi_custody_event_views.xml",
         "views/reemploi_custody_root_views.xml",
+        "wizards/reemploi_audit_import_wizard_views.xml",
         "views/reemploi_equipment_views.xml",
         "views/reemploi_import_views.xml",
         "views/reemploi_forecast_views.xml",

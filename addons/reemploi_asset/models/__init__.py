@@ -4,6 +4,7 @@ from . import (
     reemploi_defect,
     reemploi_equipment,
     reemploi_equipment_component,
+    reemploi_equipment_audit,
     reemploi_equipment_demo,
     reemploi_grading,
     reemploi_erasure,

@@ -193,6 +193,32 @@ class ReemploiGrading(models.Model):
                 "Grading of %(device)s", device=session.equipment_id.display_name
             )
 
+    @api.onchange("equipment_id")
+    def _onchange_equipment_id_audit(self):
+        """Pre-fill what the device's last audit measured: the capacities of
+        its batteries, and the storage check from the SMART health of its
+        media (failed if one failed, OK if all passed). Values already
+        entered are kept; the operator checks the rest."""
+        components = self.equipment_id.component_ids
+        batteries = components.filtered(
+            lambda c: c.kind == "battery" and c.design_capacity_mwh
+        )
+        if batteries and not self.battery_design_capacity:
+            self.battery_design_capacity = (
+                sum(batteries.mapped("design_capacity_mwh")) / 1000.0
+            )
+            self.battery_full_capacity = (
+                sum(batteries.mapped("current_capacity_mwh")) / 1000.0
+            )
+        health = components.filtered(lambda c: c.kind == "storage").mapped(
+            "smart_passed"
+        )
+        if health and not self.check_storage:
+            if "failed" in health:
+                self.check_storage = "ko"
+            elif all(value == "passed" for value in health):
+                self.check_storage = "ok"
+
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:

@@ -1,5 +1,6 @@
 # Plain-Python services: no ORM here, so they can be unit tested fast.
 from . import (
+    audit_snapshot,
     custody_chain,
     erasure_reports,
     forecast,

@@ -29,3 +29,4 @@ from . import (
 from . import test_integrity_rpc
 from . import test_correction_wizard
 from . import test_custody_root_pages
+from . import test_audit_snapshot, test_audit_import

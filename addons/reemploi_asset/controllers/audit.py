@@ -1,0 +1,128 @@
+"""Audit snapshots posted by the bench stations.
+
+``POST /reemploi/audit`` with the snapshot file as the body (glpi-agent
+JSON, fusioninventory-agent XML or eReuse Workbench JSON, told by its
+content) and an Odoo API key of an operator's user in
+``Authorization: Bearer <key>``. The device lands in that user's company
+(see ``reemploi.equipment._audit_import``). Answers, in JSON: 201 (created)
+or 200 (updated, unchanged) with the device's id and reference, 400 with
+the reason of a refusal, 401 without a valid key, 403 for a user who may
+not update devices, 405, 413 for a body larger than
+:data:`~..services.audit_snapshot.MAX_BYTES`. Never a server error.
+"""
+
+import logging
+import re
+
+import psycopg2
+
+from odoo import http
+from odoo.exceptions import AccessError, UserError
+from odoo.http import request
+
+from ..services import audit_snapshot
+
+_logger = logging.getLogger(__name__)
+
+# the scope of the API keys a station may use; a key created in the user's
+# preferences (no scope) is valid for every scope
+API_SCOPE = "reemploi_audit"
+BEARER_RE = re.compile(r"Bearer\s+(\S+)", re.IGNORECASE)
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+class ReemploiAudit(http.Controller):
+    @http.route(
+        "/reemploi/audit",
+        type="http",
+        auth="none",
+        csrf=False,
+        save_session=False,
+        # auth="none" routes are read-only by default; this one writes
+        readonly=False,
+    )
+    def audit(self, **kwargs):
+        try:
+            return self._audit()
+        except psycopg2.OperationalError:
+            raise  # concurrent update: the framework tries again
+        except Exception:
+            _logger.exception("Audit upload: unexpected error")
+            request.env.cr.rollback()
+            return self._answer(
+                400,
+                request.env._(
+                    "The audit could not be imported; the error has been logged."
+                ),
+            )
+
+    def _answer(self, code, message=None, headers=None, **values):
+        """A JSON answer with HTTP status ``code``."""
+        body = dict(values)
+        if message:
+            body["error" if code >= 400 else "message"] = message
+        return request.make_json_response(body, headers=headers, status=code)
+
+    def _audit(self):
+        httprequest = request.httprequest
+        if httprequest.method != "POST":
+            return self._answer(
+                405,
+                request.env._("Send the audit snapshot with POST."),
+                headers={"Allow": "POST"},
+            )
+        header = httprequest.headers.get("Authorization", "")
+        match = BEARER_RE.fullmatch(header.strip())
+        uid = (
+            request.env["res.users.apikeys"]._check_credentials(
+                scope=API_SCOPE, key=match.group(1)
+            )
+            if match
+            else None
+        )
+        if not uid:
+            return self._answer(
+                401,
+                request.env._(
+                    "Send a valid API key of an operator's user in the header "
+                    "'Authorization: Bearer <key>'."
+                ),
+                headers={"WWW-Authenticate": 'Bearer realm="reemploi"'},
+            )
+        request.update_env(user=uid)
+        user = request.env.user
+        if user.lang:
+            request.update_context(lang=user.lang)
+        limit = audit_snapshot.MAX_BYTES
+        too_large = request.env._(
+            "The snapshot is larger than %(limit)s MB.", limit=limit // (1024 * 1024)
+        )
+        if (httprequest.content_length or 0) > limit:
+            return self._answer(413, too_large)
+        if httprequest.mimetype in FORM_TYPES:
+            return self._answer(
+                400,
+                request.env._(
+                    "Send the snapshot file itself as the body, with the header "
+                    "'Content-Type: application/json' or 'application/xml' "
+                    "(curl --data-binary @file)."
+                ),
+            )
+        data = httprequest.get_data(cache=False)
+        if len(data) > limit:
+            return self._answer(413, too_large)
+        Equipment = request.env["reemploi.equipment"].with_company(user.company_id)
+        try:
+            with request.env.cr.savepoint():
+                status, device = Equipment._audit_import(data)
+        except AccessError as error:
+            return self._answer(403, error.args[0])
+        except UserError as error:
+            return self._answer(400, error.args[0])
+        return self._answer(
+            201 if status == "created" else 200,
+            status=status,
+            id=device.id,
+            reference=device.display_name,
+            serial=device.serial,
+        )
