@@ -1,1 +1,1 @@
-from . import audit, main, portal
+from . import audit, glpi_webhook, main, portal

@@ -102,6 +102,19 @@ class ReemploiImportSource(models.Model):
         string="OCS protocol",
         default="soap",
     )
+    glpi_webhook_secret = fields.Char(
+        string="GLPI webhook secret",
+        groups="base.group_system",
+        copy=False,
+        help="The secret of the webhook created in GLPI (Setup › Webhooks, its "
+        "Security tab): GLPI signs each call with it. Empty: webhooks refused.",
+    )
+    glpi_webhook_url = fields.Char(
+        string="GLPI webhook URL",
+        compute="_compute_glpi_webhook_url",
+        help="The URL to give the GLPI webhook of computers; for monitors and "
+        "phones, end it with Monitor or Phone instead of Computer.",
+    )
     ocs_checksum = fields.Integer(
         string="OCS sections (CHECKSUM)",
         default=ocs.DEFAULT_CHECKSUM,
@@ -168,6 +181,57 @@ class ReemploiImportSource(models.Model):
                         name=source.name,
                     )
                 )
+
+    @api.depends("kind")
+    def _compute_glpi_webhook_url(self):
+        base = self.env["ir.config_parameter"].sudo().get_param("web.base.url", "")
+        for source in self:
+            source.glpi_webhook_url = (
+                f"{base}/reemploi/glpi/webhook/{source.id}/Computer"
+                if source.kind == "glpi" and source.id
+                else False
+            )
+
+    def _glpi_webhook(self, itemtype, payload):
+        """Apply one GLPI webhook call (``payload``: the decoded body) at
+        once: the item's row imported as by a synchronisation (a run of one
+        row), or, for a deletion in GLPI, a note on the device, which stays.
+        Returns ``(run or None, message)``; raises ConnectorError for a
+        payload that cannot be read."""
+        self.ensure_one()
+        event = str(payload.get("event") or "") if isinstance(payload, dict) else ""
+        item = payload.get("item") if isinstance(payload, dict) else None
+        page = glpi_hl.webhook_page(itemtype, item)
+        if event in glpi_hl.WEBHOOK_REMOVE_EVENTS:
+            ref = page.rows[0]["ID"]
+            device = self.env["reemploi.equipment"].search(
+                [("import_source_id", "=", self.id), ("source_ref", "=", ref)], limit=1
+            )
+            message = self.env._(
+                "%(ref)s was deleted in GLPI (event %(event)s); the device stays in "
+                "the register.",
+                ref=ref,
+                event=event,
+            )
+            if device:
+                device.message_post(body=message)
+            return None, message
+        if event not in glpi_hl.WEBHOOK_UPSERT_EVENTS:
+            raise connector_base.ConnectorError(
+                self.env._(
+                    "GLPI webhook: unknown event %(event)s; expected new, update, "
+                    "restore, delete or purge.",
+                    event=repr(event),
+                ),
+                retryable=False,
+            )
+        data = tabular.write_csv(page.header, page.rows)
+        run = self.env["reemploi.import.run"]._import_file(
+            self,
+            data,
+            self.env._("GLPI webhook %(ref)s", ref=page.rows[0]["ID"]) + ".csv",
+        )
+        return run, run.message or ""
 
     def _ocs_tag_list(self):
         self.ensure_one()

@@ -23,6 +23,7 @@ from . import (
     test_connectors,
     test_import_sync,
     test_ocs_real,
+    test_glpi_webhook,
     test_i18n,
     test_http_input,
 )

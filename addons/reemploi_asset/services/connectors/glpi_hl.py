@@ -53,13 +53,15 @@ CoreController.php``, ``Controller/AssetController.php``,
 """
 
 import datetime
+import hashlib
+import hmac
 import logging
 import re
 import time
 
 from ..messages import Message, _
-from .base import AuthError, ConnectorError, clean, excerpt
-from .glpi import AUTH_HINTS, GlpiBase
+from .base import AuthError, ConnectorError, Page, clean, excerpt
+from .glpi import AUTH_HINTS, ITEMTYPES, GlpiBase
 
 _logger = logging.getLogger(__name__)
 
@@ -377,3 +379,66 @@ def _local_datetime(value):
     except ValueError:
         return ""
     return text
+
+
+# ------------------------------------------------------------------ webhooks
+# GLPI 11's outgoing webhooks (``src/Webhook.php``): an item's event queued
+# and sent by GLPI's cron as ``POST <url>``, the body being the webhook's
+# payload (by default ``{"event": …, "item": {…}}``, the item in the
+# high-level API's schema, as ``GET /Assets/<Itemtype>/<id>`` gives it),
+# with ``X-GLPI-signature: hex(HMAC-SHA256(body + timestamp, secret))`` and
+# ``X-GLPI-timestamp: <unix time>``. The secret is GLPI's (generated when
+# the webhook is created). Events: ``new``, ``update``, ``delete``,
+# ``restore``, ``purge``. With "challenge-response authentication", GLPI
+# first calls ``GET <url>?crc_token=<hmac(…)>`` and expects
+# ``hex(HMAC-SHA256(crc_token, secret))`` back. A queued webhook keeps the
+# headers of the moment it was raised: its retries carry the same
+# timestamp.
+
+WEBHOOK_UPSERT_EVENTS = frozenset({"new", "update", "restore"})
+WEBHOOK_REMOVE_EVENTS = frozenset({"delete", "purge"})
+
+
+def webhook_signature(body, timestamp, secret):
+    """GLPI's signature of ``body`` (bytes) sent at ``timestamp`` (text)."""
+    return hmac.new(
+        secret.encode(), bytes(body) + str(timestamp).encode(), hashlib.sha256
+    ).hexdigest()
+
+
+def webhook_signature_valid(body, timestamp, signature, secret):
+    if not (secret and timestamp and signature):
+        return False
+    expected = webhook_signature(body, timestamp, secret)
+    return hmac.compare_digest(expected, str(signature).strip().lower())
+
+
+def webhook_challenge(crc_token, secret):
+    """The answer to GLPI's challenge-response check."""
+    digest = hmac.new(secret.encode(), str(crc_token).encode(), hashlib.sha256)
+    return digest.hexdigest()
+
+
+def webhook_page(itemtype, item):
+    """The :class:`~.base.Page` of the one item a webhook carries (no
+    cursor: the next polled synchronisation still reads from its own)."""
+    if itemtype not in ITEMTYPES:
+        raise ConnectorError(
+            Message(
+                _(
+                    "GLPI webhook: unknown item type %(itemtype)s; use one of "
+                    "%(choices)s."
+                ),
+                itemtype=repr(itemtype),
+                choices=", ".join(ITEMTYPES),
+            ),
+            retryable=False,
+        )
+    if not isinstance(item, dict) or not clean(item.get("id")):
+        raise ConnectorError(
+            Message(_("GLPI webhook: the payload has no item with an id.")),
+            retryable=False,
+        )
+    connector = GlpiHlConnector("https://glpi.invalid/api.php")
+    row = connector._item_row(itemtype, item)
+    return Page(header=list(connector.header), rows=[row], cursor=None)
