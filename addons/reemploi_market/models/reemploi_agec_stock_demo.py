@@ -14,13 +14,14 @@ class ReemploiAgecStock(models.Model):
         use as holding classified or restricted data (a security service's
         workstations, a laboratory under restricted access...): décret
         2023-266 leaves them out of its reuse rate. The same devices at
-        every install: the first ones by asset tag."""
+        every install: those out of use for the longest time (in the
+        reformed stock of this year), then by asset tag."""
         devices = self.env["reemploi.equipment"].search(
             [
                 ("owner_id", "child_of", owner_id),
                 ("state", "=", lifecycle.TO_DECOMMISSION),
             ],
-            order="asset_tag, id",
+            order="state_date, asset_tag, id",
             limit=count,
         )
         devices.write({"restricted_data": True})
