@@ -451,16 +451,7 @@ class Mapping:
                 elif kind == "date":
                     vals[field] = parse_date(text)
                 elif kind == "boolean":
-                    answer = normalise(text)
-                    if answer not in YES | NO:
-                        raise ValueError(
-                            Message(
-                                _("%(column)s: %(value)s is neither yes nor no"),
-                                column=column,
-                                value=repr(text),
-                            )
-                        )
-                    vals[field] = answer in YES
+                    vals[field] = _yes_no(column, text)
                 elif kind == "state":
                     state = self.states.get(normalise(text))
                     if state not in IMPORTABLE_STATES:
@@ -501,6 +492,20 @@ class Mapping:
                 Message(_("no category: add a type or category column, or map it"))
             )
         return vals, errors
+
+
+def _yes_no(column, text):
+    """True or False for a yes/no cell, or raise ValueError(Message)."""
+    answer = normalise(text)
+    if answer not in YES | NO:
+        raise ValueError(
+            Message(
+                _("%(column)s: %(value)s is neither yes nor no"),
+                column=column,
+                value=repr(text),
+            )
+        )
+    return answer in YES
 
 
 def _column_error(column, error):

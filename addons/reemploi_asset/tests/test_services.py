@@ -148,13 +148,13 @@ class TestLifecycleTable(BaseCase):
         self.assertEqual(lifecycle.REUSED_STATES, {"sold", "donated"})
         self.assertEqual(lifecycle.states_of("sold"), ["sold"])
         self.assertEqual(lifecycle.states_of("missing"), ["missing"])
-        self.assertEqual(
-            lifecycle.states_of("in_progress"), lifecycle.STATES[:9]
-        )
+        self.assertEqual(lifecycle.states_of("in_progress"), lifecycle.STATES[:9])
         # every state has exactly one outcome, every outcome is listed
         self.assertEqual(
             sorted(
-                state for out in lifecycle.OUTCOMES for state in lifecycle.states_of(out)
+                state
+                for out in lifecycle.OUTCOMES
+                for state in lifecycle.states_of(out)
             ),
             sorted(lifecycle.STATES),
         )

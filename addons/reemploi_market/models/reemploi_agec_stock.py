@@ -223,9 +223,7 @@ class ReemploiAgecStock(models.Model):
             figures = register.get(key, empty)
             line.register_reformed_stock = figures.stock
             line.stock_left_out_old = figures.stock_left_out[takeback.TOO_OLD]
-            line.stock_left_out_restricted = figures.stock_left_out[
-                takeback.RESTRICTED
-            ]
+            line.stock_left_out_restricted = figures.stock_left_out[takeback.RESTRICTED]
             line.sent_left_out_old = figures.sent_left_out[takeback.TOO_OLD]
             line.sent_left_out_restricted = figures.sent_left_out[takeback.RESTRICTED]
             line.handed_over_in_progress = figures.in_progress
@@ -316,9 +314,7 @@ class ReemploiAgecStock(models.Model):
                 "year (%(shop)s) count automatically in both; add by hand what "
                 "was bought elsewhere (%(reused)s reused out of %(total)s).",
                 shop=format_amount(self.env, line.shop_purchase, currency),
-                reused=format_amount(
-                    self.env, line.external_reused_purchase, currency
-                ),
+                reused=format_amount(self.env, line.external_reused_purchase, currency),
                 total=format_amount(self.env, line.external_purchase_total, currency),
             )
 

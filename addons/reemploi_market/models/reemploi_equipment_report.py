@@ -2,7 +2,6 @@ from odoo import fields, models, tools
 from odoo.tools import SQL
 
 from odoo.addons.reemploi_asset.models.reemploi_equipment import STATE_SELECTION
-
 from odoo.addons.reemploi_asset.services import lifecycle
 
 OUTCOME_SELECTION = [

@@ -181,7 +181,9 @@ def reuse_figures(devices, year):
                 in_progress += 1
             else:
                 not_reused += 1
-    return ReuseFigures(stock, sent, stock_left_out, sent_left_out, in_progress, not_reused)
+    return ReuseFigures(
+        stock, sent, stock_left_out, sent_left_out, in_progress, not_reused
+    )
 
 
 def reuse_target(year):

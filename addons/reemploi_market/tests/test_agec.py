@@ -148,9 +148,7 @@ class TestAgecIndicators(AgecCase):
             self._process(self.reformed[2], "sold")
         self.assertEqual(line.sent_to_reuse, 1, "stored until refreshed")
         line.action_refresh()
-        self.assertEqual(
-            (line.sent_to_reuse, line.handed_over_in_progress), (2, 0)
-        )
+        self.assertEqual((line.sent_to_reuse, line.handed_over_in_progress), (2, 0))
         self.assertEqual(line.reuse_rate, 40.0)
         next_year = self._line(2026)
         self.assertEqual(next_year.sent_to_reuse, 0)
@@ -269,7 +267,9 @@ class TestAgecShopPurchases(ShopCase):
             }
         )
         self.assertEqual(line.shop_purchase, 600.0)
-        self.assertEqual((line.it_purchase_total, line.reused_purchase), (3000.0, 600.0))
+        self.assertEqual(
+            (line.it_purchase_total, line.reused_purchase), (3000.0, 600.0)
+        )
         self.assertEqual(line.purchase_share, 20.0)
         self.assertEqual(line.purchase_status, "met")
         self.assertIn("600.00)", line.purchase_explanation)

@@ -31,7 +31,12 @@ class TestTakebackLines(BaseCase):
         )
         self.assertEqual(
             [
-                (line["serial"], line["outcome"], line["reused"], line["co2e_avoided_kg"])
+                (
+                    line["serial"],
+                    line["outcome"],
+                    line["reused"],
+                    line["co2e_avoided_kg"],
+                )
                 for line in lines
             ],
             [
