@@ -2,7 +2,7 @@
     "name": "Réemploi — Market",
     "summary": "Lots declared by donors, collection rounds, matching, "
     "refurbished shop and take-back reports",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Inventory/Reuse",
     "website": "https://github.com/reemploi/reemploi",
     "author": "Réemploi contributors",

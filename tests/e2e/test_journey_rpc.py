@@ -252,7 +252,7 @@ class TestTakebackJourney(ServerCase):
                 for serial, grade, outcome in zip(
                     self.serials,
                     ("A", "A", "B"),
-                    ("Reused", "Reused", "Donated"),
+                    ("Sold", "Sold", "Donated"),
                     strict=True,
                 )
             ],
@@ -269,7 +269,7 @@ class TestTakebackJourney(ServerCase):
                 for index in range(5)
             ],
             [
-                ("Reused", 2),
+                ("Sold", 2),
                 ("Donated", 1),
                 ("Recycled", 0),
                 ("In progress", 0),

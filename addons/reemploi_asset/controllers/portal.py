@@ -5,7 +5,15 @@ from odoo.http import content_disposition, request
 from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
 
-from ..services import forecast
+from ..services import forecast, lifecycle
+
+# still with their owner; the other devices in progress are in the reuse chain
+WITH_OWNER_STATES = [lifecycle.IN_USE, lifecycle.TO_DECOMMISSION]
+IN_CHAIN_STATES = [
+    state
+    for state in lifecycle.states_of(lifecycle.OUTCOME_IN_PROGRESS)
+    if state not in WITH_OWNER_STATES
+]
 
 
 class ReemploiPortal(CustomerPortal):
@@ -29,33 +37,21 @@ class ReemploiPortal(CustomerPortal):
             "all": {"label": request.env._("All"), "domain": []},
             "in_use": {
                 "label": request.env._("In use"),
-                "domain": [("state", "in", ("in_use", "to_decommission"))],
+                "domain": [("state", "in", WITH_OWNER_STATES)],
             },
             "in_progress": {
                 "label": request.env._("In the reuse chain"),
-                "domain": [
-                    (
-                        "state",
-                        "in",
-                        (
-                            "declared",
-                            "collected",
-                            "received",
-                            "erased",
-                            "graded",
-                            "refurbished",
-                            "for_sale",
-                        ),
-                    )
-                ],
+                "domain": [("state", "in", IN_CHAIN_STATES)],
             },
             "reused": {
                 "label": request.env._("Reused"),
-                "domain": [("state", "in", ("sold", "donated"))],
+                "domain": [("state", "in", sorted(lifecycle.REUSED_STATES))],
             },
             "recycled": {
                 "label": request.env._("Recycled"),
-                "domain": [("state", "=", "recycled")],
+                "domain": [
+                    ("state", "in", lifecycle.states_of(lifecycle.OUTCOME_RECYCLED))
+                ],
             },
         }
 

@@ -87,7 +87,17 @@ class ReemploiEquipment(models.Model):
     screen_size = fields.Float(string="Screen size (in)")
     os_name = fields.Char(string="Operating system")
     # life
-    purchase_date = fields.Date()
+    purchase_date = fields.Date(
+        help="Décret 2023-266 leaves out of the reuse rate of public bodies "
+        "the devices more than ten years old when they were taken out of use."
+    )
+    restricted_data = fields.Boolean(
+        string="Classified or restricted data",
+        tracking=True,
+        help="The device held classified information or data whose "
+        "security is restricted (defence, national security...). Décret "
+        "2023-266 leaves such devices out of the reuse rate of public bodies.",
+    )
     expected_end_override = fields.Date(
         string="Expected end of use (set by hand)",
         help="Overrides the renewal policy for this device only.",
@@ -318,7 +328,7 @@ class ReemploiEquipment(models.Model):
     @api.depends("category_id.co2e_kg", "state")
     def _compute_co2e_avoided_kg(self):
         for equipment in self:
-            reused = equipment.state in lifecycle.REUSED_STATES
+            reused = lifecycle.is_reused(equipment.state)
             equipment.co2e_avoided_kg = equipment.category_id.co2e_kg if reused else 0.0
 
     def _compute_last_seen_run_id(self):
@@ -673,7 +683,7 @@ class ReemploiEquipment(models.Model):
             row["medium_count"] = 1 if has_medium else 0
             row["erasure_verified"] = not has_medium
             row["co2e_avoided_kg"] = (
-                co2e_kg if row["state"] in lifecycle.REUSED_STATES else 0.0
+                co2e_kg if lifecycle.is_reused(row["state"]) else 0.0
             )
             rows.append(row)
         records = self.browse(bulk.insert_rows(self, rows))

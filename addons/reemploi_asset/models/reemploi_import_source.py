@@ -536,6 +536,7 @@ class ReemploiImportMapping(models.Model):
             ("category", "Category"),
             ("state", "State"),
             ("purchase_date", "Purchase date"),
+            ("restricted_data", "Classified or restricted data"),
             ("cpu", "Processor"),
             ("ram_gb", "RAM (GB)"),
             ("storage_gb", "Storage (GB)"),

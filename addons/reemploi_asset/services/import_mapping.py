@@ -25,6 +25,7 @@ FIELDS = {
     "category": "category",
     "state": "state",
     "purchase_date": "date",
+    "restricted_data": "boolean",
     "cpu": "text",
     "ram_gb": "decimal",
     "storage_gb": "decimal",
@@ -63,6 +64,12 @@ PRESETS = {
         "category": ["category", "categorie", "type"],
         "state": ["state", "status", "statut", "etat"],
         "purchase_date": ["purchase_date", "date_d_achat", "date_achat"],
+        "restricted_data": [
+            "restricted_data",
+            "donnees_restreintes",
+            "diffusion_restreinte",
+            "donnees_classifiees",
+        ],
         "cpu": ["cpu", "processor", "processeur"],
         "ram_gb": ["ram", "ram_gb", "memoire", "memoire_go", "memory"],
         "storage_gb": ["storage", "storage_gb", "disque", "stockage", "disque_go"],
@@ -225,10 +232,16 @@ DEFAULT_CATEGORIES = {
 
 # Bumped when map_row() maps the same cells to other values: every stored raw
 # fingerprint then differs, and the next import maps each row again.
-MAPPING_VERSION = 2
+# (3: a yes/no column of classified or restricted data is read)
+MAPPING_VERSION = 3
 
 # Lifecycle states an import may set: only the donor's side of the life.
 IMPORTABLE_STATES = ("in_use", "to_decommission")
+
+
+# how a yes/no cell is written, after normalise()
+YES = frozenset({"1", "x", "o", "oui", "y", "yes", "true", "vrai"})
+NO = frozenset({"0", "n", "non", "no", "false", "faux"})
 
 
 @functools.lru_cache(maxsize=4096)
@@ -437,6 +450,8 @@ class Mapping:
                     vals[field] = number
                 elif kind == "date":
                     vals[field] = parse_date(text)
+                elif kind == "boolean":
+                    vals[field] = _yes_no(column, text)
                 elif kind == "state":
                     state = self.states.get(normalise(text))
                     if state not in IMPORTABLE_STATES:
@@ -477,6 +492,20 @@ class Mapping:
                 Message(_("no category: add a type or category column, or map it"))
             )
         return vals, errors
+
+
+def _yes_no(column, text):
+    """True or False for a yes/no cell, or raise ValueError(Message)."""
+    answer = normalise(text)
+    if answer not in YES | NO:
+        raise ValueError(
+            Message(
+                _("%(column)s: %(value)s is neither yes nor no"),
+                column=column,
+                value=repr(text),
+            )
+        )
+    return answer in YES
 
 
 def _column_error(column, error):

@@ -5,6 +5,10 @@ in_use -> to_decommission -> declared -> collected -> received -> erased
 
 The table below is the single source of truth for which transition may start
 from which state; the model adds the business preconditions (erasure, grading).
+
+It also owns the outcome of a device (what became of it): sold, donated,
+recycled, missing, or still in progress. Take-back reports, the AGEC figures,
+the CO2 avoided and the gamification all read it from here.
 """
 
 IN_USE = "in_use"
@@ -44,8 +48,38 @@ OPERATOR_STATES = frozenset(
     {RECEIVED, ERASED, GRADED, REFURBISHED, FOR_SALE, SOLD, DONATED, RECYCLED}
 )
 
+# Outcome of a device: what became of it once it left its owner.
+OUTCOME_SOLD = "sold"
+OUTCOME_DONATED = "donated"
+OUTCOME_RECYCLED = "recycled"
+OUTCOME_MISSING = "missing"
+OUTCOME_IN_PROGRESS = "in_progress"
+# in the order reports list them
+OUTCOMES = (
+    OUTCOME_SOLD,
+    OUTCOME_DONATED,
+    OUTCOME_RECYCLED,
+    OUTCOME_IN_PROGRESS,
+    OUTCOME_MISSING,
+)
+# every state that is not listed here is still in progress (with its owner,
+# on its way or at its operator): refurbished or for sale is not reused yet
+OUTCOME_BY_STATE = {
+    SOLD: OUTCOME_SOLD,
+    DONATED: OUTCOME_DONATED,
+    RECYCLED: OUTCOME_RECYCLED,
+    MISSING: OUTCOME_MISSING,
+}
+# Outcomes that are reuse: a new user has the device (sold, or donated to an
+# association, a person or another public body). Only they count the CO2
+# avoided, the devices sent to reuse of décret 2023-266 and the reused
+# devices of the gamification.
+REUSE_OUTCOMES = frozenset({OUTCOME_SOLD, OUTCOME_DONATED})
+
 # States reached only once the device has been reused (CO2 avoided counts).
-REUSED_STATES = frozenset({SOLD, DONATED})
+REUSED_STATES = frozenset(
+    state for state, out in OUTCOME_BY_STATE.items() if out in REUSE_OUTCOMES
+)
 
 # States of a device ready to leave its operator: graded at least, not yet
 # sold, donated or recycled. The pool of available devices that the shop, the
@@ -93,3 +127,20 @@ def can_transition(current, target):
 def allowed_targets(current):
     """Targets reachable from ``current``, in lifecycle order."""
     return [state for state in STATES if can_transition(current, state)]
+
+
+def outcome(state):
+    """Outcome of a device in lifecycle ``state`` (one of :data:`OUTCOMES`)."""
+    return OUTCOME_BY_STATE.get(state, OUTCOME_IN_PROGRESS)
+
+
+def is_reused(state):
+    """True when a device in ``state`` has been reused: its CO2 avoided
+    counts, and it counts as sent to reuse for the legal rates."""
+    return outcome(state) in REUSE_OUTCOMES
+
+
+def states_of(wanted):
+    """Lifecycle states whose outcome is ``wanted``, in lifecycle order
+    (``in_progress`` included: every state without a final outcome)."""
+    return [state for state in STATES if outcome(state) == wanted]

@@ -73,6 +73,28 @@ class TestImportFile(ReemploiCase):
             len(device.message_ids.filtered(lambda m: "16" in (m.body or ""))), 1
         )
 
+    def test_the_donor_file_says_which_devices_hold_restricted_data(self):
+        """Décret 2023-266 leaves them out of the reuse rate: the donor's
+        inventory says which ones, with a yes/no column."""
+        source = self.env["reemploi.import.source"].create(
+            {"name": "Inventaire Ville", "owner_id": self.donor_a.id}
+        )
+        data = (
+            "numéro de série;type;données restreintes\n"
+            "SEC-1;laptop;oui\n"
+            "SEC-2;laptop;non\n"
+            "SEC-3;laptop;\n"
+            "SEC-4;laptop;peut-être\n"
+        ).encode()
+        run = self._import(data, source=source)
+        self.assertEqual(run.state, "done", run.message)
+        devices = self.Equipment.search([("import_source_id", "=", source.id)])
+        self.assertEqual(
+            {device.serial: device.restricted_data for device in devices},
+            {"SEC-1": True, "SEC-2": False, "SEC-3": False},
+        )
+        self.assertIn("neither yes nor no", run.line_ids.reason)
+
     def test_glpi_export_creates_devices(self):
         run = self._import(glpi_csv(ROW_1, ROW_2, ROW_3))
         self.assertEqual(run.state, "done", run.message)

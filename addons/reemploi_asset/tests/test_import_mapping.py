@@ -206,6 +206,40 @@ class TestImportMapping(BaseCase):
         self.assertEqual(errors, [])
         self.assertEqual(vals["ram_gb"], 8.0)
 
+    def test_restricted_data_yes_or_no(self):
+        mapping = im.Mapping(
+            ["serial", "type", "Données restreintes"], categories_known=CODES
+        )
+        answers = {}
+        for cell in ("oui", "Non", "X", "1", "yes", "0", ""):
+            vals, errors = mapping.map_row(
+                {"serial": "R1", "type": "laptop", "Données restreintes": cell},
+                parse_date,
+                parse_decimal,
+            )
+            self.assertEqual(errors, [], cell)
+            answers[cell] = vals.get("restricted_data")
+        self.assertEqual(
+            answers,
+            {
+                "oui": True,
+                "Non": False,
+                "X": True,
+                "1": True,
+                "yes": True,
+                "0": False,
+                "": None,
+            },
+        )
+        _vals, errors = mapping.map_row(
+            {"serial": "R1", "type": "laptop", "Données restreintes": "peut-être"},
+            parse_date,
+            parse_decimal,
+        )
+        self.assertIn(
+            "Données restreintes: 'peut-être' is neither yes nor no", errors[0]
+        )
+
     def test_negative_numbers_refused(self):
         mapping = im.Mapping(["serial", "type", "ram"], categories_known=CODES)
         _vals, errors = mapping.map_row(

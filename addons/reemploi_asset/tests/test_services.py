@@ -121,6 +121,44 @@ class TestLifecycleTable(BaseCase):
         self.assertFalse(lifecycle.can_transition(lifecycle.IN_USE, lifecycle.SOLD))
         self.assertFalse(lifecycle.can_transition(lifecycle.RECEIVED, lifecycle.SOLD))
 
+    def test_outcome_of_every_state(self):
+        expected = {
+            "in_use": "in_progress",
+            "to_decommission": "in_progress",
+            "declared": "in_progress",
+            "collected": "in_progress",
+            "received": "in_progress",
+            "erased": "in_progress",
+            "graded": "in_progress",
+            # on the shop, not reused yet: no CO2 avoided, not sent to reuse
+            "refurbished": "in_progress",
+            "for_sale": "in_progress",
+            "sold": "sold",
+            "donated": "donated",
+            "recycled": "recycled",
+            "missing": "missing",
+        }
+        self.assertEqual(
+            {state: lifecycle.outcome(state) for state in lifecycle.STATES}, expected
+        )
+        self.assertEqual(
+            {state for state in lifecycle.STATES if lifecycle.is_reused(state)},
+            {"sold", "donated"},
+        )
+        self.assertEqual(lifecycle.REUSED_STATES, {"sold", "donated"})
+        self.assertEqual(lifecycle.states_of("sold"), ["sold"])
+        self.assertEqual(lifecycle.states_of("missing"), ["missing"])
+        self.assertEqual(lifecycle.states_of("in_progress"), lifecycle.STATES[:9])
+        # every state has exactly one outcome, every outcome is listed
+        self.assertEqual(
+            sorted(
+                state
+                for out in lifecycle.OUTCOMES
+                for state in lifecycle.states_of(out)
+            ),
+            sorted(lifecycle.STATES),
+        )
+
     def test_leaving_needs_erasure(self):
         self.assertTrue(
             {lifecycle.SOLD, lifecycle.DONATED, lifecycle.FOR_SALE}

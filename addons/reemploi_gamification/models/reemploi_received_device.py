@@ -96,7 +96,7 @@ class ReemploiReceivedDevice(models.Model):
                    COALESCE(category.weight_kg, 0.0) AS weight_kg,
                    COALESCE(device.co2e_avoided_kg, 0.0) AS co2e_avoided_kg,
                    device.state IN %(reused_states)s AS reused,
-                   device.state = %(recycled)s AS recycled
+                   device.state IN %(recycled_states)s AS recycled
               FROM reemploi_equipment device
               JOIN reception ON reception.equipment_id = device.id
          LEFT JOIN res_partner owner ON owner.id = device.owner_id
@@ -109,7 +109,8 @@ class ReemploiReceivedDevice(models.Model):
             """,
             received=lifecycle.RECEIVED,
             missing=lifecycle.MISSING,
-            recycled=lifecycle.RECYCLED,
+            # what became of the device: lifecycle.py owns the outcomes
+            recycled_states=tuple(lifecycle.states_of(lifecycle.OUTCOME_RECYCLED)),
             reused_states=tuple(sorted(lifecycle.REUSED_STATES)),
             done_states=DONE_LOT_STATES,
             received_states=RECEIVED_LOT_STATES,

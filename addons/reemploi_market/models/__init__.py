@@ -12,7 +12,7 @@ from . import reemploi_lot_collection, reemploi_collection_round
 from . import reemploi_lot_checkin, reemploi_lot_checkin_line
 from . import res_partner, reemploi_equipment_report, reemploi_agec_stock
 from . import reemploi_lot_takeback, reemploi_takeback_report
-from . import reemploi_lot_demo, product_template_demo
+from . import reemploi_lot_demo, product_template_demo, reemploi_agec_stock_demo
 from . import website
 from . import res_users, web_tour_tour, reemploi_demo
 from . import ir_http

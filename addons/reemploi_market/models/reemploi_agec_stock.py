@@ -1,5 +1,8 @@
+from datetime import datetime
+
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import format_amount
 
 from odoo.addons.reemploi_asset.services import lifecycle
 
@@ -9,8 +12,8 @@ from ..services import takeback
 HANDED_OVER_STATES = (lifecycle.COLLECTED, lifecycle.RECEIVED)
 # reformed: the owner took the device out of use
 REFORMED_STATES = (lifecycle.TO_DECOMMISSION, lifecycle.DECLARED)
-# sent to an operator, but not to reuse
-NOT_REUSED_STATES = (lifecycle.RECYCLED, lifecycle.MISSING)
+# what counts as sent to reuse is the outcome of the device
+# (lifecycle.REUSE_OUTCOMES), counted by services/takeback.py: reuse_figures
 
 
 class ReemploiAgecStock(models.Model):
@@ -42,7 +45,41 @@ class ReemploiAgecStock(models.Model):
         compute="_compute_indicators",
         store=True,
         help="Devices of the register taken out of use (to decommission or "
-        "declared) before 1 January and not yet handed over to an operator.",
+        "declared) before 1 January and not yet handed over to an operator, "
+        "except those more than ten years old when taken out of use and "
+        "those with classified or restricted data (décret 2023-266).",
+    )
+    stock_left_out_old = fields.Integer(
+        string="Stock left out: over ten years old",
+        compute="_compute_indicators",
+        store=True,
+    )
+    stock_left_out_restricted = fields.Integer(
+        string="Stock left out: restricted data",
+        compute="_compute_indicators",
+        store=True,
+    )
+    sent_left_out_old = fields.Integer(
+        string="Hand-overs left out: over ten years old",
+        compute="_compute_indicators",
+        store=True,
+    )
+    sent_left_out_restricted = fields.Integer(
+        string="Hand-overs left out: restricted data",
+        compute="_compute_indicators",
+        store=True,
+    )
+    handed_over_in_progress = fields.Integer(
+        string="Handed over, still being processed",
+        compute="_compute_indicators",
+        store=True,
+        help="Devices handed over to an operator in the year that are not "
+        "sold or donated yet: they count once they are.",
+    )
+    handed_over_not_reused = fields.Integer(
+        string="Handed over, recycled or missing",
+        compute="_compute_indicators",
+        store=True,
     )
     stock_used = fields.Integer(
         string="Reformed stock on 1 January",
@@ -54,7 +91,19 @@ class ReemploiAgecStock(models.Model):
         compute="_compute_indicators",
         store=True,
         help="Devices of the body handed over to a reuse operator during the "
-        "year, except those recycled or missing since.",
+        "year and reused since (sold, or donated to a person, an association "
+        "or another public body); not those recycled, missing or still being "
+        "processed, nor those the décret leaves out.",
+    )
+    stock_explanation = fields.Text(
+        string="What the stock counts", compute="_compute_explanations"
+    )
+    sent_explanation = fields.Text(
+        string="What the devices sent to reuse count",
+        compute="_compute_explanations",
+    )
+    purchase_explanation = fields.Text(
+        string="What the purchases count", compute="_compute_explanations"
     )
     reuse_rate = fields.Float(
         string="Reuse rate (%)",
@@ -81,15 +130,42 @@ class ReemploiAgecStock(models.Model):
         compute="_compute_indicators",
         store=True,
     )
+    external_purchase_total = fields.Float(
+        string="IT purchases elsewhere",
+        digits=(16, 2),
+        help="IT purchases of the year made outside the Réemploi shop, "
+        "amount excluding VAT, as the body declares them.",
+    )
+    external_reused_purchase = fields.Float(
+        string="Reused equipment bought elsewhere",
+        digits=(16, 2),
+        help="Part of the IT purchases made elsewhere that is reused "
+        "equipment, amount excluding VAT.",
+    )
+    shop_purchase = fields.Float(
+        string="Bought on the Réemploi shop",
+        compute="_compute_indicators",
+        store=True,
+        digits=(16, 2),
+        help="Refurbished devices the body (or one of its contacts) ordered "
+        "on the Réemploi shop in the year, confirmed orders, amount excluding "
+        "VAT: counted automatically, both as IT purchases and as reused.",
+    )
     it_purchase_total = fields.Float(
         string="IT purchases",
+        compute="_compute_indicators",
+        store=True,
         digits=(16, 2),
-        help="IT purchases of the year (amount excluding VAT, or devices).",
+        help="IT purchases of the year: those made elsewhere plus those of "
+        "the Réemploi shop (amount excluding VAT).",
     )
     reused_purchase = fields.Float(
         string="Reused equipment purchased",
+        compute="_compute_indicators",
+        store=True,
         digits=(16, 2),
-        help="Part of the IT purchases that is reused equipment, in the same unit.",
+        help="Reused equipment bought elsewhere plus the purchases of the "
+        "Réemploi shop (amount excluding VAT).",
     )
     purchase_share = fields.Float(
         string="Reused share of purchases (%)",
@@ -123,24 +199,38 @@ class ReemploiAgecStock(models.Model):
         ),
         (
             "figures_positive",
-            "CHECK(reformed_stock >= 0 AND it_purchase_total >= 0 "
-            "AND reused_purchase >= 0 AND reused_purchase <= it_purchase_total)",
-            "Stock and purchases cannot be negative, and the reused purchases "
-            "cannot exceed the IT purchases.",
+            "CHECK(reformed_stock >= 0 AND external_purchase_total >= 0 "
+            "AND external_reused_purchase >= 0 "
+            "AND external_reused_purchase <= external_purchase_total)",
+            "Stock and purchases cannot be negative, and the reused equipment "
+            "bought elsewhere cannot exceed the IT purchases made elsewhere.",
         ),
     ]
 
     @api.depends(
-        "partner_id", "year", "reformed_stock", "it_purchase_total", "reused_purchase"
+        "partner_id",
+        "year",
+        "reformed_stock",
+        "external_purchase_total",
+        "external_reused_purchase",
     )
     def _compute_indicators(self):
         register = self._register_figures()
+        shop = self._shop_purchases()
+        empty = takeback.reuse_figures([], 2000)
         for line in self:
-            stock, sent = register.get((line.partner_id.id, line.year), (0, 0))
-            line.register_reformed_stock = stock
-            line.stock_used = line.reformed_stock or stock
-            line.sent_to_reuse = sent
-            rate = takeback.reuse_rate(sent, line.stock_used, line.year)
+            key = (line.partner_id.id, line.year)
+            figures = register.get(key, empty)
+            line.register_reformed_stock = figures.stock
+            line.stock_left_out_old = figures.stock_left_out[takeback.TOO_OLD]
+            line.stock_left_out_restricted = figures.stock_left_out[takeback.RESTRICTED]
+            line.sent_left_out_old = figures.sent_left_out[takeback.TOO_OLD]
+            line.sent_left_out_restricted = figures.sent_left_out[takeback.RESTRICTED]
+            line.handed_over_in_progress = figures.in_progress
+            line.handed_over_not_reused = figures.not_reused
+            line.stock_used = line.reformed_stock or figures.stock
+            line.sent_to_reuse = figures.sent
+            rate = takeback.reuse_rate(figures.sent, line.stock_used, line.year)
             line.reuse_rate = 100 * rate.rate if rate.rate is not None else 0.0
             line.reuse_target = 100 * (rate.target or 0.0)
             if rate.target is None:
@@ -149,6 +239,9 @@ class ReemploiAgecStock(models.Model):
                 line.reuse_status = "no_stock"
             else:
                 line.reuse_status = "met" if rate.met else "missed"
+            line.shop_purchase = shop.get(key, 0.0)
+            line.it_purchase_total = line.external_purchase_total + line.shop_purchase
+            line.reused_purchase = line.external_reused_purchase + line.shop_purchase
             share = takeback.purchase_share(
                 line.reused_purchase, line.it_purchase_total
             )
@@ -157,6 +250,73 @@ class ReemploiAgecStock(models.Model):
                 line.purchase_status = "no_purchase"
             else:
                 line.purchase_status = "met" if share.met else "missed"
+
+    @api.depends(
+        "reformed_stock",
+        "register_reformed_stock",
+        "stock_left_out_old",
+        "stock_left_out_restricted",
+        "sent_to_reuse",
+        "sent_left_out_old",
+        "sent_left_out_restricted",
+        "handed_over_in_progress",
+        "handed_over_not_reused",
+        "shop_purchase",
+        "external_purchase_total",
+        "external_reused_purchase",
+    )
+    def _compute_explanations(self):
+        _ = self.env._
+        currency = self.env.company.currency_id
+        for line in self:
+            left_out = _(
+                "Left out, as décret 2023-266 says: %(old)s device(s) more "
+                "than ten years old when taken out of use, %(restricted)s "
+                "device(s) with classified or restricted data.",
+                old=line.stock_left_out_old,
+                restricted=line.stock_left_out_restricted,
+            )
+            if line.reformed_stock:
+                stock = _(
+                    "Stock entered by the body: %(entered)s device(s); it must "
+                    "leave out the devices more than ten years old when taken "
+                    "out of use and those with classified or restricted data. "
+                    "The register counts %(register)s.",
+                    entered=line.reformed_stock,
+                    register=line.register_reformed_stock,
+                )
+            else:
+                stock = _(
+                    "Counted from the register: %(count)s device(s) taken out "
+                    "of use before 1 January and not yet handed over to an "
+                    "operator on that day.",
+                    count=line.register_reformed_stock,
+                )
+            line.stock_explanation = f"{stock} {left_out}"
+            line.sent_explanation = _(
+                "%(sent)s device(s) handed over to an operator in the year and "
+                "reused since (sold, or donated to a person, an association or "
+                "another public body). Not counted: %(in_progress)s still "
+                "being processed (they count once reused), %(not_reused)s "
+                "recycled or missing. Left out, as décret 2023-266 says: "
+                "%(old)s device(s) more than ten years old when taken out of "
+                "use, %(restricted)s device(s) with classified or restricted "
+                "data.",
+                sent=line.sent_to_reuse,
+                in_progress=line.handed_over_in_progress,
+                not_reused=line.handed_over_not_reused,
+                old=line.sent_left_out_old,
+                restricted=line.sent_left_out_restricted,
+            )
+            line.purchase_explanation = _(
+                "Reused equipment purchased / IT purchases, amounts excluding "
+                "VAT. The body's orders confirmed on the Réemploi shop in the "
+                "year (%(shop)s) count automatically in both; add by hand what "
+                "was bought elsewhere (%(reused)s reused out of %(total)s).",
+                shop=format_amount(self.env, line.shop_purchase, currency),
+                reused=format_amount(self.env, line.external_reused_purchase, currency),
+                total=format_amount(self.env, line.external_purchase_total, currency),
+            )
 
     # not a property of the line: the dependencies only make the form compute
     # it when it opens (the year has a default) and while a body is chosen
@@ -184,57 +344,74 @@ class ReemploiAgecStock(models.Model):
                 )
 
     def _register_figures(self):
-        """{(partner id, year): (reformed stock on 1 January, devices sent to
-        reuse in the year)} from the custody events of the register, in one
-        query."""
-        keys = [(line.partner_id.id, line.year) for line in self if line.partner_id]
+        """{(partner id, year): takeback.ReuseFigures} of the lines, from the
+        custody events of the register: one query for the devices, the
+        counting in services/takeback.py."""
+        keys = {(line.partner_id.id, line.year) for line in self if line.partner_id}
         if not keys:
             return {}
         self.env["reemploi.custody.event"].flush_model()
-        self.env["reemploi.equipment"].flush_model(["owner_id", "state"])
+        self.env["reemploi.equipment"].flush_model(
+            ["owner_id", "state", "purchase_date", "restricted_data"]
+        )
         self.env["res.partner"].flush_model(["commercial_partner_id"])
         self.env.cr.execute(
             """
-            WITH wanted AS (
-                SELECT partner_id, year,
-                       make_date(year, 1, 1)::timestamp AS jan1,
-                       make_date(year + 1, 1, 1)::timestamp AS next_jan1
-                  FROM unnest(%s::int[], %s::int[]) AS w(partner_id, year)
-            ), device AS (
-                SELECT e.id, e.state, p.commercial_partner_id AS partner_id,
-                       min(ev.date) FILTER (WHERE ev.to_state = ANY(%s)) AS reformed,
-                       min(ev.date) FILTER (WHERE ev.to_state = ANY(%s)) AS handed_over
-                  FROM reemploi_equipment e
-                  JOIN res_partner p ON p.id = e.owner_id
-                  JOIN reemploi_custody_event ev ON ev.equipment_id = e.id
-                 WHERE p.commercial_partner_id IN (SELECT partner_id FROM wanted)
-              GROUP BY e.id, e.state, p.commercial_partner_id
-            )
-            SELECT w.partner_id, w.year,
-                   count(d.id) FILTER (
-                       WHERE d.reformed < w.jan1
-                         AND (d.handed_over IS NULL OR d.handed_over >= w.jan1)
-                   ),
-                   count(d.id) FILTER (
-                       WHERE d.handed_over >= w.jan1 AND d.handed_over < w.next_jan1
-                         AND d.state <> ALL(%s)
-                   )
-              FROM wanted w
-         LEFT JOIN device d ON d.partner_id = w.partner_id
-          GROUP BY w.partner_id, w.year
+            SELECT p.commercial_partner_id, e.state, e.purchase_date,
+                   COALESCE(e.restricted_data, FALSE),
+                   min(ev.date) FILTER (WHERE ev.to_state = ANY(%s)),
+                   min(ev.date) FILTER (WHERE ev.to_state = ANY(%s))
+              FROM reemploi_equipment e
+              JOIN res_partner p ON p.id = e.owner_id
+              JOIN reemploi_custody_event ev ON ev.equipment_id = e.id
+             WHERE p.commercial_partner_id = ANY(%s)
+          GROUP BY e.id, e.state, e.purchase_date, e.restricted_data,
+                   p.commercial_partner_id
             """,
             [
-                [partner for partner, _year in keys],
-                [year for _partner, year in keys],
                 list(REFORMED_STATES),
                 list(HANDED_OVER_STATES),
-                list(NOT_REUSED_STATES),
+                list({partner for partner, _year in keys}),
             ],
         )
+        devices = {}
+        for partner, *values in self.env.cr.fetchall():
+            devices.setdefault(partner, []).append(takeback.RegisterDevice(*values))
         return {
-            (partner, year): (stock, sent)
-            for partner, year, stock, sent in self.env.cr.fetchall()
+            (partner, year): takeback.reuse_figures(devices.get(partner, []), year)
+            for partner, year in keys
         }
+
+    def _shop_purchases(self):
+        """{(partner id, year): amount excluding VAT of the refurbished
+        devices the body ordered on the Réemploi shop in the year (confirmed
+        orders of the body or of its contacts)}."""
+        partners = self.partner_id
+        years = set(self.mapped("year"))
+        if not partners or not years:
+            return {}
+        # sudo: the orders are in the operators' companies, which the
+        # coordinator or the donor may not read; only sums leave here
+        groups = (
+            self.env["sale.order.line"]
+            .sudo()
+            ._read_group(
+                [
+                    ("reemploi_equipment_id", "!=", False),
+                    ("order_id.state", "=", "sale"),
+                    ("order_id.partner_id.commercial_partner_id", "in", partners.ids),
+                    ("order_id.date_order", ">=", datetime(min(years), 1, 1)),
+                    ("order_id.date_order", "<", datetime(max(years) + 1, 1, 1)),
+                ],
+                ["order_id"],
+                ["price_subtotal:sum"],
+            )
+        )
+        totals = {}
+        for order, amount in groups:
+            key = (order.partner_id.commercial_partner_id.id, order.date_order.year)
+            totals[key] = totals.get(key, 0.0) + (amount or 0.0)
+        return totals
 
     def action_refresh(self):
         """Count again from the register (it changes every day)."""

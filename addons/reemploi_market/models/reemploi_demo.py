@@ -16,7 +16,8 @@ class ReemploiDemo(models.AbstractModel):
     def _setup(self, lang="fr_FR"):
         """French for every contact and user (and the ones created later),
         French as the websites' default language, onboarding tours on for
-        the operators and coordinators; and the day's custody root
+        the operators and coordinators; the AGEC figures counted again once
+        every module played its story; and the day's custody root
         published, as the daily job would, so that the public pages of the
         roots and the devices' proofs are not empty."""
         Lang = self.env["res.lang"]
@@ -41,6 +42,8 @@ class ReemploiDemo(models.AbstractModel):
             {"selectable": False}
         )
         self.env["reemploi.custody.root"]._publish()
+        # the AGEC figures count the register as the whole story left it
+        self.env["reemploi.agec.stock"].search([]).action_refresh()
         self._translate_creation_messages(lang)
         return True
 

@@ -2,15 +2,14 @@ from odoo import fields, models, tools
 from odoo.tools import SQL
 
 from odoo.addons.reemploi_asset.models.reemploi_equipment import STATE_SELECTION
-
-from ..services import takeback
+from odoo.addons.reemploi_asset.services import lifecycle
 
 OUTCOME_SELECTION = [
-    (takeback.REUSED, "Reused"),
-    (takeback.DONATED, "Donated"),
-    (takeback.RECYCLED, "Recycled"),
-    (takeback.IN_PROGRESS, "In progress"),
-    (takeback.MISSING, "Missing"),
+    (lifecycle.OUTCOME_SOLD, "Sold"),
+    (lifecycle.OUTCOME_DONATED, "Donated"),
+    (lifecycle.OUTCOME_RECYCLED, "Recycled"),
+    (lifecycle.OUTCOME_IN_PROGRESS, "In progress"),
+    (lifecycle.OUTCOME_MISSING, "Missing"),
 ]
 
 ERASURE_RESULT_SELECTION = [
@@ -20,7 +19,7 @@ ERASURE_RESULT_SELECTION = [
 ]
 
 # devices still with their owner are not in the reuse chain yet
-OUTSIDE_STATES = ["in_use", "to_decommission"]
+OUTSIDE_STATES = [lifecycle.IN_USE, lifecycle.TO_DECOMMISSION]
 
 
 class ReemploiEquipmentReport(models.Model):
@@ -61,11 +60,11 @@ class ReemploiEquipmentReport(models.Model):
         outcome_cases = SQL(" ").join(
             SQL(
                 "WHEN e.state = ANY(%s) THEN %s",
-                takeback.states_of(outcome),
+                lifecycle.states_of(outcome),
                 outcome,
             )
-            for outcome in takeback.OUTCOMES
-            if outcome != takeback.IN_PROGRESS
+            for outcome in lifecycle.OUTCOMES
+            if outcome != lifecycle.OUTCOME_IN_PROGRESS
         )
         return SQL(
             """
@@ -85,15 +84,18 @@ class ReemploiEquipmentReport(models.Model):
                        AS date,
                    1 AS device_count,
                    COALESCE(c.weight_kg, 0.0) AS weight_kg,
-                   COALESCE(e.co2e_avoided_kg, 0.0) AS co2e_avoided_kg
+                   CASE WHEN e.state = ANY(%(reused)s)
+                        THEN COALESCE(e.co2e_avoided_kg, 0.0) ELSE 0.0 END
+                       AS co2e_avoided_kg
               FROM reemploi_equipment e
               JOIN reemploi_equipment_category c ON c.id = e.category_id
          LEFT JOIN res_partner p ON p.id = e.owner_id
              WHERE e.active AND e.state <> ALL(%(outside)s)
             """,
             outcome_cases=outcome_cases,
-            in_progress=takeback.IN_PROGRESS,
+            in_progress=lifecycle.OUTCOME_IN_PROGRESS,
             outside=OUTSIDE_STATES,
+            reused=sorted(lifecycle.REUSED_STATES),
         )
 
     def init(self):

@@ -162,8 +162,8 @@ class TestAgecForm(FormCase):
         self.assertTrue(form.has_public_body)
         form.partner_id = self.city
         form.year = 2025
-        form.it_purchase_total = 40000.0
-        form.reused_purchase = 10000.0
+        form.external_purchase_total = 40000.0
+        form.external_reused_purchase = 10000.0
         self.assertEqual(form.purchase_share, 25.0)
         line = form.save()
         self.assertEqual(line.partner_id, self.city)

@@ -29,8 +29,9 @@ class TestTakebackReport(TakebackCase):
                 ("L-DON", "donated", "A", 175.0),
                 ("L-MISS", "missing", "", 0.0),
                 ("L-REC", "recycled", "", 0.0),
-                ("L-SOLD", "reused", "A", 175.0),
-                ("00042", "reused", "A", 0.0),
+                ("L-SOLD", "sold", "A", 175.0),
+                # on the shop: in progress, no CO2 avoided yet
+                ("00042", "in_progress", "A", 0.0),
             ],
         )
         lines = {line["serial"]: line for line in document["lines"]}
@@ -47,10 +48,10 @@ class TestTakebackReport(TakebackCase):
         self.assertEqual(
             [(label, value.count) for label, value in document["by_outcome"]],
             [
-                ("Reused", 2),
+                ("Sold", 1),
                 ("Donated", 1),
                 ("Recycled", 1),
-                ("In progress", 0),
+                ("In progress", 1),
                 ("Missing", 1),
             ],
         )
@@ -158,7 +159,7 @@ class TestTakebackReport(TakebackCase):
         self.assertEqual(sheet["A11"].data_type, "s")
         self.assertEqual(sheet["D11"].value, "No data medium")
         self.assertEqual(sheet["H11"].value, 4.5)
-        self.assertEqual(sheet["G11"].value, "Reused")
+        self.assertEqual(sheet["G11"].value, "In progress")
         # totals after a blank row, then one row per outcome
         self.assertIsNone(sheet["A12"].value)
         self.assertEqual(
@@ -167,10 +168,10 @@ class TestTakebackReport(TakebackCase):
         )
         self.assertEqual(
             [sheet.cell(14 + index, 1).value for index in range(5)],
-            ["Reused", "Donated", "Recycled", "In progress", "Missing"],
+            ["Sold", "Donated", "Recycled", "In progress", "Missing"],
         )
         self.assertEqual(
-            [sheet.cell(14 + index, 2).value for index in range(5)], [2, 1, 1, 0, 1]
+            [sheet.cell(14 + index, 2).value for index in range(5)], [1, 1, 1, 1, 1]
         )
 
     def test_period_report(self):
@@ -232,11 +233,11 @@ class TestReuseVolumes(TakebackCase):
         self.assertEqual(
             {(row.equipment_id.serial, row.outcome) for row in rows},
             {
-                ("L-SOLD", "reused"),
+                ("L-SOLD", "sold"),
                 ("L-DON", "donated"),
                 ("L-REC", "recycled"),
                 ("L-MISS", "missing"),
-                ("00042", "reused"),
+                ("00042", "in_progress"),
             },
         )
         self.assertEqual(set(rows.mapped("owner_id")), {self.donor_a})
@@ -253,10 +254,11 @@ class TestReuseVolumes(TakebackCase):
             ),
             [
                 ("Donateur A", "donated", 1, 2.0, 175.0),
+                ("Donateur A", "in_progress", 1, 4.5, 0.0),
                 ("Donateur A", "missing", 1, 2.0, 0.0),
                 ("Donateur A", "recycled", 1, 2.0, 0.0),
-                ("Donateur A", "reused", 2, 6.5, 175.0),
-                ("Donateur B", "reused", 1, 2.0, 175.0),
+                ("Donateur A", "sold", 1, 2.0, 175.0),
+                ("Donateur B", "sold", 1, 2.0, 175.0),
             ],
         )
         graded = Report._read_group(

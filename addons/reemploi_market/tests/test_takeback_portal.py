@@ -87,7 +87,7 @@ class TestTakebackPortal(TakebackCase, HttpCase):
         self.assertEqual(
             self._serials(response) - {None},
             {"L-SOLD", "L-DON", "L-REC", "L-MISS", "00042", "Total"}
-            | {"Reused", "Donated", "Recycled", "In progress", "Missing"},
+            | {"Sold", "Donated", "Recycled", "In progress", "Missing"},
         )
         response = self.url_open(f"/my/takeback.pdf{query}")
         self.assertEqual(response.status_code, 200)

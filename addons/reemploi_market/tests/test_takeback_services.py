@@ -1,4 +1,8 @@
+from datetime import date, datetime
+
 from odoo.tests import BaseCase, tagged
+
+from odoo.addons.reemploi_asset.services import lifecycle
 
 from ..services import takeback
 from ..services.takeback import Totals
@@ -16,25 +20,30 @@ def _row(serial, category, state, weight, co2):
 
 @tagged("post_install", "-at_install")
 class TestTakebackLines(BaseCase):
-    def test_outcome_of_each_state(self):
-        expected = {
-            "sold": "reused",
-            "for_sale": "reused",
-            "refurbished": "reused",
-            "donated": "donated",
-            "recycled": "recycled",
-            "missing": "missing",
-            "declared": "in_progress",
-            "collected": "in_progress",
-            "received": "in_progress",
-            "erased": "in_progress",
-            "graded": "in_progress",
-        }
-        self.assertEqual(
-            {state: takeback.outcome(state) for state in expected}, expected
+    def test_lines_take_the_outcome_of_the_lifecycle(self):
+        lines = takeback.report_lines(
+            [
+                _row("L1", "Laptop", "sold", 2.0, 156.0),
+                # a stale CO2 on a device not reused yet never counts
+                _row("L2", "Laptop", "for_sale", 2.0, 156.0),
+                _row("L3", "Laptop", "refurbished", 2.0, 0.0),
+            ]
         )
         self.assertEqual(
-            takeback.states_of("reused"), ["for_sale", "refurbished", "sold"]
+            [
+                (
+                    line["serial"],
+                    line["outcome"],
+                    line["reused"],
+                    line["co2e_avoided_kg"],
+                )
+                for line in lines
+            ],
+            [
+                ("L1", "sold", True, 156.0),
+                ("L2", "in_progress", False, 0.0),
+                ("L3", "in_progress", False, 0.0),
+            ],
         )
 
     def test_lines_sorted_with_their_outcome(self):
@@ -47,7 +56,7 @@ class TestTakebackLines(BaseCase):
         )
         self.assertEqual(
             [(line["serial"], line["outcome"]) for line in lines],
-            [("S1", "donated"), ("S2", "reused"), ("M1", "recycled")],
+            [("S1", "donated"), ("S2", "sold"), ("M1", "recycled")],
         )
 
     def test_totals_by_outcome_and_category(self):
@@ -66,14 +75,14 @@ class TestTakebackLines(BaseCase):
         self.assertEqual(
             figures["by_outcome"],
             {
-                "reused": Totals(2, 4.2, 156.3),
+                "sold": Totals(1, 2.1, 156.3),
                 "donated": Totals(1, 2.1, 156.3),
                 "recycled": Totals(1, 5.3, 0.0),
-                "in_progress": Totals(1, 7.25, 0.0),
+                "in_progress": Totals(2, 9.35, 0.0),
                 "missing": Totals(1, 5.3, 0.0),
             },
         )
-        self.assertEqual(list(figures["by_outcome"]), list(takeback.OUTCOMES))
+        self.assertEqual(list(figures["by_outcome"]), list(lifecycle.OUTCOMES))
         self.assertEqual(
             figures["by_category"],
             {
@@ -133,3 +142,70 @@ class TestAgecIndicators(BaseCase):
         share = takeback.purchase_share(0.0, 0.0)
         self.assertIsNone(share.rate)
         self.assertIsNone(share.met)
+
+
+def _device(state, reformed, handed_over=None, bought=None, restricted=False):
+    return takeback.RegisterDevice(state, bought, restricted, reformed, handed_over)
+
+
+@tagged("post_install", "-at_install")
+class TestReuseFigures(BaseCase):
+    """Décret 2023-266 counted from a register, without the ORM."""
+
+    def test_left_out_reasons(self):
+        reform = date(2025, 3, 1)
+        reason = takeback.left_out_reason
+        self.assertEqual(reason(date(2015, 2, 28), reform, False), "too_old")
+        # exactly ten years: not more than ten, it counts
+        self.assertIsNone(reason(date(2015, 3, 1), reform, False))
+        self.assertIsNone(reason(date(2020, 1, 1), reform, False))
+        # an unknown age counts
+        self.assertIsNone(reason(None, reform, False))
+        self.assertEqual(reason(date(2020, 1, 1), reform, True), "restricted")
+        self.assertEqual(reason(date(2010, 1, 1), reform, True), "restricted")
+        # bought a 29 February
+        self.assertIsNone(reason(date(2016, 2, 29), date(2026, 2, 28), False))
+        self.assertEqual(reason(date(2016, 2, 29), date(2026, 3, 1), False), "too_old")
+
+    def test_each_outcome(self):
+        reformed = datetime(2024, 6, 1, 10)
+        handed = datetime(2025, 3, 1, 10)
+        devices = [
+            _device("sold", reformed, handed),
+            _device("donated", reformed, handed),
+            _device("recycled", reformed, handed),
+            _device("missing", reformed, handed),
+            _device("for_sale", reformed, handed),
+            _device("received", reformed, handed),
+            # still with the body on 1 January and after
+            _device("to_decommission", reformed),
+            _device("declared", reformed),
+        ]
+        figures = takeback.reuse_figures(devices, 2025)
+        self.assertEqual(figures.stock, 8)
+        self.assertEqual(figures.sent, 2)
+        self.assertEqual((figures.in_progress, figures.not_reused), (2, 2))
+        self.assertEqual(figures.stock_left_out, {"too_old": 0, "restricted": 0})
+        # the year before: reformed after 1 January 2024, nothing handed over
+        self.assertEqual(takeback.reuse_figures(devices, 2024).stock, 0)
+        after = takeback.reuse_figures(devices, 2026)
+        self.assertEqual((after.stock, after.sent), (2, 0))
+
+    def test_left_out_of_both_terms(self):
+        reformed = datetime(2024, 6, 1, 10)
+        handed = datetime(2025, 3, 1, 10)
+        old = date(2013, 1, 1)
+        devices = [
+            _device("donated", reformed, handed, bought=old),
+            _device("sold", reformed, handed, restricted=True),
+            _device("declared", reformed, bought=old),
+            _device("declared", reformed, restricted=True),
+            _device("declared", reformed, bought=date(2020, 1, 1)),
+            _device("sold", reformed, handed, bought=date(2020, 1, 1)),
+        ]
+        figures = takeback.reuse_figures(devices, 2025)
+        self.assertEqual((figures.stock, figures.sent), (2, 1))
+        self.assertEqual(figures.stock_left_out, {"too_old": 2, "restricted": 2})
+        self.assertEqual(figures.sent_left_out, {"too_old": 1, "restricted": 1})
+        rate = takeback.reuse_rate(figures.sent, figures.stock, 2025)
+        self.assertEqual((rate.rate, rate.met), (0.5, True))
