@@ -516,7 +516,7 @@ class ReemploiImportMapping(models.Model):
         "reemploi.import.source", required=True, ondelete="cascade", index=True
     )
     mapping_type = fields.Selection(
-        [("column", "Column"), ("state", "State"), ("category", "Type / model")],
+        [("column", "Column"), ("state", "State"), ("category", "Category (type / model)")],
         string="Mapping of",
         required=True,
         default="column",

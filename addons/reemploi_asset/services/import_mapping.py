@@ -98,6 +98,9 @@ PRESETS = {
         "os_name": ["osname"],
         "ram_gb": ["memory"],
         "cpu": ["processort"],
+        # OCS's TAG sorts computers by site or entity (the agents' --tag): never
+        # an inventory number, whatever the generic names say
+        "site": ["tag"],
     },
     "snipeit": {
         "source_ref": ["id"],
@@ -275,6 +278,13 @@ class Mapping:
         # ones: a GLPI list re-typed in a spreadsheet ("N° de série") still
         # maps; not for the fields whose unit is the tool's (OCS's MB)
         megabytes = MEGABYTE_FIELDS.get(self.preset, set())
+        # a column the tool's own names give to a field is that field's only
+        tool_names = {
+            name
+            for field, names in PRESETS[self.preset].items()
+            if field != "source_ref"
+            for name in names
+        }
         wanted = {
             field: PRESETS[self.preset].get(field, [])
             + (
@@ -284,6 +294,7 @@ class Mapping:
                     name
                     for name in PRESETS["generic"].get(field, [])
                     if name not in PRESETS[self.preset].get(field, [])
+                    and (self.preset == "generic" or name not in tool_names)
                 ]
             )
             for field in FIELDS
@@ -473,7 +484,8 @@ class Mapping:
                             Message(
                                 _(
                                     "%(column)s: unknown category %(value)s; map it "
-                                    "to one of our categories in the source"
+                                    "to one of our categories in the source (Mappings "
+                                    "tab, 'Category (type / model)')"
                                 ),
                                 column=column,
                                 value=repr(text),

@@ -139,6 +139,16 @@ class TestImportMapping(BaseCase):
         mapping = im.Mapping(["SSN", "RAM"], preset="ocs", categories_known=CODES)
         self.assertNotIn("ram_gb", mapping.columns)
 
+    def test_ocs_tag_is_the_site_not_an_inventory_number(self):
+        # OCS's TAG is the agents' site or entity; a generic file's "tag" is
+        # still an inventory number
+        header = ["ID", "TAG", "NAME", "SSN", "SMANUFACTURER", "TYPE"]
+        mapping = im.Mapping(header, preset="ocs", categories_known=CODES)
+        self.assertEqual(mapping.columns["site"], "TAG")
+        self.assertNotIn("asset_tag", mapping.columns)
+        generic = im.Mapping(["serial", "tag"], categories_known=CODES)
+        self.assertEqual(generic.columns["asset_tag"], "tag")
+
     def test_errors_name_column_and_value(self):
         mapping = im.Mapping(["serial", "type", "statut"], categories_known=CODES)
         vals, errors = mapping.map_row(

@@ -158,7 +158,8 @@ class TestServiceMessages(BaseCase):
         self.assertEqual(category.params, {"column": "type", "value": "'Clé 4G'"})
         self.assertEqual(
             category,
-            "type: unknown category 'Clé 4G'; map it to one of our categories in the source",
+            "type: unknown category 'Clé 4G'; map it to one of our categories in the "
+            "source (Mappings tab, 'Category (type / model)')",
         )
         date = next(error for error in errors if error.params.get("message"))
         self.assertEqual(
