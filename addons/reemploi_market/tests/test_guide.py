@@ -92,16 +92,23 @@ class TestGuideMenus(MarketCase):
         return menu.id in menus._visible_menu_ids()
 
     def test_each_role_has_its_guide(self):
-        operator = "reemploi_market.reemploi_guide_operator_menu"
-        coordinator = "reemploi_market.reemploi_guide_coordinator_menu"
-        self.assertTrue(self._visible(self.user_operator_x, operator))
-        self.assertFalse(self._visible(self.user_operator_x, coordinator))
-        self.assertTrue(self._visible(self.user_coordinator, coordinator))
-        self.assertFalse(self._visible(self.user_coordinator, operator))
-        self.assertFalse(self._visible(self.user_donor_a, operator))
-        action = self.env.ref(operator).action
-        self.assertEqual(action.url, "/guide/operator")
-        self.assertEqual(self.env.ref(coordinator).action.url, "/guide/coordinator")
+        menu = "reemploi_market.reemploi_guide_menu"
+        self.assertTrue(self._visible(self.user_operator_x, menu))
+        self.assertTrue(self._visible(self.user_coordinator, menu))
+        self.assertFalse(self._visible(self.user_donor_a, menu))
+        action = self.env.ref(menu).action
+        for user, url in (
+            (self.user_operator_x, "/guide/operator"),
+            (self.user_coordinator, "/guide/coordinator"),
+            (self.env.ref("base.user_admin"), "/guide/coordinator"),
+        ):
+            opened = action.with_user(user).run()
+            self.assertEqual((opened["type"], opened["url"]), ("ir.actions.act_url", url))
+        # one "Guide" in the top bar, whatever roles the user has
+        admin_menus = self.env["ir.ui.menu"].with_user(self.env.ref("base.user_admin"))
+        root = self.env.ref("reemploi_asset.reemploi_root_menu")
+        names = admin_menus.search([("parent_id", "=", root.id)]).mapped("name")
+        self.assertEqual(names.count("Guide"), 1)
 
     def test_onboarding_tour_is_proposed(self):
         tour = self.env.ref("reemploi_market.reemploi_operator_onboarding_tour")
