@@ -117,7 +117,8 @@ class ReemploiDirectoryPortal(CustomerPortal):
             "kind": kind,
             "partner": partner,
             "page_name": "directory_entry",
-            "categories": request.env["reemploi.equipment.category"].search([]),
+            # sudo: the shared list of categories (a standard, no owner)
+            "categories": request.env["reemploi.equipment.category"].sudo().search([]),
             "labels": request.env["reemploi.directory.label"].search([]),
             "statuses": request.env["reemploi.directory.entry"]
             ._fields["social_status"]
@@ -176,6 +177,7 @@ class ReemploiDirectoryPortal(CustomerPortal):
             # the ids of the shared lists the actor may pick
             vals["category_ids"][0][2][:] = (
                 request.env["reemploi.equipment.category"]
+                .sudo()  # sudo: the shared list of categories
                 .browse(vals["category_ids"][0][2])
                 .exists()
                 .ids

@@ -64,8 +64,10 @@ class TestOpendataExport(MarketCase):
         cls.contact = cls.env["res.partner"].create(
             {"name": "Jeanne Particulière", "email": "jeanne@example.org", "parent_id": cls.donor_a.id}
         )
+        # a commune of its own: the database may hold demo devices
+        cls.site = cls.site_a.copy({"city": "Vif-sur-Test", "zip": "38450"})
         for serial in ("OD-SERIAL-1", "OD-SERIAL-2"):
-            cls._received(serial, owner=cls.donor_a, site_id=cls.site_a.id)
+            cls._received(serial, owner=cls.donor_a, site_id=cls.site.id)
         cls._device("OD-SERIAL-3", owner=cls.donor_a, category=cls.monitor).action_declare()
         cls._device("OD-SERIAL-4", owner=cls.contact)  # in use: not a flow yet
 
@@ -80,11 +82,11 @@ class TestOpendataExport(MarketCase):
         self.assertEqual(opendata.validate_csv(self.schema, csv_text), [])
         laptops = [
             r for r in data["rows"]
-            if r["categorie"] == "laptop" and r["etat"] == "received" and r["commune"] == "Grenoble"
+            if r["categorie"] == "laptop" and r["etat"] == "received" and r["commune"] == "Vif-sur-Test"
         ]
         self.assertEqual(len(laptops), 1)
         self.assertEqual(laptops[0]["nombre_appareils"], 2)
-        self.assertEqual(laptops[0]["code_postal"], "38000")
+        self.assertEqual(laptops[0]["code_postal"], "38450")
         self.assertEqual(laptops[0]["issue"], "en_cours")
         self.assertAlmostEqual(laptops[0]["poids_kg"], round(2 * self.laptop.weight_kg, 1))
         self.assertEqual(set(data["rows"][0]), set(opendata.field_names(self.schema)))
