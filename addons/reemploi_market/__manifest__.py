@@ -56,12 +56,17 @@
         "data/website_data.xml",
         "data/reemploi_onboarding_tour.xml",
         "views/spreadsheet_dashboard_menus.xml",
+        "security/reemploi_directory_security.xml",
+        "data/reemploi_directory_data.xml",
+        "views/reemploi_directory_entry_views.xml",
+        "views/reemploi_directory_templates.xml",
     ],
     "demo": [
         "demo/reemploi_market_demo.xml",
         "demo/reemploi_shop_demo.xml",
         "demo/reemploi_round_demo.xml",
         "demo/website_demo.xml",
+        "demo/reemploi_directory_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [
@@ -71,6 +76,8 @@
         "web.assets_frontend": [
             "reemploi_market/static/src/pwa/register_service_worker.js",
             "reemploi_market/static/src/website/website.scss",
+            "reemploi_market/static/src/directory/directory_map.js",
+            "reemploi_market/static/src/directory/directory.scss",
         ],
         "web.assets_tests": [
             "reemploi_market/static/tests/tours/*.js",

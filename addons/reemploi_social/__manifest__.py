@@ -32,10 +32,12 @@
         "report/report_social.xml",
         "views/reemploi_social_menus.xml",
         "views/reemploi_guide_templates.xml",
+        "views/reemploi_directory_templates.xml",
     ],
     "demo": [
         "demo/reemploi_social_demo.xml",
         "demo/reemploi_voucher_demo.xml",
+        "demo/reemploi_directory_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

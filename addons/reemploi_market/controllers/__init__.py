@@ -5,3 +5,5 @@ from . import takeback
 from . import guide
 from . import pwa
 from . import main
+from . import directory
+from . import opendata

@@ -16,3 +16,5 @@ from . import reemploi_lot_demo, product_template_demo, reemploi_agec_stock_demo
 from . import website
 from . import res_users, web_tour_tour, reemploi_demo
 from . import ir_http
+from . import reemploi_directory_label, reemploi_directory_entry
+from . import res_config_settings_directory, reemploi_opendata

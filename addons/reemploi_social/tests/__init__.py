@@ -9,3 +9,4 @@ from . import test_guide_association
 from . import test_association_tour
 from . import test_i18n
 from . import test_integrity
+from . import test_directory
