@@ -112,10 +112,19 @@ class OdooServer:
     """One ``python3 -m odoo`` process serving one database on loopback."""
 
     def __init__(
-        self, modules=MODULES, dbname=None, data_dir=None, workers=4, drop=False
+        self,
+        modules=MODULES,
+        dbname=None,
+        data_dir=None,
+        workers=4,
+        drop=False,
+        cron_threads=0,
     ):
         """``drop``: drop ``dbname`` (and its filestore) on stop, e.g. a
-        copy of the demo database made for this server."""
+        copy of the demo database made for this server; ``cron_threads``:
+        scheduled jobs run by the server (none by default: tests trigger
+        what they need)."""
+        self.cron_threads = cron_threads
         self.modules = list(modules)
         self.dbname = dbname
         self.owns_db = dbname is None
@@ -235,6 +244,7 @@ class OdooServer:
         self.log_path = self.tmp / "server.log"
         cmd = self._base_cmd() + [
             f"--workers={self.workers}",
+            f"--max-cron-threads={self.cron_threads}",
             f"--http-port={self.port}",
             # the prefork server also starts a gevent process for websockets
             f"--gevent-port={self.gevent_port}",
