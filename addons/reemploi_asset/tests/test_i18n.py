@@ -63,3 +63,17 @@ class TestFrenchComplete(TransactionCase):
                 continue
             with self.subTest(module=module):
                 assert_french_complete(self, module)
+
+
+@tagged("post_install", "-at_install")
+class TestReconditionedWording(TransactionCase):
+    """Décret 2022-190: a reconditioned product is never called "like new"
+    ("comme neuf", "état neuf"), whichever page shows a grade's name."""
+
+    def test_no_grade_is_like_new(self):
+        path = os.path.join(get_module_path("reemploi_asset"), "i18n", "fr.po")
+        french = {entry.msgid: entry.msgstr for entry in polib.pofile(path)}
+        for grade in self.env["reemploi.grade"].search([]):
+            name = grade.with_context(lang="en_US").name
+            for text in (name, french.get(name, "")):
+                self.assertNotRegex(text.lower(), r"\bnew\b|\bneuf\b|\bneuve\b", text)
