@@ -15,3 +15,4 @@ from . import test_onboarding, test_geolocation
 from . import test_integrity_rpc
 from . import test_lot_correction_wizard
 from . import test_round_checkin_guards
+from . import test_pickup, test_pickup_tour
