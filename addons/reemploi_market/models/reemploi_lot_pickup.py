@@ -3,12 +3,14 @@ import binascii
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.tools import html2plaintext
 
 from odoo.addons.reemploi_asset.services import identity, lifecycle
 
 from ..services import collection
 from .reemploi_lot import COLLECTED, OPEN_STATES, SCHEDULED
 from .reemploi_lot_checkin import TAKEABLE_STATES, UNDECLARED_STATES
+from .reemploi_lot_pickup_line import PICKUP_WRITE
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 # fields the validation writes once; nothing is written afterwards
@@ -23,9 +25,6 @@ FROZEN_FIELDS = frozenset(
         "report_id",
     }
 )
-# Context value with which the validation writes its own fields. It is an
-# object, not a flag: no RPC, import or URL can send it.
-PICKUP_WRITE = object()
 
 
 class ReemploiLotPickup(models.Model):
@@ -115,7 +114,7 @@ class ReemploiLotPickup(models.Model):
         for vals in vals_list:
             self._check_frozen_fields(vals)
         pickups = super().create(vals_list)
-        self.env["reemploi.lot.pickup.line"].create(
+        self._lines().create(
             [vals for pickup in pickups for vals in pickup._expected_line_values()]
         )
         return pickups
@@ -219,8 +218,10 @@ class ReemploiLotPickup(models.Model):
         key = identity.serial_key(value)
         tag = value.casefold()
         return lines.filtered(
-            lambda line: (key and line.equipment_id.serial_key == key)
-            or (line.equipment_id.asset_tag or "").strip().casefold() == tag
+            lambda line: (
+                (key and line.equipment_id.serial_key == key)
+                or (line.equipment_id.asset_tag or "").strip().casefold() == tag
+            )
         )[:1]
 
     def _find_device(self, kind, value):
@@ -294,8 +295,14 @@ class ReemploiLotPickup(models.Model):
         if line:
             item = line.label
             if line.collected_qty:
-                return "duplicate", self.env._("%(item)s was already scanned.", item=item), line
-            line.write({"collected_qty": 1, "missing_reason": False, "scan_date": now})
+                return (
+                    "duplicate",
+                    self.env._("%(item)s was already scanned.", item=item),
+                    line,
+                )
+            self._lines(line).write(
+                {"collected_qty": 1, "missing_reason": False, "scan_date": now}
+            )
             return "scanned", self.env._("%(item)s scanned.", item=item), line
         device = self._find_device(kind, value)
         if device:
@@ -318,7 +325,11 @@ class ReemploiLotPickup(models.Model):
             lambda line: line.kind == "unknown" and line.code == value
         )
         if known:
-            return "duplicate", self.env._("%(item)s was already scanned.", item=value), known
+            return (
+                "duplicate",
+                self.env._("%(item)s was already scanned.", item=value),
+                known,
+            )
         line = self._add_line("unknown", code=value, label=value)
         message = self.env._(
             "%(item)s is not in the register: added as an extra device, "
@@ -327,8 +338,13 @@ class ReemploiLotPickup(models.Model):
         )
         return "unknown", message, line
 
+    def _lines(self, lines=None):
+        """Lines (or the line model) that the pickup's own methods write."""
+        lines = self.env["reemploi.lot.pickup.line"] if lines is None else lines
+        return lines.with_context(reemploi_pickup_write=PICKUP_WRITE)
+
     def _add_line(self, kind, **values):
-        return self.env["reemploi.lot.pickup.line"].create(
+        return self._lines().create(
             dict(
                 values,
                 pickup_id=self.id,
@@ -361,7 +377,7 @@ class ReemploiLotPickup(models.Model):
         line = self._line(line_id)
         if line.kind != "count":
             raise UserError(self.env._("Only declared quantities are counted by hand."))
-        line.write({"collected_qty": max(int(quantity), 0)})
+        self._lines(line).write({"collected_qty": max(int(quantity), 0)})
         return self.get_stop_data()
 
     def set_missing(self, line_id, reason):
@@ -374,7 +390,7 @@ class ReemploiLotPickup(models.Model):
         reason = (reason or "").strip()
         if not reason:
             raise UserError(self.env._("Give the reason why the device is missing."))
-        line.write({"collected_qty": 0, "missing_reason": reason})
+        self._lines(line).write({"collected_qty": 0, "missing_reason": reason})
         return self.get_stop_data()
 
     def remove_line(self, line_id):
@@ -422,7 +438,7 @@ class ReemploiLotPickup(models.Model):
         )
         lot = self.lot_id
         site = lot.site_id or lot.partner_id
-        notes = [lot.access_notes or "", site.comment and site.comment or ""]
+        notes = [lot.access_notes or "", html2plaintext(site.comment or "")]
         access = []
         if lot.floor:
             access.append(self.env._("Floor %(floor)s", floor=lot.floor))
@@ -447,7 +463,9 @@ class ReemploiLotPickup(models.Model):
             "signer": self.signer_name or "",
             "date_done": fields.Datetime.to_string(self.date_done) or "",
             "report_url": (
-                f"/web/content/{self.report_id.id}?download=true" if self.report_id else ""
+                f"/web/content/{self.report_id.id}?download=true"
+                if self.report_id
+                else ""
             ),
             "counts": {
                 "expected": self.expected_count,
@@ -487,7 +505,9 @@ class ReemploiLotPickup(models.Model):
         self.ensure_one()
         key = (key or "").strip()
         if not key:
-            raise UserError(self.env._("A validation comes with the id the phone gave it."))
+            raise UserError(
+                self.env._("A validation comes with the id the phone gave it.")
+            )
         if self.state == "done":
             self._check_recorder()
             if self.validation_key == key:
@@ -508,7 +528,9 @@ class ReemploiLotPickup(models.Model):
                 self.env._("Type the name of the donor's representative who signs.")
             )
         signature = self._decode_signature(signature)
-        reasons = {int(k): (v or "").strip() for k, v in (missing_reasons or {}).items()}
+        reasons = {
+            int(k): (v or "").strip() for k, v in (missing_reasons or {}).items()
+        }
         self._validate(key, signer_name, signature, reasons)
         self._send_receipt()
         return self.get_stop_data()
@@ -552,7 +574,7 @@ class ReemploiLotPickup(models.Model):
         default_reason = self.env._("not handed over")
         for line in missing_lines:
             reason = reasons.get(line.id) or line.missing_reason or default_reason
-            line.write({"missing_reason": reason})
+            self._lines(line).write({"missing_reason": reason})
             line.equipment_id._transition(
                 lifecycle.MISSING,
                 note=self.env._(
@@ -569,7 +591,11 @@ class ReemploiLotPickup(models.Model):
             .sudo()
             .search(
                 [
-                    ("equipment_id", "in", (collected | missing_lines.equipment_id).ids),
+                    (
+                        "equipment_id",
+                        "in",
+                        (collected | missing_lines.equipment_id).ids,
+                    ),
                     ("document_ref", "=", round_.name),
                 ],
                 order="id",
@@ -577,7 +603,7 @@ class ReemploiLotPickup(models.Model):
         )
         hashes = {event.equipment_id.id: event.hash for event in events}
         for line in lines.filtered("equipment_id"):
-            line.custody_hash = hashes.get(line.equipment_id.id)
+            self._lines(line).custody_hash = hashes.get(line.equipment_id.id)
         lot._set_state(COLLECTED)
         self.with_context(reemploi_pickup_write=PICKUP_WRITE).write(
             {

@@ -8,6 +8,11 @@ KIND_SELECTION = [
     ("unknown", "Unknown code"),
 ]
 
+# Context value with which the pickup's own methods (scan, count, missing)
+# write its lines. It is an object, not a flag: no RPC, import or URL can
+# send it.
+PICKUP_WRITE = object()
+
 STATUS_SELECTION = [
     ("pending", "To scan"),
     ("scanned", "Scanned"),
@@ -66,14 +71,27 @@ class ReemploiLotPickupLine(models.Model):
             else:
                 line.status = "pending"
 
+    def _check_pickup_write(self):
+        """Lines change only through the screen's methods (scan, count,
+        missing), which check what is scanned; not by a direct write."""
+        if self.env.context.get("reemploi_pickup_write") is not PICKUP_WRITE:
+            raise UserError(
+                self.env._(
+                    "The lines of a pickup change only by scanning, counting "
+                    "or marking missing on the driver's screen."
+                )
+            )
+
     @api.model_create_multi
     def create(self, vals_list):
+        self._check_pickup_write()
         lines = super().create(vals_list)
         lines.pickup_id._check_draft()
         return lines
 
     def write(self, vals):
         self.pickup_id._check_draft()
+        self._check_pickup_write()
         return super().write(vals)
 
     @api.ondelete(at_uninstall=False)
@@ -96,6 +114,8 @@ class ReemploiLotPickupLine(models.Model):
             "kind": self.kind,
             "label": self.label or self.code or "",
             "code": self.code or "",
+            # sudo: an extra device of the donor's register is not the
+            # operator's before the validation; only its serial is shown
             "serial": self.equipment_id.sudo().serial or "",
             "category": self.category_id.name or "",
             "expected": self.expected_qty,

@@ -93,19 +93,27 @@ class TestPickup(PickupCase):
         missing = self._last_event(self.device_2)
         self.assertEqual(missing.to_state, "missing")
         self.assertIn("Gardé par le service", missing.note)
-        self.assertFalse(self.env["reemploi.custody.event"]._verify_chains(self.device_1))
+        self.assertFalse(
+            self.env["reemploi.custody.event"]._verify_chains(self.device_1)
+        )
         # the receipt: attached to the lot, mailed to the donor and the operator
         receipt = pickup.report_id
-        self.assertEqual((receipt.res_model, receipt.res_id), ("reemploi.lot", self.lot.id))
+        self.assertEqual(
+            (receipt.res_model, receipt.res_id), ("reemploi.lot", self.lot.id)
+        )
         content = receipt.raw.decode()
-        for text in ("CHK-1", "CHK-3", "Gardé par le service", "Claire Martin", event.hash[:16]):
+        for text in (
+            "CHK-1",
+            "CHK-3",
+            "Gardé par le service",
+            "Claire Martin",
+            event.hash[:16],
+        ):
             self.assertIn(text, content)
         mail = self.env["mail.mail"].search(
             [("model", "=", "reemploi.lot.pickup"), ("res_id", "=", pickup.id)]
         )
-        self.assertEqual(
-            mail.recipient_ids, self.donor_a | self.company_x.partner_id
-        )
+        self.assertEqual(mail.recipient_ids, self.donor_a | self.company_x.partner_id)
         self.assertIn(receipt, mail.attachment_ids)
 
     def test_unscanned_devices_are_missing_with_the_reason_sent(self):
@@ -114,7 +122,9 @@ class TestPickup(PickupCase):
         line_3 = self._line(pickup, self.device_3)
         self._sign(pickup, reasons={str(line_3.id): "Écran cassé, gardé"})
         self.assertEqual(self.device_2.state, "missing")
-        self.assertEqual(self._line(pickup, self.device_2).missing_reason, "not handed over")
+        self.assertEqual(
+            self._line(pickup, self.device_2).missing_reason, "not handed over"
+        )
         self.assertIn("Écran cassé, gardé", self._last_event(self.device_3).note)
 
     def test_extra_devices_join_the_lot(self):
@@ -122,7 +132,9 @@ class TestPickup(PickupCase):
         pickup = self._pickup()
         result = pickup.scan_code("EXTRA-1", "scan-1")
         self.assertEqual(result["result"], "extra")
-        self.assertEqual(pickup.scan_code("NOT-IN-REGISTER", "scan-2")["result"], "unknown")
+        self.assertEqual(
+            pickup.scan_code("NOT-IN-REGISTER", "scan-2")["result"], "unknown"
+        )
         self.assertEqual(pickup.extra_count, 2)
         self._sign(pickup)
         self.assertEqual(undeclared.state, "collected")
@@ -131,7 +143,10 @@ class TestPickup(PickupCase):
         self.assertIn("NOT-IN-REGISTER", pickup.report_id.raw.decode())
         # the check-in expects the device signed for at the pickup
         checkin = self._checkin()
-        self.assertIn(undeclared, checkin.line_ids.filtered(lambda l: l.kind == "device").equipment_id)
+        self.assertIn(
+            undeclared,
+            checkin.line_ids.filtered(lambda line: line.kind == "device").equipment_id,
+        )
         self.assertEqual(checkin.scan_code("EXTRA-1")["result"], "received")
 
     def test_devices_of_others_are_refused(self):
@@ -184,7 +199,9 @@ class TestPickup(PickupCase):
         # an unknown code sent twice adds one line
         pickup.scan_code("UNKNOWN-9", "scan-3")
         pickup.scan_code("UNKNOWN-9", "scan-3")
-        self.assertEqual(len(pickup.line_ids.filtered(lambda l: l.kind == "unknown")), 1)
+        self.assertEqual(
+            len(pickup.line_ids.filtered(lambda line: line.kind == "unknown")), 1
+        )
         self.assertEqual(len(pickup.scan_ids), 3)
 
     def test_a_replayed_validation_changes_nothing(self):
@@ -229,6 +246,20 @@ class TestPickup(PickupCase):
         with self.assertRaises(UserError):
             pickup.write({"signer_name": "Quelqu'un"})
         self.assertEqual(pickup.state, "draft")
+        # a device is collected by scanning it, not by writing its line
+        line = self._line(pickup, self.device_1)
+        with self.assertRaisesRegex(UserError, "only by scanning"):
+            line.write({"collected_qty": 1})
+        with self.assertRaisesRegex(UserError, "only by scanning"):
+            self.env["reemploi.lot.pickup.line"].with_user(self.user_driver_x).create(
+                {
+                    "pickup_id": pickup.id,
+                    "kind": "device",
+                    "collected_qty": 1,
+                    "equipment_id": self.device_2.id,
+                }
+            )
+        self.assertEqual(line.collected_qty, 0)
 
     def test_a_round_not_started_is_not_recorded(self):
         form = Form(self.round.with_user(self.user_driver_x))

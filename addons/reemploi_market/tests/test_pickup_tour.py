@@ -31,13 +31,13 @@ class TestPickupTour(CollectionCase, HttpCase):
         self.assertEqual(pickup.state, "done")
         self.assertEqual(pickup.signer_name, "Claire Martin")
         # the scan sent twice after the network loss counts once
-        self.assertEqual(
-            sorted(pickup.scan_ids.mapped("code")), ["TOUR-1", "TOUR-2"]
-        )
+        self.assertEqual(sorted(pickup.scan_ids.mapped("code")), ["TOUR-1", "TOUR-2"])
         self.assertEqual(
             self.tour_devices.mapped("state"), ["collected", "collected", "missing"]
         )
         self.assertEqual(self.tour_lot.state, "collected")
-        self.assertIn("Gardé par le service", self._last_event(self.tour_devices[2]).note)
+        self.assertIn(
+            "Gardé par le service", self._last_event(self.tour_devices[2]).note
+        )
         self.assertTrue(pickup.report_id)
         self.assertTrue(pickup.signature)
