@@ -470,7 +470,10 @@ class ReemploiLotPickup(models.Model):
             "counts": {
                 "expected": self.expected_count,
                 "collected": self.collected_count,
-                "missing": self.missing_count,
+                # before the signature, only what the driver marked missing
+                "missing": self.missing_count
+                if self.state == "done"
+                else len(self.line_ids.filtered(lambda line: line.status == "missing")),
                 "extra": self.extra_count,
                 "photos": self.photo_count,
             },
@@ -680,10 +683,11 @@ class ReemploiLotPickup(models.Model):
                 "attachment_ids": [fields.Command.link(attachment.id)],
             },
         )
-        self.lot_id.message_post(
+        # logged, not posted: a driver without an e-mail address of their
+        # own still validates the pickup
+        self.lot_id._message_log(
             body=self.env._(
                 "Picked up, signed by %(signer)s.", signer=self.signer_name
             ),
             attachment_ids=attachment.ids,
-            subtype_xmlid="mail.mt_note",
         )

@@ -1,5 +1,6 @@
 import { Component, onMounted, onWillStart, onWillUnmount, useRef, useState } from "@odoo/owl";
 import { browser } from "@web/core/browser/browser";
+import { deserializeDate, formatDate } from "@web/core/l10n/dates";
 import { _t } from "@web/core/l10n/translation";
 import { ConnectionLostError, RPCError } from "@web/core/network/rpc";
 import { registry } from "@web/core/registry";
@@ -81,6 +82,10 @@ export class RoundScreen extends Component {
             this.state.online = false;
             this.state.round = JSON.parse(cached);
         }
+    }
+
+    get roundDate() {
+        return formatDate(deserializeDate(this.state.round.date));
     }
 
     get cacheKey() {
