@@ -40,6 +40,10 @@
         "data/reemploi_collection_round_data.xml",
         "views/reemploi_collection_round_views.xml",
         "views/reemploi_lot_checkin_views.xml",
+        "security/reemploi_pickup_security.xml",
+        "report/report_pickup.xml",
+        "data/mail_template_pickup.xml",
+        "views/reemploi_lot_pickup_views.xml",
         "views/reemploi_lot_checkin_portal_templates.xml",
         "security/reemploi_takeback_security.xml",
         "report/report_takeback.xml",
@@ -71,6 +75,7 @@
     "assets": {
         "web.assets_backend": [
             "reemploi_market/static/src/checkin/*",
+            "reemploi_market/static/src/pickup/*",
             "reemploi_market/static/src/tours/*.js",
         ],
         "web.assets_frontend": [

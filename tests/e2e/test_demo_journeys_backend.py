@@ -450,7 +450,11 @@ class TestOperatorDay(BackendJourneyCase):
         screen.wait("div[name='lot_ids'] .o_data_row", lot_name)
         screen.click_button("action_plan", "Planifier")
         screen.wait(".o_statusbar_status .o_arrow_button_current", "Planifiée")
-        screen.click_button("action_start", "Démarrer la tournée")
+        # starting the round opens it on the driver's phone screen
+        screen.click_button("action_open_pickup", "Démarrer la tournée")
+        screen.wait(".o_reemploi_round .o_reemploi_round_stop", lot_name)
+        screen.check("the round on the driver's screen")
+        screen.click(".o_reemploi_round button", "Détails")
         screen.wait(".o_statusbar_status .o_arrow_button_current", "En cours")
         screen.check("the round set off")
 

@@ -10,6 +10,7 @@ from . import reemploi_match_proposal, reemploi_lot_matching
 from . import reemploi_demand, reemploi_demand_match, reemploi_equipment_demand
 from . import reemploi_lot_collection, reemploi_collection_round
 from . import reemploi_lot_checkin, reemploi_lot_checkin_line
+from . import reemploi_lot_pickup, reemploi_lot_pickup_line, reemploi_lot_pickup_scan
 from . import res_partner, reemploi_equipment_report, reemploi_agec_stock
 from . import reemploi_lot_takeback, reemploi_takeback_report
 from . import reemploi_lot_demo, product_template_demo, reemploi_agec_stock_demo

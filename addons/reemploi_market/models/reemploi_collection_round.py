@@ -92,6 +92,7 @@ class ReemploiCollectionRound(models.Model):
         "reemploi.lot.checkin", "round_id", string="Check-ins"
     )
     picking_count = fields.Integer(string="Receipts", compute="_compute_totals")
+    pickup_ids = fields.One2many("reemploi.lot.pickup", "round_id", string="Pickups")
 
     @api.depends("lot_ids.device_count", "lot_ids.weight_kg", "lot_ids.picking_id")
     def _compute_totals(self):
@@ -282,6 +283,54 @@ class ReemploiCollectionRound(models.Model):
         for round_ in self.filtered(lambda r: r.state == IN_PROGRESS):
             if not round_._lots_to_check_in():
                 round_.action_done()
+
+    def _ensure_pickups(self):
+        """One pickup (a stop) per lot still to collect, in the lots' order."""
+        self.ensure_one()
+        lots = self.lot_ids.filtered(lambda lot: lot.state == SCHEDULED)
+        taken = self.pickup_ids.lot_id
+        vals_list = [
+            {"round_id": self.id, "lot_id": lot.id, "sequence": index}
+            for index, lot in enumerate(self.lot_ids, start=1)
+            if lot in lots - taken
+        ]
+        return self.env["reemploi.lot.pickup"].create(vals_list)
+
+    def action_open_pickup(self):
+        """Start the round if needed and open it on the driver's phone."""
+        self.ensure_one()
+        if self.state == PLANNED:
+            self.action_start()
+        if self.state != IN_PROGRESS:
+            raise UserError(
+                self.env._(
+                    "Round %(round)s is not planned: plan it before starting it.",
+                    round=self.name,
+                )
+            )
+        self._ensure_pickups()
+        return {
+            "type": "ir.actions.client",
+            "tag": "reemploi_round_pickup",
+            "name": self.env._("Round %(round)s", round=self.name),
+            "params": {"round_id": self.id},
+            "context": {"active_id": self.id},
+        }
+
+    def get_pickup_screen(self):
+        """Everything the round screen shows: the round and its stops."""
+        self.ensure_one()
+        if self.state == IN_PROGRESS:
+            self._ensure_pickups()
+        return {
+            "id": self.id,
+            "name": self.name,
+            "date": fields.Date.to_string(self.date),
+            "driver": self.user_id.name or "",
+            "operator": self.company_id.name,
+            "state": self.state,
+            "stops": [pickup.get_stop_data() for pickup in self.pickup_ids],
+        }
 
     def action_view_pickings(self):
         self.ensure_one()

@@ -152,6 +152,19 @@ class ReemploiLotCheckin(models.Model):
                     "expected_qty": line.quantity,
                 }
             )
+        # devices handed over undeclared at the pickup, signed for: expected
+        for device in self.lot_id.equipment_ids - self.lot_id.line_ids.equipment_id:
+            values.append(
+                {
+                    "checkin_id": self.id,
+                    "sequence": 900,
+                    "kind": "device",
+                    "equipment_id": device.id,
+                    "category_id": device.category_id.id,
+                    "label": device.display_name,
+                    "expected_qty": 1,
+                }
+            )
         return values
 
     # ------------------------------------------------------------------

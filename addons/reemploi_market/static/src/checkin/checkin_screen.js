@@ -1,10 +1,9 @@
-import { Component, onMounted, onWillStart, useRef, useState } from "@odoo/owl";
+import { Component, onMounted, onWillStart, useState } from "@odoo/owl";
 import { ConfirmationDialog } from "@web/core/confirmation_dialog/confirmation_dialog";
-import { scanBarcode } from "@web/core/barcode/barcode_dialog";
-import { isBarcodeScannerSupported } from "@web/core/barcode/barcode_video_scanner";
 import { _t } from "@web/core/l10n/translation";
 import { registry } from "@web/core/registry";
 import { useService } from "@web/core/utils/hooks";
+import { ScanField } from "./scan_field";
 
 const MODEL = "reemploi.lot.checkin";
 
@@ -17,6 +16,7 @@ const MODEL = "reemploi.lot.checkin";
 export class CheckinScreen extends Component {
     static template = "reemploi_market.CheckinScreen";
     static props = ["*"];
+    static components = { ScanField };
 
     setup() {
         this.orm = useService("orm");
@@ -25,9 +25,7 @@ export class CheckinScreen extends Component {
         this.dialog = useService("dialog");
         this.checkinId =
             this.props.action.params?.checkin_id || this.props.action.context?.active_id;
-        this.cameraSupported = isBarcodeScannerSupported();
-        this.input = useRef("codeInput");
-        this.state = useState({ screen: null, code: "", last: null, busy: false });
+        this.state = useState({ screen: null, last: null, busy: false });
         onWillStart(() => this.reload());
         onMounted(() => this.focusInput());
     }
@@ -41,7 +39,7 @@ export class CheckinScreen extends Component {
     }
 
     focusInput() {
-        this.input.el?.focus();
+        document.querySelector(".o_reemploi_checkin_input")?.focus();
     }
 
     async reload() {
@@ -59,31 +57,9 @@ export class CheckinScreen extends Component {
     }
 
     async submit(code) {
-        if (!code.trim() || this.state.busy) {
-            return;
-        }
         const result = await this.call("scan_code", [code]);
-        this.state.code = "";
         this.state.last = result;
         this.state.screen = result.screen;
-    }
-
-    onSubmit(ev) {
-        ev.preventDefault();
-        this.submit(this.state.code);
-    }
-
-    async openCamera() {
-        try {
-            const code = await scanBarcode(this.env);
-            if (code) {
-                await this.submit(code);
-            }
-        } catch (error) {
-            this.notification.add(error.message || _t("The camera cannot be used."), {
-                type: "warning",
-            });
-        }
     }
 
     async changeCount(line, delta) {

@@ -1,0 +1,126 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+KIND_SELECTION = [
+    ("device", "Declared device"),
+    ("count", "Declared quantity"),
+    ("extra", "Not declared"),
+    ("unknown", "Unknown code"),
+]
+
+# Context value with which the pickup's own methods (scan, count, missing)
+# write its lines. It is an object, not a flag: no RPC, import or URL can
+# send it.
+PICKUP_WRITE = object()
+
+STATUS_SELECTION = [
+    ("pending", "To scan"),
+    ("scanned", "Scanned"),
+    ("missing", "Missing"),
+    ("extra", "Extra"),
+]
+
+
+class ReemploiLotPickupLine(models.Model):
+    """What the driver expected at a stop and what was handed over: a
+    declared device, a declared quantity counted by hand, a device of the
+    donor that was not declared, or a code that matched no device."""
+
+    _name = "reemploi.lot.pickup.line"
+    _description = "Pickup line"
+    _order = "pickup_id, sequence, id"
+
+    pickup_id = fields.Many2one(
+        "reemploi.lot.pickup", required=True, ondelete="cascade", index=True
+    )
+    company_id = fields.Many2one(related="pickup_id.company_id", store=True)
+    sequence = fields.Integer(default=10)
+    kind = fields.Selection(KIND_SELECTION, string="Type", required=True, readonly=True)
+    equipment_id = fields.Many2one(
+        "reemploi.equipment", string="Device", readonly=True, index="btree_not_null"
+    )
+    category_id = fields.Many2one("reemploi.equipment.category", readonly=True)
+    label = fields.Char(string="Description", readonly=True)
+    code = fields.Char(string="Scanned code", readonly=True)
+    expected_qty = fields.Integer(string="Expected", readonly=True)
+    collected_qty = fields.Integer(string="Collected")
+    missing_reason = fields.Char(string="Reason missing")
+    scan_date = fields.Datetime(string="Scanned on", readonly=True)
+    custody_hash = fields.Char(
+        readonly=True, help="Hash of the custody event written at the pickup."
+    )
+    status = fields.Selection(STATUS_SELECTION, compute="_compute_status")
+
+    _sql_constraints = [
+        (
+            "collected_positive",
+            "CHECK(collected_qty >= 0)",
+            "A collected quantity cannot be negative.",
+        ),
+    ]
+
+    @api.depends("kind", "expected_qty", "collected_qty", "missing_reason")
+    def _compute_status(self):
+        for line in self:
+            if line.kind in ("extra", "unknown"):
+                line.status = "extra"
+            elif line.collected_qty >= line.expected_qty:
+                line.status = "scanned"
+            elif line.missing_reason or line.pickup_id.state == "done":
+                line.status = "missing"
+            else:
+                line.status = "pending"
+
+    def _check_pickup_write(self):
+        """Lines change only through the screen's methods (scan, count,
+        missing), which check what is scanned; not by a direct write."""
+        if self.env.context.get("reemploi_pickup_write") is not PICKUP_WRITE:
+            raise UserError(
+                self.env._(
+                    "The lines of a pickup change only by scanning, counting "
+                    "or marking missing on the driver's screen."
+                )
+            )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._check_pickup_write()
+        lines = super().create(vals_list)
+        lines.pickup_id._check_draft()
+        return lines
+
+    def write(self, vals):
+        self.pickup_id._check_draft()
+        self._check_pickup_write()
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_only_extra(self):
+        self.pickup_id._check_draft()
+        declared = self.filtered(lambda line: line.kind in ("device", "count"))
+        if declared:
+            raise UserError(
+                self.env._(
+                    "%(line)s was declared by the donor: it stays on the "
+                    "pickup, collected or missing.",
+                    line=declared[0].label,
+                )
+            )
+
+    def _screen_values(self, labels):
+        self.ensure_one()
+        return {
+            "id": self.id,
+            "kind": self.kind,
+            "label": self.label or self.code or "",
+            "code": self.code or "",
+            # sudo: an extra device of the donor's register is not the
+            # operator's before the validation; only its serial is shown
+            "serial": self.equipment_id.sudo().serial or "",
+            "category": self.category_id.name or "",
+            "expected": self.expected_qty,
+            "collected": self.collected_qty,
+            "missing_reason": self.missing_reason or "",
+            "status": self.status,
+            "status_label": labels[self.status],
+        }
