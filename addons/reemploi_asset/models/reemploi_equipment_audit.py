@@ -242,7 +242,9 @@ class ReemploiEquipment(models.Model):
             }
         )
         values = audit.values
-        self.message_post(
+        # a log note: a bench station's user may have no e-mail address, which
+        # message_post() requires of its author
+        self._message_log(
             body=self.env._(
                 "Audit imported (%(software)s): %(cpu)s, %(ram)s GB RAM, "
                 "%(storage)s GB storage, %(count)s components. Personal data "
@@ -255,6 +257,5 @@ class ReemploiEquipment(models.Model):
                 dropped=", ".join(audit.dropped) or self.env._("none"),
             ),
             attachment_ids=attachment.ids,
-            subtype_xmlid="mail.mt_note",
         )
         return True

@@ -852,14 +852,14 @@ class ReemploiImportRun(models.Model):
         # leaves its fingerprints and a note, never its values
         device = device.sudo()
         if changes:
-            device.message_post(
+            # a log note: background imports have no sender's address
+            device._message_log(
                 body=self.env._(
                     "The inventory of %(inventory)s now says: %(changes)s. The "
                     "values recorded at intake are kept (the device left its owner).",
                     inventory=self.source_id.display_name,
                     changes="; ".join(changes),
                 ),
-                subtype_xmlid="mail.mt_note",
             )
         if hashes:
             device.write(hashes)

@@ -214,7 +214,7 @@ class ReemploiImportSource(models.Model):
                 event=event,
             )
             if device:
-                device.message_post(body=message)
+                device._message_log(body=message)
             return None, message
         if event not in glpi_hl.WEBHOOK_UPSERT_EVENTS:
             raise connector_base.ConnectorError(

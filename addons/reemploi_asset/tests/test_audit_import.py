@@ -106,6 +106,13 @@ class TestAuditImport(AuditCase):
         # the uploads are not kept, each device keeps its filtered copy
         self.assertFalse(wizard.attachment_ids)
 
+    def test_a_technician_without_email_address_imports(self):
+        # message_post() refuses an author without an e-mail address: the
+        # demo's operators had none, and every audit was refused
+        self.technician.partner_id.email = False
+        wizard = self._wizard({GLPI: fixture(GLPI)})
+        self.assertEqual((wizard.created_count, wizard.refused_count), (1, 0))
+
     def test_same_audit_twice_changes_nothing(self):
         self._wizard({GLPI: fixture(GLPI)})
         dell = self._find("640HP72")
