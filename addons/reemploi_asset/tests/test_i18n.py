@@ -64,6 +64,35 @@ class TestFrenchComplete(TransactionCase):
             with self.subTest(module=module):
                 assert_french_complete(self, module)
 
+    def test_code_terms_are_marked_as_code(self):
+        """Odoo gives ``_()`` only the entries marked ``#. odoo-python`` (or
+        ``odoo-javascript``): a code term merged into a view term's entry
+        without the mark stays in English on screen ("created" in the audit
+        import's result, seen on the demo)."""
+        modules = self.env["ir.module.module"].search(
+            [("name", "=like", "reemploi\\_%"), ("state", "=", "installed")]
+        )
+        for module in modules.mapped("name"):
+            path = os.path.join(get_module_path(module), "i18n", "fr.po")
+            if not os.path.exists(path):
+                continue
+            code_terms = {
+                term[4]
+                for term in TranslationModuleReader(self.env.cr, modules=[module])
+                if term[0] == module and term[1] == "code"
+            }
+            unmarked = [
+                entry.msgid
+                for entry in polib.pofile(path)
+                if (
+                    entry.msgid in code_terms
+                    or any(where.startswith("code:") for where, _l in entry.occurrences)
+                )
+                and not {"odoo-python", "odoo-javascript"}
+                & set((entry.comment or "").split())
+            ]
+            self.assertFalse(unmarked, f"{module}: code terms not marked as code")
+
 
 @tagged("post_install", "-at_install")
 class TestReconditionedWording(TransactionCase):

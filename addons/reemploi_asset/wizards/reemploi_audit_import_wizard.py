@@ -88,6 +88,8 @@ class ReemploiAuditImportWizard(models.TransientModel):
         uploads.unlink()
         return {
             "type": "ir.actions.act_window",
+            # the result's dialog keeps the title it opened with
+            "name": self.env._("Import audits"),
             "res_model": self._name,
             "res_id": self.id,
             "view_mode": "form",

@@ -71,6 +71,8 @@ class ReemploiErasureImport(models.TransientModel):
         )
         return {
             "type": "ir.actions.act_window",
+            # the result's dialog keeps the title it opened with
+            "name": self.env._("Import erasure reports"),
             "res_model": self._name,
             "res_id": self.id,
             "view_mode": "form",
