@@ -11,18 +11,14 @@ not update devices, 405, 413 for a body larger than
 :data:`~..services.audit_snapshot.MAX_BYTES`. Never a server error.
 """
 
-import logging
 import re
-
-import psycopg2
 
 from odoo import http
 from odoo.exceptions import AccessError, UserError
 from odoo.http import request
 
 from ..services import audit_snapshot
-
-_logger = logging.getLogger(__name__)
+from . import json_endpoint
 
 # the scope of the API keys a station may use; a key created in the user's
 # preferences (no scope) is valid for every scope
@@ -42,26 +38,15 @@ class ReemploiAudit(http.Controller):
         readonly=False,
     )
     def audit(self, **kwargs):
-        try:
-            return self._audit()
-        except psycopg2.OperationalError:
-            raise  # concurrent update: the framework tries again
-        except Exception:
-            _logger.exception("Audit upload: unexpected error")
-            request.env.cr.rollback()
-            return self._answer(
-                400,
-                request.env._(
-                    "The audit could not be imported; the error has been logged."
-                ),
-            )
+        return json_endpoint.guarded(
+            self._audit,
+            "Audit upload",
+            lambda: request.env._(
+                "The audit could not be imported; the error has been logged."
+            ),
+        )
 
-    def _answer(self, code, message=None, headers=None, **values):
-        """A JSON answer with HTTP status ``code``."""
-        body = dict(values)
-        if message:
-            body["error" if code >= 400 else "message"] = message
-        return request.make_json_response(body, headers=headers, status=code)
+    _answer = staticmethod(json_endpoint.answer)
 
     def _audit(self):
         httprequest = request.httprequest

@@ -10,18 +10,13 @@ JSON: 200 with the run's counts, 202 for a deletion (noted on the device),
 signature, 404 for no such GLPI source, 405, 413. Never a server error.
 """
 
-import logging
-
-import psycopg2
-
 from odoo import SUPERUSER_ID, http
 from odoo.http import request
 
 from ..services import http_input
 from ..services.connectors import glpi_hl
 from ..services.connectors.base import ConnectorError
-
-_logger = logging.getLogger(__name__)
+from . import json_endpoint
 
 MAX_BYTES = 1024 * 1024
 
@@ -36,25 +31,15 @@ class ReemploiGlpiWebhook(http.Controller):
         readonly=False,
     )
     def glpi_webhook(self, source_id, itemtype, **kwargs):
-        try:
-            return self._glpi_webhook(source_id, itemtype)
-        except psycopg2.OperationalError:
-            raise  # concurrent update: the framework tries again
-        except Exception:
-            _logger.exception("GLPI webhook: unexpected error")
-            request.env.cr.rollback()
-            return self._answer(
-                400,
-                request.env._(
-                    "The GLPI webhook could not be applied; the error has been logged."
-                ),
-            )
+        return json_endpoint.guarded(
+            lambda: self._glpi_webhook(source_id, itemtype),
+            "GLPI webhook",
+            lambda: request.env._(
+                "The GLPI webhook could not be applied; the error has been logged."
+            ),
+        )
 
-    def _answer(self, code, message=None, headers=None, **values):
-        body = dict(values)
-        if message:
-            body["error" if code >= 400 else "message"] = message
-        return request.make_json_response(body, headers=headers, status=code)
+    _answer = staticmethod(json_endpoint.answer)
 
     def _glpi_webhook(self, source_id, itemtype):
         httprequest = request.httprequest
