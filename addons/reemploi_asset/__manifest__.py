@@ -47,6 +47,9 @@
     ],
     "demo": ["demo/reemploi_asset_demo.xml"],
     "assets": {
+        "web.assets_backend": [
+            "reemploi_asset/static/src/grading/*",
+        ],
         "web.assets_tests": [
             "reemploi_asset/static/tests/tours/*.js",
         ],

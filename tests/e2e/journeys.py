@@ -280,6 +280,7 @@ def graded_devices(operator, company_id, category_id, owner_id, serials, model):
                 "check_keyboard": "ok",
                 "battery_design_capacity": 50.0,
                 "battery_full_capacity": 43.5,
+                "cosmetic_checked": True,
             }
             for device in ids
         ],

@@ -242,6 +242,8 @@ class TestOperatorChecksInAndGrades(BrowserJourneyCase):
         browser.fill("div[name='battery_design_capacity'] input", "50")
         browser.fill("div[name='battery_full_capacity'] input", "45")
         browser.press("Tab")
+        browser.click(".o_reemploi_nothing_to_report", "Rien à signaler")
+        browser.wait(".o_reemploi_nothing_to_report.btn-success")
         browser.wait("div[name='grade_id']", "A")
         browser.click(
             "button[name='action_done_and_grade']", "Valider et appliquer le grade"

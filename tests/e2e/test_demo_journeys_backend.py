@@ -554,6 +554,8 @@ class TestOperatorDay(BackendJourneyCase):
             screen.fill("div[name='battery_design_capacity'] input", "50")
             screen.fill("div[name='battery_full_capacity'] input", "45")
             screen.press("Tab")
+        screen.click(".o_reemploi_nothing_to_report", "Rien à signaler")
+        screen.wait(".o_reemploi_nothing_to_report.btn-success")
         screen.wait("div[name='grade_id']", "A")
         screen.click_button("action_done_and_grade")
         screen.wait_until(

@@ -150,6 +150,7 @@ class TestTakebackJourney(ServerCase):
                     "battery_design_capacity": 50.0,
                     "battery_full_capacity": 45.0,
                     "defect_ids": [(6, 0, [scratch] if index == 2 else [])],
+                    "cosmetic_checked": True,
                 },
             )
             self.operator("reemploi.grading", "action_done", [grading_id])

@@ -199,7 +199,11 @@ class ReemploiEquipment(models.Model):
                     "check_screen": "ok",
                     "check_storage": "ok" if device.has_data_medium else "na",
                     "check_keyboard": "ok" if laptop else "na",
+                    "check_pointing": "ok" if laptop else "na",
                     "check_ports": "ok",
+                    "check_network": "ok" if device.has_data_medium else "na",
+                    "check_audio": "ok" if laptop else "na",
+                    "check_camera": "ok" if laptop else "na",
                     "check_battery": "ok" if battery else "na",
                     "battery_design_capacity": 50.0 if battery else 0.0,
                     "battery_full_capacity": (
@@ -210,6 +214,7 @@ class ReemploiEquipment(models.Model):
                             [self.env.ref(xmlid).id for xmlid in defects[grade]]
                         )
                     ],
+                    "cosmetic_checked": True,
                 }
             )
         gradings = self.env["reemploi.grading"].create(vals_list)

@@ -15,6 +15,7 @@ COMPUTED_GRADE_FIELDS = frozenset(
         "battery_health",
         "cosmetic_grade_id",
         "functional_grade_id",
+        "functions_tested",
         "grade_id",
         "grade_reasons",
     }
@@ -29,6 +30,7 @@ EVIDENCE_FIELDS = frozenset(
         "battery_design_capacity",
         "battery_full_capacity",
         "defect_ids",
+        "cosmetic_checked",
         "photo_ids",
         *(f"check_{code}" for code in grading_rules.CHECK_CODES),
     }
@@ -85,7 +87,23 @@ class ReemploiGrading(models.Model):
     battery_health = fields.Float(
         string="Battery health (%)", compute="_compute_grade", store=True
     )
+    category_id = fields.Many2one(related="equipment_id.category_id")
     defect_ids = fields.Many2many("reemploi.defect", string="Defects")
+    cosmetic_checked = fields.Boolean(
+        string="Cosmetic condition checked",
+        copy=False,
+        help="The technician looked at the device: each defect seen is "
+        "recorded, or nothing was to report. A session is validated only "
+        "once its cosmetic condition is checked.",
+    )
+    functions_tested = fields.Boolean(
+        string="Every function tested",
+        compute="_compute_functions_tested",
+        store=True,
+        help="Every functional check is recorded (OK or not applicable) and "
+        "none failed. With a verified erasure, the device may be called "
+        "\"reconditionné\" (décret 2022-190).",
+    )
     photo_ids = fields.Many2many(
         "ir.attachment",
         "reemploi_grading_photo_rel",
@@ -165,6 +183,18 @@ class ReemploiGrading(models.Model):
                     ),
                 }
             )
+
+    @api.depends(*[f"check_{code}" for code in grading_rules.CHECK_CODES])
+    def _compute_functions_tested(self):
+        for session in self:
+            values = [session[f"check_{code}"] for code in grading_rules.CHECK_CODES]
+            session.functions_tested = all(value in ("ok", "na") for value in values)
+
+    @api.onchange("defect_ids")
+    def _onchange_defect_ids_cosmetic_checked(self):
+        """Tapping a cosmetic defect is checking the cosmetic condition."""
+        if any(defect.kind == "cosmetic" for defect in self.defect_ids):
+            self.cosmetic_checked = True
 
     def _grading_message(self, code, params):
         """A step of the grade's justification (services/grading.py) in the
@@ -285,6 +315,16 @@ class ReemploiGrading(models.Model):
                     self.env._(
                         "%(session)s has no check recorded: test the device and "
                         "record at least one check before validating.",
+                        session=session.display_name,
+                    )
+                )
+            if not session.cosmetic_checked and not any(
+                defect.kind == "cosmetic" for defect in session.defect_ids
+            ):
+                raise UserError(
+                    self.env._(
+                        "%(session)s: check the cosmetic condition of the device: "
+                        "tap each defect you see, or \"Nothing to report\".",
                         session=session.display_name,
                     )
                 )

@@ -108,6 +108,7 @@ class ReemploiCase(TransactionCase):
             "check_boot": "ok",
             "check_screen": "ok",
             "check_storage": "ok",
+            "cosmetic_checked": True,
         }
         vals.update(values)
         grading = cls.env["reemploi.grading"].create(vals)

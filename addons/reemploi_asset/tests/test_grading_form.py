@@ -2,6 +2,7 @@ from odoo import Command
 from odoo.exceptions import UserError
 from odoo.tests import Form, new_test_user, tagged
 
+from ..services import grading as grading_rules
 from .common import ReemploiCase
 
 
@@ -37,6 +38,78 @@ class TestGradingForm(ReemploiCase):
             .with_company(self.company_x)
             .with_context(**action["context"])
         )
+
+    def test_cosmetic_condition_must_be_checked(self):
+        """No cosmetic defect is not grade A until the technician says so:
+        "Nothing to report" (cosmetic_checked), or a cosmetic defect tapped."""
+        form = self._open_grading_form()
+        for check in ("check_power", "check_boot", "check_screen", "check_storage"):
+            setattr(form, check, "ok")
+        grading = form.save()
+        with self.assertRaisesRegex(UserError, "cosmetic condition"):
+            grading.action_done()
+        self.assertEqual(grading.state, "draft")
+        # a cosmetic defect tapped checks the condition (onchange)
+        form = Form(grading)
+        form.defect_ids.add(self.env.ref("reemploi_asset.defect_scratch_minor"))
+        self.assertTrue(form.cosmetic_checked)
+        form.save()
+        grading.action_done()
+        self.assertEqual(grading.state, "done")
+        # evidence: frozen once done
+        with self.assertRaises(UserError):
+            grading.cosmetic_checked = False
+
+    def test_nothing_to_report_gives_a(self):
+        form = self._open_grading_form()
+        for check in ("check_power", "check_boot", "check_screen", "check_storage"):
+            setattr(form, check, "ok")
+        form.cosmetic_checked = True
+        grading = form.save()
+        self.assertEqual(grading.cosmetic_grade_id.code, "A")
+        self.assertFalse(grading.functions_tested)
+        grading.action_done()
+        self.assertEqual(grading.state, "done")
+
+    def test_functions_tested_needs_every_check_passed(self):
+        form = self._open_grading_form()
+        for code in grading_rules.CHECK_CODES:
+            setattr(form, f"check_{code}", "ok")
+        form.check_camera = "na"
+        form.cosmetic_checked = True
+        self.assertTrue(form.functions_tested)
+        form.check_audio = "ko"
+        self.assertFalse(form.functions_tested)
+        form.check_audio = False
+        self.assertFalse(form.functions_tested)
+
+    def test_defect_taps_most_frequent_first(self):
+        deep = self.env.ref("reemploi_asset.defect_scratch_deep")
+        marks = self.env.ref("reemploi_asset.defect_screen_marks")
+        for index, defects in enumerate(([deep], [deep, marks], [marks], [deep])):
+            device = self._received(f"SER-TAPS-{index}")
+            self._erase(device)
+            device.action_mark_erased()
+            self._grading(device, defect_ids=[Command.set([d.id for d in defects])])
+        # a defect of another category is not offered
+        other = self.env["reemploi.equipment.category"].create(
+            {"name": "Tablette test", "code": "tablet-taps"}
+        )
+        self.env["reemploi.defect"].create(
+            {"code": "TAPS-OTHER", "name": "Other's", "category_ids": [Command.set(other.ids)]}
+        )
+        Defect = self.env["reemploi.defect"].with_user(self.technician).with_company(
+            self.company_x
+        )
+        choices = Defect.get_tap_choices(self.device.category_id.id)
+        codes = [choice["code"] for choice in choices]
+        self.assertEqual(codes[:2], [deep.code, marks.code])
+        self.assertEqual([c["count"] for c in choices[:2]], [3, 2])
+        self.assertNotIn("TAPS-OTHER", codes)
+        self.assertIn("TAPS-OTHER", [c["code"] for c in Defect.get_tap_choices(other.id)])
+        # the rest in code order, never counted
+        rest = [c["code"] for c in choices[2:]]
+        self.assertEqual(rest, sorted(rest))
 
     def test_operator_grades_device_from_form(self):
         scratch = self.env.ref("reemploi_asset.defect_scratch_minor")
@@ -132,6 +205,7 @@ class TestGradingAfterErasure(ReemploiCase):
         )
         for check in ("check_power", "check_boot", "check_screen", "check_storage"):
             setattr(form, check, "ok")
+        form.cosmetic_checked = True
         return form.save()
 
     def test_verified_erasure_then_grading(self):
@@ -163,6 +237,7 @@ class TestGradingAfterErasure(ReemploiCase):
         )
         for check in ("check_power", "check_boot", "check_screen", "check_storage"):
             setattr(form, check, "ok")
+        form.cosmetic_checked = True
         form.check_audio = "ko"
         grading = form.save()
         self.assertIn("aspect : grade A", grading.grade_reasons)
