@@ -33,6 +33,14 @@ class ReemploiEquipment(models.Model):
         "measured by the last validated grading.",
     )
 
+    reconditioned = fields.Boolean(
+        string="Sold as reconditioned",
+        compute="_compute_reconditioned",
+        help="Décret 2022-190: the shop calls the device \"reconditionné\" "
+        "only when its last validated grading tested every function (OK or "
+        "not applicable, none failed) and its data erasure is verified; "
+        "otherwise it is sold as second-hand.",
+    )
     shop_price = fields.Monetary(
         string="Shop price",
         compute="_compute_shop_price",
@@ -66,6 +74,14 @@ class ReemploiEquipment(models.Model):
             )
             equipment.shop_price = (
                 product.lst_price if product else equipment.category_id.shop_list_price
+            )
+
+    @api.depends("grading_ids.state", "grading_ids.functions_tested", "erasure_verified")
+    def _compute_reconditioned(self):
+        for device in self:
+            grading = device._last_done_grading()
+            device.reconditioned = bool(
+                grading and grading.functions_tested and device.erasure_verified
             )
 
     @api.depends("category_id.warranty_months")
@@ -257,6 +273,7 @@ class ReemploiEquipment(models.Model):
                 "id": device.id,
                 "serial": device.serial or device.asset_tag or "",
                 "grade": device.grade_id.code or "",
+                "reconditioned": device.reconditioned,
                 "battery_health": device.battery_health,
                 "has_battery": device.category_id.has_battery,
                 "warranty_months": device.warranty_months,

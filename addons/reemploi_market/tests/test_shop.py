@@ -5,6 +5,8 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, HttpCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
+from odoo.addons.reemploi_asset.services.grading import CHECK_CODES
+
 from .common import MarketCase, QueryCountMixin
 
 
@@ -373,6 +375,46 @@ class TestShopPages(ShopHttpCase):
         self.assertIn("SHOP-H-1", page)
         self.assertIn("SHOP-H-2", page)
         self.assertNotIn("SHOP-H-3", page)
+
+    def test_reconditioned_only_when_every_function_tested(self):
+        """Décret 2022-190: "reconditionné" needs every function test and
+        the erasure recorded; otherwise the device is second-hand."""
+        self.assertFalse(self.device_1.reconditioned)
+        device = self._received("SHOP-H-4", model="Test-Book 14")
+        self._erase(device)
+        device.action_mark_erased()
+        self._grading(
+            device,
+            **{f"check_{code}": "ok" for code in CHECK_CODES if code != "camera"},
+            check_camera="na",
+            battery_design_capacity=50.0,
+            battery_full_capacity=43.5,
+        )
+        device.action_grade()
+        device.with_user(self.user_operator_x).action_publish_shop()
+        self.assertTrue(device.reconditioned)
+        page = self.url_open(self.template.website_url).text
+        units = {
+            serial: block
+            for block in page.split('class="list-group-item')[1:]
+            for serial in ("SHOP-H-1", "SHOP-H-4")
+            if f'o_reemploi_serial">{serial}<' in block
+        }
+        self.assertIn("o_reemploi_reconditioned", units["SHOP-H-4"])
+        self.assertNotIn("o_reemploi_second_hand", units["SHOP-H-4"])
+        self.assertIn("o_reemploi_second_hand", units["SHOP-H-1"])
+        self.assertNotIn("o_reemploi_reconditioned", units["SHOP-H-1"])
+        # a failed test, even later graded, is not reconditioned
+        failed = self._received("SHOP-H-5", model="Test-Book 14")
+        self._erase(failed)
+        failed.action_mark_erased()
+        self._grading(
+            failed,
+            **{f"check_{code}": "ok" for code in CHECK_CODES if code != "audio"},
+            check_audio="ko",
+        )
+        failed.action_grade()
+        self.assertFalse(failed.reconditioned)
 
     def test_filters(self):
         grade = self.device_1.grade_id
