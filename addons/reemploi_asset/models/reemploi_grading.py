@@ -351,6 +351,25 @@ class ReemploiGrading(models.Model):
             )
         return True
 
+    def action_rest_ok(self):
+        """"Le reste fonctionne": every check not recorded yet is OK (the
+        battery's is not applicable to a category without battery). The
+        technician records the exceptions first (a failed test, a function
+        the device lacks), then confirms the rest in one tap."""
+        for session in self:
+            if session.state != "draft":
+                raise UserError(
+                    self.env._("%(session)s is not a draft.", session=session.display_name)
+                )
+            values = {}
+            for code in grading_rules.CHECK_CODES:
+                if not session[f"check_{code}"]:
+                    no_battery = code == "battery" and not session.category_id.has_battery
+                    values[f"check_{code}"] = "na" if no_battery else "ok"
+            if values:
+                session.write(values)
+        return True
+
     def action_done_and_grade(self):
         """Validate the session and grade the device in one step."""
         self.action_done()

@@ -140,16 +140,16 @@ class ReemploiEquipment(models.Model):
         self.shop_product_id.product_tmpl_id._reemploi_sync_published()
         return True
 
-    def _shop_product_key(self):
+    def _shop_product_key(self, grade=None):
         """(operator, category, manufacturer, model, grade) of the shop
-        product."""
+        product; ``grade`` instead of the device's own (a grading's)."""
         self.ensure_one()
         return (
             self.company_id.id,
             self.category_id.id,
             (self.manufacturer or "").strip(),
             (self.model or "").strip(),
-            self.grade_id.id,
+            (grade or self.grade_id).id,
         )
 
     def _shop_put_in_stock(self):
@@ -201,24 +201,12 @@ class ReemploiEquipment(models.Model):
                 ("quantity", ">", 0),
             ]
         ).lot_id
-        # sudo: only the operator's own warehouse is looked up
+        # the operator's own warehouse, made if it has none yet
         warehouses = {
-            company: self.env["stock.warehouse"]
-            .sudo()
-            .search([("company_id", "=", company.id)], limit=1)
-            for company in devices.company_id
+            company: company._reemploi_warehouse() for company in devices.company_id
         }
         for device in devices.filtered(lambda e: e.lot_id not in in_stock):
             warehouse = warehouses[device.company_id]
-            if not warehouse:
-                raise UserError(
-                    self.env._(
-                        "%(device)s cannot be put in stock: %(company)s has no "
-                        "warehouse.",
-                        device=device.display_name,
-                        company=device.company_id.name,
-                    )
-                )
             moves.append((device.lot_id, False, warehouse.lot_stock_id))
         self._shop_inventory_moves(moves)
 

@@ -141,6 +141,77 @@ class TestShopPublish(ShopCase):
         self.assertEqual(first.battery_health, 87.0)
         self.assertEqual(first.warranty_months, 12)
 
+    def test_bench_grading_to_sale_in_one_form(self):
+        """At the bench: the exceptions first, "Everything else works", the
+        cosmetic check, then one button validates, grades and publishes at
+        the price the form shows."""
+        device = self._received("SHOP-BENCH-1", model="Test-Book 14")
+        self._erase(device)
+        operator = self.user_operator_x
+        action = device.with_user(operator).action_new_grading()
+        form = Form(
+            self.env[action["res_model"]]
+            .with_user(operator)
+            .with_company(self.company_x)
+            .with_context(**action["context"])
+        )
+        form.check_audio = "ko"
+        grading = form.save()
+        grading.action_rest_ok()
+        self.assertEqual(grading.check_power, "ok")
+        self.assertEqual(grading.check_camera, "ok")
+        self.assertEqual(grading.check_audio, "ko")
+        self.assertFalse(grading.functions_tested)
+        form = Form(grading)
+        form.check_audio = "ok"
+        form.cosmetic_checked = True
+        form.save()
+        self.assertTrue(grading.functions_tested)
+        self.assertEqual(grading.grade_id, self.grade_a)
+        self.assertEqual(grading.shop_price, 300.0)
+        grading.action_done_grade_publish()
+        self.assertEqual(grading.state, "done")
+        self.assertEqual(device.state, "for_sale")
+        self.assertEqual(device.grade_id, self.grade_a)
+        self.assertTrue(device.shop_product_id)
+        self.assertTrue(device.reconditioned)
+        # a done session takes no bulk check any more
+        with self.assertRaisesRegex(UserError, "not a draft"):
+            grading.with_user(operator).action_rest_ok()
+        # the next device of that model and grade: the product's own price
+        device.shop_product_id.product_tmpl_id.list_price = 275.0
+        other = self._received("SHOP-BENCH-2", model="Test-Book 14")
+        self._erase(other)
+        grading = self._grading(other, validate=False, cosmetic_checked=True)
+        grading.action_rest_ok()
+        self.assertEqual(grading.grade_id, self.grade_a)
+        self.assertEqual(grading.shop_price, 275.0)
+
+    def test_operator_added_later_gets_its_warehouse(self):
+        """Odoo makes a warehouse for the first company only (and for every
+        company in tests): an operator added in Settings gets one when its
+        first device goes on the shop."""
+        self.env["stock.warehouse"].search(
+            [("company_id", "=", self.company_x.id)]
+        ).write({"active": False})
+        device = self._graded("SHOP-WH-1")
+        device.with_user(self.user_operator_x).action_publish_shop()
+        warehouse = self.env["stock.warehouse"].search(
+            [("company_id", "=", self.company_x.id)]
+        )
+        self.assertEqual(len(warehouse), 1)
+        self.assertEqual(
+            device.lot_id.quant_ids.filtered(lambda q: q.quantity > 0).location_id,
+            warehouse.lot_stock_id,
+        )
+
+    def test_bench_publish_refused_without_verified_erasure(self):
+        device = self._received("SHOP-BENCH-3", model="Test-Book 14")
+        grading = self._grading(device, validate=False, cosmetic_checked=True)
+        with self.assertRaisesRegex(UserError, "SHOP-BENCH-3"):
+            grading.with_user(self.user_operator_x).action_done_grade_publish()
+        self.assertNotEqual(device.state, "for_sale")
+
     def test_price_shown_before_publishing(self):
         """The form shows the price the device will have on the shop: the
         category's reference price for a new product, then the price the

@@ -1,0 +1,45 @@
+from odoo import api, fields, models
+
+
+class ReemploiGrading(models.Model):
+    """A grading session that ends on the shop: the price the device will
+    sell at with the session's grade, and one button from validation to
+    sale."""
+
+    _inherit = "reemploi.grading"
+
+    shop_currency_id = fields.Many2one(
+        "res.currency", compute="_compute_shop_price", string="Shop currency"
+    )
+    shop_price = fields.Monetary(
+        string="Shop price",
+        compute="_compute_shop_price",
+        currency_field="shop_currency_id",
+        help="Price at which the device goes on the shop with the grade of "
+        "this session: that of its shop product (model and grade), or the "
+        "category's reference price for a new one.",
+    )
+
+    @api.depends("grade_id", "equipment_id")
+    def _compute_shop_price(self):
+        for session in self:
+            device = session.equipment_id
+            session.shop_currency_id = (
+                device.company_id.currency_id or self.env.company.currency_id
+            )
+            product = False
+            if session.grade_id and device.company_id:
+                key = device._shop_product_key(grade=session.grade_id)
+                product = self.env["product.template"]._reemploi_find_shop_products(
+                    {key}
+                ).get(key)
+            session.shop_price = (
+                product.lst_price if product else device.category_id.shop_list_price
+            )
+
+    def action_done_grade_publish(self):
+        """Validate the session, grade the device and put it on the shop, at
+        the price the form shows: one tap at the bench."""
+        self.action_done_and_grade()
+        self.equipment_id.action_publish_shop()
+        return True
