@@ -55,9 +55,7 @@ class ReemploiLot(models.Model):
     # ------------------------------------------------------------------
     def _receipt_picking_type(self):
         self.ensure_one()
-        warehouse = self.env["stock.warehouse"].search(
-            [("company_id", "=", self.company_id.id)], limit=1
-        )
+        warehouse = self.company_id._reemploi_warehouse()
         if not warehouse.in_type_id:
             raise UserError(
                 self.env._(
