@@ -56,7 +56,9 @@ class ReemploiOverview(models.AbstractModel):
             raise AccessError(
                 self.env._("The overview of the back-office is for internal users.")
             )
-        coordinator = self.env.user.has_group("reemploi_asset.group_reemploi_coordinator")
+        coordinator = self.env.user.has_group(
+            "reemploi_asset.group_reemploi_coordinator"
+        )
         months = self._months()
         return {
             "scope": "coordinator" if coordinator else "operator",
@@ -159,8 +161,12 @@ class ReemploiOverview(models.AbstractModel):
     def _kpis(self):
         _ = self.env._
         counts = self._outcome_counts()
-        chain = self.env["reemploi.equipment"].search_count([("state", "in", CHAIN_STATES)])
-        lots = self.env["reemploi.lot"].search_count([("state", "in", LOTS_IN_PROGRESS)])
+        chain = self.env["reemploi.equipment"].search_count(
+            [("state", "in", CHAIN_STATES)]
+        )
+        lots = self.env["reemploi.lot"].search_count(
+            [("state", "in", LOTS_IN_PROGRESS)]
+        )
         reused = counts[lifecycle.OUTCOME_SOLD] + counts[lifecycle.OUTCOME_DONATED]
         device = "reemploi.equipment"
         return [
@@ -404,7 +410,9 @@ class ReemploiOverview(models.AbstractModel):
             month_start, month_end = self._month_bounds(month)
             actions.append(
                 self._action(
-                    self.env._("Devices reused — %(month)s", month=self._month_label(month)),
+                    self.env._(
+                        "Devices reused — %(month)s", month=self._month_label(month)
+                    ),
                     "reemploi.equipment",
                     reused
                     + [
@@ -455,12 +463,15 @@ class ReemploiOverview(models.AbstractModel):
                 limit=TOP_ORGANISATIONS,
             )
             for company, total in rows:
+                # sudo: the coordinator is not a member of every operator's
+                # company; only its name is read (public on the directory)
+                name = company.sudo().name
                 by_operator.append(
                     {
-                        "name": company.sudo().name,
+                        "name": name,
                         "value": round(total or 0.0, 1),
                         "action": self._action(
-                            company.sudo().name,
+                            name,
                             "reemploi.equipment",
                             reused + [("company_id", "=", company.id)],
                         ),
@@ -631,7 +642,7 @@ class ReemploiOverview(models.AbstractModel):
                     "period_days": company.reemploi_period_days,
                     "remaining_capacity": capacity.get(company.id, 0),
                     "action": self._action(
-                        _("Lots of %(operator)s", operator=company.name),
+                        _("Lots in progress — %(operator)s", operator=company.name),
                         "reemploi.lot",
                         [
                             ("company_id", "=", company.id),

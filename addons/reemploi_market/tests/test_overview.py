@@ -189,3 +189,18 @@ class TestOverview(TakebackCase, OverviewBaseline, HttpCase):
         self.authenticate("admin", "admin")
         response = self.url_open("/my/overview", allow_redirects=False)
         self.assertEqual(response.status_code, 303)
+
+    def test_backend_page_without_tiles(self):
+        """The coordinator's page draws its charts, and says the map is not
+        available when no tiles are set, without any error in the browser."""
+        self.env["ir.config_parameter"].set_param(
+            "reemploi_market.directory_tile_url", ""
+        )
+        self.user_coordinator.password = "coordinator"
+        self.browser_js(
+            "/odoo/action-reemploi_market.reemploi_overview_action",
+            "console.log('test successful')",
+            ready="document.querySelectorAll('.o_reemploi_overview canvas').length >= 3"
+            " && !!document.querySelector('.o_reemploi_overview_map_unavailable')",
+            login="coordinator",
+        )
