@@ -25,6 +25,8 @@
         "views/reemploi_lot_views.xml",
         "views/reemploi_lot_portal_templates.xml",
         "views/reemploi_market_menus.xml",
+        "views/reemploi_overview_views.xml",
+        "views/reemploi_overview_portal_templates.xml",
         "views/reemploi_webhook_views.xml",
         "security/reemploi_match_security.xml",
         "data/reemploi_match_cron.xml",
@@ -76,6 +78,7 @@
         "web.assets_backend": [
             "reemploi_market/static/src/checkin/*",
             "reemploi_market/static/src/pickup/*",
+            "reemploi_market/static/src/overview/*",
             "reemploi_market/static/src/tours/*.js",
         ],
         "web.assets_frontend": [

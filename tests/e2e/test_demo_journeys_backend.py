@@ -387,6 +387,11 @@ class TestOperatorDay(BackendJourneyCase):
             [
                 (".o_navbar_apps_menu button", None),
                 (".o_app[data-menu-xmlid='reemploi_asset.reemploi_root_menu']", None),
+                (NAVBAR.format("reemploi_asset.reemploi_equipment_menu_root"), None),
+                (
+                    ".dropdown-item[data-menu-xmlid='reemploi_asset.reemploi_equipment_menu']",
+                    None,
+                ),
                 (".o_data_row:first-child .o_data_cell[name='serial']", None),
                 (".o_form_view .o_statusbar_status", None),
                 (

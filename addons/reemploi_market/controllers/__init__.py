@@ -7,3 +7,4 @@ from . import pwa
 from . import main
 from . import directory
 from . import opendata
+from . import overview

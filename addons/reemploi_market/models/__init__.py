@@ -19,3 +19,4 @@ from . import res_users, web_tour_tour, reemploi_demo
 from . import ir_http
 from . import reemploi_directory_label, reemploi_directory_entry
 from . import res_config_settings_directory, reemploi_opendata
+from . import reemploi_overview

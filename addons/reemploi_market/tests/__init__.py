@@ -17,3 +17,4 @@ from . import test_lot_correction_wizard
 from . import test_round_checkin_guards
 from . import test_directory, test_opendata
 from . import test_pickup, test_pickup_tour
+from . import test_overview

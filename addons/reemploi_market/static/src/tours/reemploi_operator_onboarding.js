@@ -28,6 +28,21 @@ registry.category("web_tour.tours").add("reemploi_operator_onboarding", {
             run: "click",
         },
         {
+            // the app opens on the operator's overview
+            trigger: ".o_main_navbar [data-menu-xmlid='reemploi_asset.reemploi_equipment_menu_root']",
+            content: markup(
+                _t("Your <b>overview</b> opens first: your company's figures, each opening the records behind it. The devices are under <b>Equipment</b>.")
+            ),
+            tooltipPosition: "bottom",
+            run: "click",
+        },
+        {
+            trigger: ".dropdown-item[data-menu-xmlid='reemploi_asset.reemploi_equipment_menu']",
+            content: markup(_t("Open the <b>Register</b>.")),
+            tooltipPosition: "right",
+            run: "click",
+        },
+        {
             trigger: ".o_list_renderer .o_data_row .o_data_cell[name='serial']",
             content: markup(
                 _t("This is the <b>register</b>: one row per device. Open a device.")
