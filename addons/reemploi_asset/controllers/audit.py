@@ -1,4 +1,4 @@
-"""Audit snapshots posted by the bench stations.
+"""Audit snapshots and erasure reports posted by the bench stations.
 
 ``POST /reemploi/audit`` with the snapshot file as the body (glpi-agent
 JSON, fusioninventory-agent XML or eReuse Workbench JSON, told by its
@@ -9,11 +9,17 @@ or 200 (updated, unchanged) with the device's id and reference, 400 with
 the reason of a refusal, 401 without a valid key, 403 for a user who may
 not update devices, 405, 413 for a body larger than
 :data:`~..services.audit_snapshot.MAX_BYTES`. Never a server error.
+
+``POST /reemploi/erasure`` with an erasure tool's report as the body (nwipe
+log, Blancco XML report, CSV of drives; ``X-Filename`` names it), same key:
+the import wizard's work (``reemploi.erasure.import``), answered with its
+counts (verified, unverified, pending, skipped) and a line per drive, 400
+when the file is refused.
 """
 
 import re
 
-from odoo import http
+from odoo import Command, http
 from odoo.exceptions import AccessError, UserError
 from odoo.http import request
 
@@ -48,12 +54,15 @@ class ReemploiAudit(http.Controller):
 
     _answer = staticmethod(json_endpoint.answer)
 
-    def _audit(self):
+    def _station(self, what):
+        """The bench station's call checked: ``(user, body, None)``, or
+        ``(None, None, answer)`` with the refusal (405, 401, 413, 400).
+        ``what`` names the file in the messages ("the audit snapshot")."""
         httprequest = request.httprequest
         if httprequest.method != "POST":
-            return self._answer(
+            return None, None, self._answer(
                 405,
-                request.env._("Send the audit snapshot with POST."),
+                request.env._("Send %(what)s with POST.", what=what),
                 headers={"Allow": "POST"},
             )
         header = httprequest.headers.get("Authorization", "")
@@ -66,7 +75,7 @@ class ReemploiAudit(http.Controller):
             else None
         )
         if not uid:
-            return self._answer(
+            return None, None, self._answer(
                 401,
                 request.env._(
                     "Send a valid API key of an operator's user in the header "
@@ -80,22 +89,28 @@ class ReemploiAudit(http.Controller):
             request.update_context(lang=user.lang)
         limit = audit_snapshot.MAX_BYTES
         too_large = request.env._(
-            "The snapshot is larger than %(limit)s MB.", limit=limit // (1024 * 1024)
+            "The file is larger than %(limit)s MB.", limit=limit // (1024 * 1024)
         )
         if (httprequest.content_length or 0) > limit:
-            return self._answer(413, too_large)
+            return None, None, self._answer(413, too_large)
         if httprequest.mimetype in FORM_TYPES:
-            return self._answer(
+            return None, None, self._answer(
                 400,
                 request.env._(
-                    "Send the snapshot file itself as the body, with the header "
-                    "'Content-Type: application/json' or 'application/xml' "
-                    "(curl --data-binary @file)."
+                    "Send the file itself as the body, with its Content-Type "
+                    "(for example 'application/json', 'application/xml' or "
+                    "'text/plain'): curl --data-binary @file."
                 ),
             )
         data = httprequest.get_data(cache=False)
         if len(data) > limit:
-            return self._answer(413, too_large)
+            return None, None, self._answer(413, too_large)
+        return user, data, None
+
+    def _audit(self):
+        user, data, refusal = self._station(request.env._("the audit snapshot"))
+        if refusal:
+            return refusal
         Equipment = request.env["reemploi.equipment"].with_company(user.company_id)
         try:
             with request.env.cr.savepoint():
@@ -111,3 +126,52 @@ class ReemploiAudit(http.Controller):
             reference=device.display_name,
             serial=device.serial,
         )
+
+    @http.route(
+        "/reemploi/erasure",
+        type="http",
+        auth="none",
+        csrf=False,
+        save_session=False,
+        readonly=False,
+    )
+    def erasure(self, **kwargs):
+        return json_endpoint.guarded(
+            self._erasure,
+            "Erasure report upload",
+            lambda: request.env._(
+                "The erasure report could not be imported; the error has been "
+                "logged."
+            ),
+        )
+
+    def _erasure(self):
+        """The erasure tool's report (nwipe log, Blancco XML, CSV), as the
+        import wizard reads it: 200 with the counts and a line per drive,
+        400 when the file is refused."""
+        user, data, refusal = self._station(request.env._("the erasure report"))
+        if refusal:
+            return refusal
+        name = (request.httprequest.headers.get("X-Filename") or "").strip()
+        name = name[:200] or request.env._("Erasure report")
+        env = request.env(context=dict(request.env.context, allowed_company_ids=[user.company_id.id]))
+        try:
+            with request.env.cr.savepoint():
+                attachment = env["ir.attachment"].create(
+                    {"name": name, "raw": data, "res_model": "reemploi.erasure.import"}
+                )
+                wizard = env["reemploi.erasure.import"].create(
+                    {"attachment_ids": [Command.set(attachment.ids)]}
+                )
+                wizard.action_import()
+        except AccessError as error:
+            return self._answer(403, error.args[0])
+        counts = {
+            "verified": wizard.verified_count,
+            "unverified": wizard.unverified_count,
+            "pending": wizard.pending_count,
+            "skipped": wizard.skipped_count,
+        }
+        if wizard.rejected_count and not any(counts.values()):
+            return self._answer(400, wizard.summary.split("\n\n", 1)[-1].strip())
+        return self._answer(200, wizard.summary.split("\n", 1)[0], **counts, lines=wizard.summary.split("\n")[2:])

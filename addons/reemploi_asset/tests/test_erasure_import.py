@@ -6,7 +6,7 @@ import tempfile
 from pathlib import Path
 
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import BaseCase, Form, tagged
+from odoo.tests import BaseCase, Form, HttpCase, tagged
 
 from ..services import erasure_reports, lifecycle
 from .common import ReemploiCase
@@ -391,3 +391,79 @@ class TestErasureImport(ReemploiCase):
         self.assertEqual(erasure.tool_name, "nwipe")
         self.assertEqual(erasure.verification_method, "full")
         self.assertEqual(self.device.state, lifecycle.ERASED)
+
+
+@tagged("post_install", "-at_install")
+class TestErasureHttp(HttpCase, ReemploiCase):
+    """The bench station posts the erasure tool's report after the wipe,
+    with the key it posts audits with (curl --data-binary @nwipe.log)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.device = cls._received("5CG8231XYZ")
+        cls.env["reemploi.equipment.component"].create(
+            {
+                "equipment_id": cls.device.id,
+                "kind": "storage",
+                "serial": "WD-WX31A8712345",
+                "storage_type": "hdd",
+            }
+        )
+        cls.user_operator_x.lang = "fr_FR"
+        # sudo: a key without expiry date, as an administrator may give
+        cls.key_x = (
+            cls.env["res.users.apikeys"]
+            .with_user(cls.user_operator_x)
+            .sudo()
+            ._generate("reemploi_audit", "bench station", None)
+        )
+        cls.key_donor = (
+            cls.env["res.users.apikeys"]
+            .with_user(cls.user_donor_a)
+            .sudo()
+            ._generate(None, "donor", None)
+        )
+
+    def _post(self, data, key=None, name="nwipe.log"):
+        headers = {"Content-Type": "text/plain", "X-Filename": name}
+        if key:
+            headers["Authorization"] = f"Bearer {key}"
+        return self.url_open("/reemploi/erasure", data=data, headers=headers)
+
+    def test_station_posts_the_log(self):
+        response = self._post(fixture("nwipe-0.34-sda-derived.log"), self.key_x)
+        self.assertEqual(response.status_code, 200, response.text)
+        body = response.json()
+        self.assertEqual(
+            {k: body[k] for k in ("verified", "unverified", "pending", "skipped")},
+            {"verified": 1, "unverified": 0, "pending": 0, "skipped": 0},
+        )
+        self.assertIn("effacement vérifié enregistré", body["lines"][0])
+        erasure = self.env["reemploi.erasure"].search(
+            [("equipment_id", "=", self.device.id)]
+        )
+        self.assertTrue(erasure.verified)
+        self.assertEqual(erasure.user_id, self.user_operator_x)
+        self.assertEqual(erasure.report_attachment_id.name, "nwipe.log")
+        # the same report again changes nothing
+        again = self._post(fixture("nwipe-0.34-sda-derived.log"), self.key_x)
+        self.assertEqual(again.status_code, 200)
+        self.assertEqual((again.json()["verified"], again.json()["skipped"]), (0, 1))
+        self.assertEqual(
+            len(self.env["reemploi.erasure"].search([("equipment_id", "=", self.device.id)])),
+            1,
+        )
+
+    def test_refusals(self):
+        log = fixture("nwipe-0.34-sda-derived.log")
+        self.assertEqual(self._post(log).status_code, 401)
+        self.assertEqual(self._post(log, "not-a-key").status_code, 401)
+        self.assertEqual(self._post(log, self.key_donor).status_code, 403)
+        bad = self._post(b"\x00\x01 nothing of an erasure tool", self.key_x)
+        self.assertEqual(bad.status_code, 400, bad.text)
+        self.assertTrue(bad.json()["error"])
+        self.assertEqual(self.url_open("/reemploi/erasure").status_code, 405)
+        self.assertFalse(
+            self.env["reemploi.erasure"].search([("equipment_id", "=", self.device.id)])
+        )

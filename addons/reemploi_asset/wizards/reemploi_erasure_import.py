@@ -31,6 +31,10 @@ class ReemploiErasureImport(models.TransientModel):
     state = fields.Selection([("draft", "Draft"), ("done", "Done")], default="draft")
     summary = fields.Text(readonly=True)
     pending_count = fields.Integer(readonly=True)
+    verified_count = fields.Integer(readonly=True)
+    unverified_count = fields.Integer(readonly=True)
+    skipped_count = fields.Integer(readonly=True)
+    rejected_count = fields.Integer(readonly=True)
 
     def action_import(self):
         self.ensure_one()
@@ -67,6 +71,10 @@ class ReemploiErasureImport(models.TransientModel):
                 "state": "done",
                 "summary": "\n".join([header, ""] + lines),
                 "pending_count": counts["pending"],
+                "verified_count": counts["verified"],
+                "unverified_count": counts["unverified"],
+                "skipped_count": counts["skipped"],
+                "rejected_count": counts["rejected"],
             }
         )
         return {
