@@ -49,6 +49,7 @@
     "assets": {
         "web.assets_backend": [
             "reemploi_asset/static/src/grading/*",
+            "reemploi_asset/static/src/bench/*",
         ],
         "web.assets_tests": [
             "reemploi_asset/static/tests/tours/*.js",

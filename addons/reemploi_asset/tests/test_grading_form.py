@@ -250,3 +250,43 @@ class TestGradingAfterErasure(ReemploiCase):
         self.assertIn("aspect : grade A", note)
         self.assertNotIn("cosmetic", note)
         self.assertNotIn("PARTIAL", note)
+
+
+@tagged("post_install", "-at_install")
+class TestBenchScan(ReemploiCase):
+    """The grading bench's field: a scanned label opens the device's new
+    grading, in the user's companies only."""
+
+    def test_scan_opens_the_grading(self):
+        device = self._received("SER-BENCH-1", asset_tag="INV-77")
+        Equipment = self.env["reemploi.equipment"].with_user(self.user_operator_x)
+        for code in (
+            "SER-BENCH-1",
+            " ser-bench-1 ",
+            "INV-77",
+            f"https://reemploi.example.org/r/{device.qr_token}",
+        ):
+            action = Equipment.action_bench_scan(code)
+            self.assertEqual(action["res_model"], "reemploi.grading", code)
+            self.assertEqual(action["context"]["default_equipment_id"], device.id, code)
+        # the form it opens is the device's, with its audit's prefill
+        form = Form(
+            self.env["reemploi.grading"]
+            .with_user(self.user_operator_x)
+            .with_context(**action["context"])
+        )
+        self.assertEqual(form.equipment_id, device)
+
+    def test_what_does_not_answer_is_said(self):
+        self._received("SER-BENCH-Y", company=self.company_y)
+        declared = self._device("SER-BENCH-D", company=self.company_x)
+        Equipment = self.env["reemploi.equipment"].with_user(self.user_operator_x)
+        with self.assertRaisesRegex(UserError, "SER-BENCH-Y"):
+            Equipment.action_bench_scan("SER-BENCH-Y")  # another operator's
+        with self.assertRaisesRegex(UserError, "SER-%"):
+            Equipment.action_bench_scan("SER-%")  # no wildcard
+        with self.assertRaisesRegex(UserError, "SER-BENCH-D"):
+            Equipment.action_bench_scan("SER-BENCH-D")  # not received
+        self.assertEqual(declared.state, "in_use")
+        with self.assertRaises(UserError):
+            Equipment.action_bench_scan("   ")

@@ -39,7 +39,16 @@ class ReemploiGrading(models.Model):
 
     def action_done_grade_publish(self):
         """Validate the session, grade the device and put it on the shop, at
-        the price the form shows: one tap at the bench."""
+        the price the form shows: one tap at the bench. With the context key
+        ``reemploi_nothing_to_report`` (the button shown while no defect is
+        tapped), the technician also says the device has no cosmetic
+        defect."""
+        if self.env.context.get("reemploi_nothing_to_report"):
+            self.filtered(
+                lambda s: s.state == "draft"
+                and not s.cosmetic_checked
+                and not any(d.kind == "cosmetic" for d in s.defect_ids)
+            ).write({"cosmetic_checked": True})
         self.action_done_and_grade()
         self.equipment_id.action_publish_shop()
         return True

@@ -205,6 +205,30 @@ class TestShopPublish(ShopCase):
             warehouse.lot_stock_id,
         )
 
+    def test_bench_nothing_to_report_and_publish_in_one_tap(self):
+        device = self._received("SHOP-BENCH-4", model="Test-Book 14")
+        self._erase(device)
+        operator = self.user_operator_x
+        grading = self._grading(device, validate=False, cosmetic_checked=False)
+        grading = grading.with_user(operator)
+        grading.action_rest_ok()
+        grading.with_context(reemploi_nothing_to_report=True).action_done_grade_publish()
+        self.assertTrue(grading.cosmetic_checked)
+        self.assertEqual(device.state, "for_sale")
+        self.assertEqual(device.grade_id, self.grade_a)
+        # a tapped cosmetic defect is not overridden by the key
+        other = self._received("SHOP-BENCH-5", model="Test-Book 14")
+        self._erase(other)
+        scratch = self.env.ref("reemploi_asset.defect_scratch_minor")
+        grading = self._grading(
+            other, validate=False, cosmetic_checked=False,
+            defect_ids=[Command.set(scratch.ids)],
+        ).with_user(operator)
+        grading.with_context(reemploi_nothing_to_report=True).action_done_grade_publish()
+        self.assertFalse(grading.cosmetic_checked)
+        self.assertEqual(grading.defect_ids, scratch)
+        self.assertEqual(other.grade_id, self.grade_b)
+
     def test_bench_publish_refused_without_verified_erasure(self):
         device = self._received("SHOP-BENCH-3", model="Test-Book 14")
         grading = self._grading(device, validate=False, cosmetic_checked=True)

@@ -1,0 +1,64 @@
+import re
+
+from odoo import api, models
+from odoo.exceptions import UserError
+from odoo.tools import escape_psql
+
+from ..services import lifecycle
+
+# the device's QR label holds its public page's address: .../r/<token>
+QR_URL_RE = re.compile(r"/r/(?P<token>[A-Za-z0-9_-]{8,})/?(?:[?#].*)?$")
+# where a device is on its operator's bench, waiting for its grading
+BENCH_STATES = (lifecycle.RECEIVED, lifecycle.ERASED, lifecycle.GRADED)
+
+
+class ReemploiEquipment(models.Model):
+    """The grading bench: a scanned label opens the device's new grading."""
+
+    _inherit = "reemploi.equipment"
+
+    @api.model
+    def action_bench_scan(self, code):
+        """The action opening a new grading of the device of ``code`` (its
+        QR label's address, serial number or asset tag), among the devices
+        of the user's companies; a :class:`UserError` saying what to do when
+        no device, or several, or one not on the bench, answers to it."""
+        code = (code or "").strip()
+        if not code:
+            raise UserError(self.env._("Scan the label of the device, or type its serial number."))
+        match = QR_URL_RE.search(code)
+        domain = [("company_id", "in", self.env.companies.ids)]
+        if match:
+            domain.append(("qr_token", "=", match.group("token")))
+        else:
+            pattern = escape_psql(code)
+            domain += ["|", ("serial", "=ilike", pattern), ("asset_tag", "=ilike", pattern)]
+        devices = self.search(domain, limit=2)
+        if not devices:
+            raise UserError(
+                self.env._(
+                    "No device of %(company)s answers to “%(code)s”: check the "
+                    "label, or receive the device with its lot first.",
+                    company=self.env.company.name,
+                    code=code,
+                )
+            )
+        if len(devices) > 1:
+            raise UserError(
+                self.env._(
+                    "Several devices answer to “%(code)s”: scan the QR label of "
+                    "the device instead.",
+                    code=code,
+                )
+            )
+        if devices.state not in BENCH_STATES:
+            labels = dict(self._fields["state"]._description_selection(self.env))
+            raise UserError(
+                self.env._(
+                    "%(device)s is %(state)s: only a device received at the "
+                    "workshop is graded.",
+                    device=devices.display_name,
+                    state=labels.get(devices.state, devices.state).lower(),
+                )
+            )
+        return devices.action_new_grading()

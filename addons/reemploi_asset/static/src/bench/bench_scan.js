@@ -1,0 +1,45 @@
+/** @odoo-module **/
+/* The grading bench: one field that a hand scanner types into (it ends
+   with Enter), or a technician. The label's QR address, the serial number
+   or the asset tag opens the device's new grading
+   (reemploi.equipment.action_bench_scan); what does not answer is said
+   under the field, which keeps the focus for the next scan. */
+import { Component, onMounted, useRef, useState } from "@odoo/owl";
+import { _t } from "@web/core/l10n/translation";
+import { registry } from "@web/core/registry";
+import { useService } from "@web/core/utils/hooks";
+
+export class BenchScan extends Component {
+    static template = "reemploi_asset.BenchScan";
+    static props = ["*"];
+
+    setup() {
+        this.orm = useService("orm");
+        this.action = useService("action");
+        this.input = useRef("code");
+        this.state = useState({ code: "", error: "", busy: false });
+        onMounted(() => this.input.el?.focus());
+    }
+
+    async onSubmit(ev) {
+        ev.preventDefault();
+        const code = this.state.code.trim();
+        if (!code || this.state.busy) {
+            return;
+        }
+        this.state.busy = true;
+        this.state.error = "";
+        try {
+            const action = await this.orm.call("reemploi.equipment", "action_bench_scan", [code]);
+            await this.action.doAction(action);
+        } catch (error) {
+            this.state.error = error?.data?.message || _t("The device could not be opened.");
+            this.state.code = "";
+            this.input.el?.focus();
+        } finally {
+            this.state.busy = false;
+        }
+    }
+}
+
+registry.category("actions").add("reemploi_bench_scan", BenchScan);
