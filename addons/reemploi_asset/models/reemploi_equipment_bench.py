@@ -61,4 +61,12 @@ class ReemploiEquipment(models.Model):
                     state=labels.get(devices.state, devices.state).lower(),
                 )
             )
-        return devices.action_new_grading()
+        # called by the bench's field, not a button: the web client's
+        # button path (clean_action) would add the views
+        action = devices.action_new_grading()
+        return dict(
+            action,
+            views=[(False, "form")],
+            # the grading's last button brings the bench back (reemploi_market)
+            context=dict(action["context"], reemploi_bench=True),
+        )

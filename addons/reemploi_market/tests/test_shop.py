@@ -212,9 +212,15 @@ class TestShopPublish(ShopCase):
         grading = self._grading(device, validate=False, cosmetic_checked=False)
         grading = grading.with_user(operator)
         grading.action_rest_ok()
-        grading.with_context(reemploi_nothing_to_report=True).action_done_grade_publish()
+        result = grading.with_context(
+            reemploi_nothing_to_report=True, reemploi_bench=True
+        ).action_done_grade_publish()
         self.assertTrue(grading.cosmetic_checked)
         self.assertEqual(device.state, "for_sale")
+        # opened from the grading bench: back to it, saying what was done
+        self.assertEqual(result["tag"], "reemploi_bench_scan")
+        self.assertIn("SHOP-BENCH-4", result["params"]["done"])
+        self.assertIn("300", result["params"]["done"])
         self.assertEqual(device.grade_id, self.grade_a)
         # a tapped cosmetic defect is not overridden by the key
         other = self._received("SHOP-BENCH-5", model="Test-Book 14")

@@ -5,7 +5,6 @@
    (reemploi.equipment.action_bench_scan); what does not answer is said
    under the field, which keeps the focus for the next scan. */
 import { Component, onMounted, useRef, useState } from "@odoo/owl";
-import { _t } from "@web/core/l10n/translation";
 import { registry } from "@web/core/registry";
 import { useService } from "@web/core/utils/hooks";
 
@@ -17,7 +16,9 @@ export class BenchScan extends Component {
         this.orm = useService("orm");
         this.action = useService("action");
         this.input = useRef("code");
-        this.state = useState({ code: "", error: "", busy: false });
+        // the device the bench just put on sale (reemploi_market's button)
+        const done = this.props.action?.params?.done || "";
+        this.state = useState({ code: "", error: "", done, busy: false });
         onMounted(() => this.input.el?.focus());
     }
 
@@ -29,11 +30,15 @@ export class BenchScan extends Component {
         }
         this.state.busy = true;
         this.state.error = "";
+        this.state.done = "";
         try {
             const action = await this.orm.call("reemploi.equipment", "action_bench_scan", [code]);
             await this.action.doAction(action);
         } catch (error) {
-            this.state.error = error?.data?.message || _t("The device could not be opened.");
+            if (!error?.data?.message) {
+                throw error;
+            }
+            this.state.error = error.data.message;
             this.state.code = "";
             this.input.el?.focus();
         } finally {
