@@ -5,6 +5,7 @@ from . import (
     reemploi_equipment,
     reemploi_equipment_component,
     reemploi_equipment_audit,
+    reemploi_equipment_tally,
     reemploi_equipment_demo,
     reemploi_grading,
     reemploi_erasure,
