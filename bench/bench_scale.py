@@ -38,10 +38,10 @@ logged-in portal user, to a real server with 2 workers started on the same
 database); the territory overview ``reemploi.overview.get_data()`` when that
 model is installed. Target: p95 < 1 s for each screen.
 
-    python3 bench/bench_scale.py                         # new database, 1,000,000 devices (~15 min)
-    python3 bench/bench_scale.py --devices 100000        # smaller
-    python3 bench/bench_scale.py --db NAME --keep        # reuse (and keep) a database
-    python3 bench/bench_scale.py --db NAME --keep --explain   # EXPLAIN ANALYZE of the slowest queries
+    python3 bench/bench_scale.py                    # new database, 1,000,000 devices
+    python3 bench/bench_scale.py --devices 100000   # smaller
+    python3 bench/bench_scale.py --db NAME --keep   # reuse (and keep) a database
+    python3 bench/bench_scale.py --db NAME --keep --explain   # EXPLAIN ANALYZE
 
 A benchmark, not a test: nothing fails on a threshold; a MISS is printed.
 """
@@ -370,6 +370,7 @@ def generate(registry, args, info):
     """Devices, custody events, lots and lot lines up to ``args.devices``,
     set-based, one transaction per chunk of devices."""
     from odoo import SUPERUSER_ID, api  # noqa: PLC0415
+
     from odoo.addons.reemploi_asset.services import identity  # noqa: PLC0415
 
     with registry.cursor() as cr:
@@ -395,8 +396,10 @@ def generate(registry, args, info):
             (c.id, c.has_data_medium, c.renewal_years or 5.0, c.co2e_kg or 0.0)
             for c in categories.values()
         ]
-        makers = [(m, identity.manufacturer_key(m) or None, model) for m, model in MODELS]
-        path_rows = [(state, path) for state, path in PATHS.items()]
+        makers = [
+            (m, identity.manufacturer_key(m) or None, model) for m, model in MODELS
+        ]
+        path_rows = list(PATHS.items())
         started = time.perf_counter()
         # the lots first (one per donor and window of ids), so that the
         # devices get theirs at insert time, not by an UPDATE of each row
@@ -552,7 +555,8 @@ def _insert_devices(cr, first_id, last_id, p):
                (purchase_date + make_interval(months => (renewal * 12)::int))::date,
                owner_id,
                CASE WHEN state = ANY(%(operator_states)s)
-                    THEN (%(operators)s::int[])[1 + abs(hashint4extended(g, 6) %% %(n_ops)s)] END,
+                    THEN (%(operators)s::int[])
+                         [1 + abs(hashint4extended(g, 6) %% %(n_ops)s)] END,
                state,
                start + (steps - 1) * ((%(now)s::timestamp - start) / steps),
                has_medium, CASE WHEN has_medium THEN 1 ELSE 0 END,
@@ -699,9 +703,7 @@ class Screens:
     def screens(self):
         """(name, login or None for HTTP, function)."""
         incoming = [("state", "in", ("to_decommission", "declared", "collected"))]
-        processing = [
-            ("state", "in", ("received", "erased", "graded", "refurbished"))
-        ]
+        processing = [("state", "in", ("received", "erased", "graded", "refurbished"))]
         public_body = self.info["public_body"]
         year = self.year
 
@@ -807,7 +809,10 @@ def measure_portal(args, loads, warmup=3):
             started = time.perf_counter()
             response = session.get(f"{server.url}/my/equipment", timeout=120)
             elapsed = time.perf_counter() - started
-            if response.status_code != 200 or "/my/equipment/page/2" not in response.text:
+            if (
+                response.status_code != 200
+                or "/my/equipment/page/2" not in response.text
+            ):
                 raise BenchError(
                     f"/my/equipment answered {response.status_code} without a pager"
                 )
@@ -830,16 +835,17 @@ def explain(registry, info, args):
 
     screens = Screens(registry, info, args)
     screens.prepare()
+    captured = []
+    original = sql_db.Cursor.execute
+
+    def capture(cr, query, params=None, log_exceptions=True):
+        captured.append((query, params))
+        return original(cr, query, params, log_exceptions)
+
     for name, login, load in screens.screens():
         if login is None or name == BASELINE:
             continue
-        captured = []
-        original = sql_db.Cursor.execute
-
-        def capture(cr, query, params=None, log_exceptions=True):
-            captured.append((query, params))
-            return original(cr, query, params, log_exceptions)
-
+        captured.clear()
         sql_db.Cursor.execute = capture
         try:
             with screens.env(login) as env:
@@ -857,9 +863,7 @@ def explain(registry, info, args):
                     continue
                 if hasattr(query, "params"):
                     params = query.params
-                cr.execute(
-                    "EXPLAIN (ANALYZE, BUFFERS, FORMAT TEXT) " + text, params
-                )
+                cr.execute("EXPLAIN (ANALYZE, BUFFERS, FORMAT TEXT) " + text, params)
                 plan = [row[0] for row in cr.fetchall()]
                 ms = float(plan[-1].split(":")[1].split()[0])
                 timed.append((ms, text, plan))
