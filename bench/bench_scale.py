@@ -36,7 +36,10 @@ public body for a year (``reemploi.agec.stock``: create, then its refresh
 action); the donor's portal list ``/my/equipment`` (an HTTP GET by a
 logged-in portal user, to a real server with 2 workers started on the same
 database); the territory overview ``reemploi.overview.get_data()`` when that
-model is installed. Target: p95 < 1 s for each screen.
+model is installed. Target: p95 < 1 s for each screen. The grouped list and
+the pivot are measured a second time counting the devices themselves
+(context ``reemploi_no_tally``): what they cost before
+``reemploi.equipment.tally`` kept the counts, in the same run.
 
     python3 bench/bench_scale.py                    # new database, 1,000,000 devices
     python3 bench/bench_scale.py --devices 100000   # smaller
@@ -728,6 +731,14 @@ class Screens:
 
             return load
 
+        def without_tally(load):
+            # the same screen counting the devices themselves (what it did
+            # before reemploi.equipment.tally), in the same run
+            def counted(env):
+                return load(env(context={**env.context, "reemploi_no_tally": True}))
+
+            return counted
+
         def pivot(env):
             rows, cols = ["owner_id", "category_id"], ["state"]
             result = []
@@ -766,6 +777,11 @@ class Screens:
                 register_grouped(incoming, "category_id"),
             ),
             (
+                "  same, counting the devices (no tally)",
+                "bench_coordinator",
+                without_tally(register_grouped(incoming, "category_id")),
+            ),
+            (
                 "register list, operator (filter 'In processing')",
                 "bench_operator",
                 register_list(self.operator_spec, processing),
@@ -776,6 +792,11 @@ class Screens:
                 register_grouped([], "state"),
             ),
             ("pivot donor x category x state", "bench_coordinator", pivot),
+            (
+                "  same, counting the devices (no tally)",
+                "bench_coordinator",
+                without_tally(pivot),
+            ),
             (f"AGEC of a public body, {year}", "bench_coordinator", agec),
             ("portal /my/equipment (HTTP)", None, None),
         ]
