@@ -55,6 +55,7 @@ import contextlib
 import datetime
 import getpass
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -995,6 +996,7 @@ def main():
         if fresh and not args.keep:
             odoo.sql_db.close_all()
             pg_execute(args, "postgres", f'DROP DATABASE IF EXISTS "{args.db}"')
+            shutil.rmtree(odoo.tools.config.filestore(args.db), ignore_errors=True)
             print(f"dropped {args.db}")
 
 
