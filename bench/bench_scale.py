@@ -863,6 +863,8 @@ def measure_portal(args, loads, warmup=3):
         return times
     finally:
         server.stop()
+        # the server's directory (log, configuration, data of this database)
+        shutil.rmtree(server.tmp, ignore_errors=True)
 
 
 def p95(times):
