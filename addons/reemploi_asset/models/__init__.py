@@ -6,6 +6,7 @@ from . import (
     reemploi_equipment_component,
     reemploi_equipment_audit,
     reemploi_equipment_bench,
+    reemploi_equipment_tally,
     reemploi_equipment_demo,
     reemploi_grading,
     reemploi_erasure,

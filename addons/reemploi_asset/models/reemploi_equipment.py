@@ -7,6 +7,7 @@ import xlsxwriter
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.osv import expression
 from odoo.tools import SQL, escape_psql
 
 from ..services import forecast, identity, lifecycle
@@ -38,6 +39,18 @@ REGISTRATION_STATES = frozenset({lifecycle.IN_USE, lifecycle.TO_DECOMMISSION})
 CUSTODY_WRITE = object()
 # Same, for the grade that a validated grading session gives.
 GRADE_WRITE = object()
+
+# What ``reemploi.equipment.tally`` counts: groupings, filters and aggregates
+# of the register that it answers instead of the devices' table
+TALLY_KEYS = frozenset({"owner_id", "category_id", "state", "active"})
+TALLY_AGGREGATES = {
+    "__count": "device_count:sum",
+    "co2e_avoided_kg:sum": "co2e_avoided_kg:sum",
+}
+# operators whose meaning does not depend on who searches (no name search
+# nor hierarchy of the comodel)
+TALLY_OPERATORS = frozenset({"=", "!=", "in", "not in"})
+TRUE_OR_FALSE = (expression.TRUE_LEAF, expression.FALSE_LEAF)
 
 
 class ReemploiEquipment(models.Model):
@@ -710,6 +723,113 @@ class ReemploiEquipment(models.Model):
             ]
         )
         return records
+
+    @api.model
+    def _read_group(
+        self,
+        domain,
+        groupby=(),
+        aggregates=(),
+        having=(),
+        offset=0,
+        limit=None,
+        order=None,
+    ):
+        """Counts and CO2e avoided by donor, category and state (the pivot,
+        grouped lists, the dashboards) from ``reemploi.equipment.tally``
+        when it can answer exactly, otherwise from the devices."""
+        tally = self._read_group_tally_args(domain, groupby, aggregates, having, order)
+        if tally is None:
+            return super()._read_group(
+                domain, groupby, aggregates, having, offset, limit, order
+            )
+        self.browse().check_access("read")
+        # the triggers count what reached the table: pending writes first
+        self.flush_model([*TALLY_KEYS, "co2e_avoided_kg"])
+        tally_domain, tally_order = tally
+        # sudo: the tally has no record rules of its own; the domain carries
+        # the devices' rules for this user, evaluated as _search() does
+        # (sudo), and the user's own filters only compare the tally's columns
+        rows = (
+            self.env["reemploi.equipment.tally"]
+            .sudo()
+            ._read_group(
+                tally_domain,
+                groupby,
+                [TALLY_AGGREGATES[spec] for spec in aggregates],
+                # a group whose devices all left it sums to 0: not a group
+                having=[("device_count:sum", ">", 0)] if groupby else (),
+                offset=offset,
+                limit=limit,
+                order=tally_order,
+            )
+        )
+        # the groups' records in the caller's environment, once per record
+        relational = [
+            index
+            for index, spec in enumerate(groupby)
+            if self._fields[spec].type == "many2one"
+        ]
+        counts = [
+            index
+            for index, spec in enumerate(aggregates, start=len(groupby))
+            if spec == "__count"
+        ]
+        records = {}
+        result = []
+        for row in rows:
+            row = list(row)
+            for index in relational:
+                value = row[index]
+                key = (index, value._ids)
+                if key not in records:
+                    records[key] = value.with_env(self.env)
+                row[index] = records[key]
+            for index in counts:
+                row[index] = row[index] or 0
+            result.append(tuple(row))
+        return result
+
+    @api.model
+    def _read_group_tally_args(self, domain, groupby, aggregates, having, order):
+        """(domain, order) of the same grouping on the tally, the devices'
+        record rules included, or None when the tally cannot answer it."""
+        if having or not set(groupby) <= TALLY_KEYS:
+            return None
+        if not set(aggregates) <= set(TALLY_AGGREGATES):
+            return None
+        if self.env.context.get("reemploi_no_tally"):
+            return None
+        for leaf in expression.normalize_domain(domain or []):
+            if not expression.is_leaf(leaf) or tuple(leaf) in TRUE_OR_FALSE:
+                continue
+            left, operator, right = leaf
+            if left not in TALLY_KEYS or operator not in TALLY_OPERATORS:
+                return None
+            values = right if isinstance(right, list | tuple) else [right]
+            if self._fields[left].type == "many2one" and any(
+                isinstance(value, str) for value in values
+            ):
+                return None  # a name search of the comodel, as the user
+        rules = []
+        if not self.env.su:
+            rules = self.env["ir.rule"]._compute_domain(self._name, "read") or []
+            for leaf in expression.normalize_domain(rules):
+                if not expression.is_leaf(leaf) or tuple(leaf) in TRUE_OR_FALSE:
+                    continue
+                if leaf[0].split(".")[0] not in TALLY_KEYS:
+                    return None
+        terms = []
+        for term in (order or "").split(","):
+            words = term.split()
+            if not words:
+                continue
+            name = TALLY_AGGREGATES.get(words[0], words[0])
+            if name not in TALLY_KEYS and name not in TALLY_AGGREGATES.values():
+                return None
+            terms.append(" ".join([name, *words[1:]]))
+        tally_domain = expression.AND([domain or [], rules]) if rules else domain
+        return tally_domain or [], ", ".join(terms) or None
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_custody_history(self):

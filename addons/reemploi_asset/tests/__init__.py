@@ -26,6 +26,7 @@ from . import (
     test_glpi_webhook,
     test_i18n,
     test_http_input,
+    test_equipment_tally,
 )
 from . import test_integrity_rpc
 from . import test_correction_wizard
