@@ -296,11 +296,13 @@ class ReemploiErasure(models.Model):
     # Imported from a tool's report
     # ------------------------------------------------------------------
     @api.model
-    def _create_imported(self, device, values, report, filename):
+    def _create_imported(self, device, values, report, filename, attachment=None):
         """The erasure of one drive of a tool's report, for ``device``: the
         drive's ``values`` (DRIVE_FIELDS), the importing user as technician,
-        the report (bytes) attached. A device whose every medium is then
-        erased and verified moves on to "erased", as the manual path does."""
+        the report (bytes) attached, or ``attachment`` when an earlier drive
+        of the same report already holds it (one copy per report, not one
+        per drive). A device whose every medium is then erased and verified
+        moves on to "erased", as the manual path does."""
         medium_type = values.get("medium_type") or "other"
         erasure = self.create(
             dict(
@@ -312,7 +314,7 @@ class ReemploiErasure(models.Model):
                 date_start=values.get("date_start") or values.get("date_end"),
             )
         )
-        attachment = self.env["ir.attachment"].create(
+        attachment = attachment or self.env["ir.attachment"].create(
             {
                 "name": filename or f"{erasure.tool_name}-{erasure.id}",
                 "raw": report,

@@ -216,6 +216,12 @@ class TestErasureImport(ReemploiCase):
         self.assertTrue(imported.verified)
         self.assertEqual(imported.method, "purge")
         self.assertFalse(self._erasures(third).verified)
+        # one copy of the report for all its drives, not one per drive
+        reports = (
+            self._erasures() | imported | self._erasures(third)
+        ).report_attachment_id
+        self.assertEqual(len(reports), 1)
+        self.assertEqual(reports.raw, fixture("effacements-fr.csv"))
 
     def test_unmatched_waits_then_resolved_by_scan(self):
         wizard = self._import("erasures-en.csv")

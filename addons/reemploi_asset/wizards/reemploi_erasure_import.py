@@ -43,6 +43,8 @@ class ReemploiErasureImport(models.TransientModel):
         counts = Counter()
         lines = []
         for attachment in self.attachment_ids:
+            # the report's copy kept on its erasures, made by the first
+            kept = {}
             data = attachment.raw or b""
             try:
                 _kind, results = erasure_reports.read_report(data, attachment.name)
@@ -51,7 +53,7 @@ class ReemploiErasureImport(models.TransientModel):
                 lines.append(translate(error.args[0], self.env._))
                 continue
             for result in results:
-                outcome, line = self._import_drive(result, data, attachment.name)
+                outcome, line = self._import_drive(result, data, attachment.name, kept)
                 counts[outcome] += 1
                 lines.append(line)
         header = self.env._(
@@ -93,8 +95,10 @@ class ReemploiErasureImport(models.TransientModel):
         )
 
     # ------------------------------------------------------------------
-    def _import_drive(self, result, data, filename):
-        """Record one drive result; ``(outcome, line of the summary)``."""
+    def _import_drive(self, result, data, filename, kept=None):
+        """Record one drive result; ``(outcome, line of the summary)``.
+        ``kept`` holds the copy of the report the file's erasures share."""
+        kept = {} if kept is None else kept
         Erasure = self.env["reemploi.erasure"]
         Pending = self.env["reemploi.erasure.pending"]
         drive = result.serial or result.device_name or "?"
@@ -156,7 +160,10 @@ class ReemploiErasureImport(models.TransientModel):
                 report=filename,
                 device=device.display_name,
             )
-        erasure = Erasure._create_imported(device, values, data, filename)
+        erasure = Erasure._create_imported(
+            device, values, data, filename, attachment=kept.get("report")
+        )
+        kept["report"] = erasure.report_attachment_id
         if erasure.verified:
             return "verified", self.env._(
                 "%(drive)s (%(report)s): verified erasure recorded for %(device)s.",
@@ -185,12 +192,12 @@ class ReemploiErasureImport(models.TransientModel):
                 "%(serial)s cannot tell a drive", serial=repr(serial)
             )
         companies = self.env.companies.ids
-        components = self.env["reemploi.equipment.component"].search(
-            [
-                ("kind", "=", "storage"),
-                ("serial", "=ilike", escape_psql(serial)),
-                ("equipment_id.company_id", "in", companies),
-            ]
+        Component = self.env["reemploi.equipment.component"]
+        storage = [("kind", "=", "storage"), ("equipment_id.company_id", "in", companies)]
+        # the serial as the audit read it (indexed), else in any case (a
+        # scan of the table: 9 ms a drive at 12,500 components)
+        components = Component.search(storage + [("serial", "=", serial)]) or (
+            Component.search(storage + [("serial", "=ilike", escape_psql(serial))])
         )
         devices = components.equipment_id
         if not devices:
