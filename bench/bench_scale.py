@@ -50,6 +50,7 @@ cost before ``reemploi.equipment.tally`` kept the counts, in the same run.
     python3 bench/bench_scale.py --devices 100000   # smaller
     python3 bench/bench_scale.py --db NAME --keep   # reuse (and keep) a database
     python3 bench/bench_scale.py --db NAME --keep --explain   # EXPLAIN ANALYZE
+    python3 bench/bench_scale.py --db NAME --keep --only overview   # some screens
 
 A benchmark, not a test: nothing fails on a threshold; a MISS is printed.
 """
@@ -864,6 +865,12 @@ class Screens:
                 ("overview, operator", "bench_operator", overview),
                 ("overview, donor's portal figures", "bench_donor", portal_figures),
             ]
+        if self.args.only:
+            screens = [
+                screen
+                for screen in screens
+                if screen[0] == BASELINE or self.args.only in screen[0]
+            ]
         return screens
 
     def measure(self, login, load, loads, warmup=2):
@@ -976,6 +983,9 @@ def parse_args():
         help="print EXPLAIN ANALYZE of each screen's slowest queries, no timings",
     )
     parser.add_argument("--explain-top", type=int, default=2)
+    parser.add_argument(
+        "--only", default="", help="only the screens whose name contains this"
+    )
     parser.add_argument("--skip-portal", action="store_true")
     parser.add_argument("--db-host", default=os.environ.get("PGHOST", "127.0.0.1"))
     parser.add_argument("--db-port", default=os.environ.get("PGPORT", "5432"))
