@@ -7,7 +7,8 @@ reuses the database given by ``--db``, then:
 1. setup, with the ORM (a few hundred records): ``--operators`` operator
    companies (res.company with the matching profile reemploi_market reads:
    categories accepted, capacity, distance, coordinates), ``--donors`` donor
-   organisations (one in five flagged ``is_public_body``), ``--associations``
+   organisations (one in five flagged ``is_public_body``, with coordinates
+   for the overview's map), ``--associations``
    accredited associations (reemploi_social), and the users who look at the
    screens: a territory coordinator (every company), an operator user of one
    operator company, a portal user of a public donor;
@@ -21,7 +22,9 @@ reuses the database given by ``--db``, then:
    The custody events' hashes are placeholders: the chain is not sealed, so
    the integrity check reports these devices (what is measured here does
    not read the hashes). Then the register's counts are compacted, as
-   their hourly scheduled action does, and ``VACUUM (ANALYZE)``;
+   their hourly scheduled action does, a line of AGEC indicators of the
+   current year is refreshed for each public body (the overview's reuse
+   rates), and ``VACUUM (ANALYZE)``;
 3. the screens, each as its user and as the web client asks for it, 20 loads
    (``--loads``) in a new transaction each, after 2 warm-up loads: p50 and
    p95, ratio to Odoo's own partner list (web_search_read of the fields of
@@ -36,16 +39,18 @@ of the pivot view: every prefix of rows x columns); the AGEC indicators of a
 public body for a year (``reemploi.agec.stock``: create, then its refresh
 action); the donor's portal list ``/my/equipment`` (an HTTP GET by a
 logged-in portal user, to a real server with 2 workers started on the same
-database); the territory overview ``reemploi.overview.get_data()`` when that
-model is installed. Target: p95 < 1 s for each screen. The grouped list and
-the pivot are measured a second time counting the devices themselves
-(context ``reemploi_no_tally``): what they cost before
-``reemploi.equipment.tally`` kept the counts, in the same run.
+database); the territory overview ``reemploi.overview.get_data()`` for the
+coordinator and for the operator user, and the donor's figures of its portal
+page (``get_portal_data()`` as the portal user). Target: p95 < 1 s for
+each screen. The grouped list and the pivot are measured a second time
+counting the devices themselves (context ``reemploi_no_tally``): what they
+cost before ``reemploi.equipment.tally`` kept the counts, in the same run.
 
     python3 bench/bench_scale.py                    # new database, 1,000,000 devices
     python3 bench/bench_scale.py --devices 100000   # smaller
     python3 bench/bench_scale.py --db NAME --keep   # reuse (and keep) a database
     python3 bench/bench_scale.py --db NAME --keep --explain   # EXPLAIN ANALYZE
+    python3 bench/bench_scale.py --db NAME --keep --only overview   # some screens
 
 A benchmark, not a test: nothing fails on a threshold; a MISS is printed.
 """
@@ -252,6 +257,9 @@ def setup(registry, args):
                     "street": f"{n} rue du Bench",
                     "zip": "38000",
                     "city": "Grenoble",
+                    # on the overview's map
+                    "partner_latitude": 45.05 + (n % 20) * 0.01,
+                    "partner_longitude": 5.60 + (n // 20) * 0.02,
                 }
                 for n in range(args.donors)
             ]
@@ -633,6 +641,33 @@ def compact_tally(registry):
         )
 
 
+def agec_lines(registry, info):
+    """A line of AGEC indicators of the current year for every public body,
+    refreshed from the register: the reuse rates the overview shows (the
+    AGEC screen measures last year's line of one body)."""
+    from odoo import SUPERUSER_ID, api  # noqa: PLC0415
+
+    with registry.cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
+        Stock = env["reemploi.agec.stock"]
+        year = datetime.date.today().year
+        bodies = env["res.partner"].browse(info["donors"]).filtered("is_public_body")
+        done = Stock.search([("year", "=", year)]).partner_id
+        todo = bodies - done
+        if not todo:
+            return
+        started = time.perf_counter()
+        Stock.create(
+            [{"partner_id": body.id, "year": year} for body in todo]
+        ).action_refresh()
+        cr.commit()
+        print(
+            f"AGEC lines {year}: {len(todo)} public bodies in "
+            f"{time.perf_counter() - started:.1f} s",
+            flush=True,
+        )
+
+
 def vacuum(args):
     started = time.perf_counter()
     pg_execute(args, args.db, "VACUUM (ANALYZE)")
@@ -785,6 +820,9 @@ class Screens:
         def overview(env):
             return env["reemploi.overview"].get_data()
 
+        def portal_figures(env):
+            return env["reemploi.overview"].get_portal_data()
+
         screens = [
             (BASELINE, "bench_coordinator", partners),
             (
@@ -822,7 +860,17 @@ class Screens:
             ("portal /my/equipment (HTTP)", None, None),
         ]
         if self.has_overview:
-            screens.append(("overview", "bench_coordinator", overview))
+            screens += [
+                ("overview, coordinator", "bench_coordinator", overview),
+                ("overview, operator", "bench_operator", overview),
+                ("overview, donor's portal figures", "bench_donor", portal_figures),
+            ]
+        if self.args.only:
+            screens = [
+                screen
+                for screen in screens
+                if screen[0] == BASELINE or self.args.only in screen[0]
+            ]
         return screens
 
     def measure(self, login, load, loads, warmup=2):
@@ -935,6 +983,9 @@ def parse_args():
         help="print EXPLAIN ANALYZE of each screen's slowest queries, no timings",
     )
     parser.add_argument("--explain-top", type=int, default=2)
+    parser.add_argument(
+        "--only", default="", help="only the screens whose name contains this"
+    )
     parser.add_argument("--skip-portal", action="store_true")
     parser.add_argument("--db-host", default=os.environ.get("PGHOST", "127.0.0.1"))
     parser.add_argument("--db-port", default=os.environ.get("PGPORT", "5432"))
@@ -967,8 +1018,11 @@ def main():
             print(f"install: {install(args, core):.0f} s", flush=True)
         registry = odoo.modules.registry.Registry(args.db)
         info = setup(registry, args)
-        if generate(registry, args, info):
+        generated = generate(registry, args, info)
+        if generated:
             compact_tally(registry)
+        agec_lines(registry, info)
+        if generated:
             vacuum(args)
         for table, value in sizes(registry).items():
             print(f"  {table}: {value}")

@@ -3,6 +3,7 @@ import logging
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import split_every
+from odoo.tools.sql import create_index
 
 from ..services import custody_chain
 from . import bulk
@@ -64,6 +65,18 @@ class ReemploiCustodyEvent(models.Model):
             "Two custody events of a device cannot share a sequence number.",
         ),
     ]
+
+    def init(self):
+        # the events that entered some states since a date, and their
+        # devices, read from the index alone: the monthly flows and the
+        # operators' lead times of the overview (reemploi_market) on
+        # millions of events
+        create_index(
+            self.env.cr,
+            "reemploi_custody_event_to_state_date_index",
+            self._table,
+            ["to_state", "date", "equipment_id"],
+        )
 
     def _payload(self):
         self.ensure_one()

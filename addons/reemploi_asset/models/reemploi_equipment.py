@@ -132,6 +132,8 @@ class ReemploiEquipment(models.Model):
     )
     site_id = fields.Many2one(
         "res.partner",
+        # most devices have no site: the index holds only those that have one
+        index="btree_not_null",
         domain="['|', ('id', '=', owner_id), ('parent_id', '=', owner_id)]",
     )
     company_id = fields.Many2one(
