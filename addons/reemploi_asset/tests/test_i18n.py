@@ -4,7 +4,7 @@ import polib
 
 from odoo.modules.module import get_module_path
 from odoo.tests import TransactionCase, tagged
-from odoo.tools.translate import TranslationModuleReader
+from odoo.tools.translate import TranslationFileReader, TranslationModuleReader
 
 
 def untranslated_terms(env, module):
@@ -21,18 +21,16 @@ def untranslated_terms(env, module):
         for term in reader
         if term[0] == module and not term[2].startswith("res.company,")
     }
-    # read as Odoo reads it when it loads the language (odoo/tools/translate.py,
-    # PoFileReader): merged with the module's .pot, where an entry missing
-    # from the .pot becomes obsolete and is never shown
-    po = polib.pofile(path)
-    pot_path = os.path.join(get_module_path(module), "i18n", f"{module}.pot")
-    if os.path.exists(pot_path):
-        po.merge(polib.pofile(pot_path))
-    translated = {
-        entry.msgid
-        for entry in po
-        if entry.msgstr and not entry.obsolete and "fuzzy" not in entry.flags
-    }
+    # read by Odoo's own reader, as Odoo reads it when it loads the language
+    # (PoFileReader): merged with the module's .pot, where an entry missing
+    # from the .pot, or one the .pot breaks, becomes obsolete and is never
+    # shown
+    with open(path, "rb") as fileobj:
+        translated = {
+            row["src"]
+            for row in TranslationFileReader(fileobj, fileformat="po")
+            if row.get("value")
+        }
     return sorted(sources - translated)
 
 
