@@ -853,10 +853,14 @@ class ReemploiEquipment(models.Model):
         if not self.has_data_medium or not self.medium_count:
             return []
         gaps = []
-        unverified = self.erasure_ids.filtered(lambda e: not e.verified)
+        media = {e.medium_serial for e in self.erasure_ids if e.verified}
+        # a failed attempt is a gap until the same medium is erased and
+        # verified (wiped again): the data is destroyed then
+        unverified = self.erasure_ids.filtered(
+            lambda e: not e.verified and e.medium_serial not in media
+        )
         if unverified:
             gaps.extend(e.medium_serial or e.display_name for e in unverified)
-        media = {e.medium_serial for e in self.erasure_ids if e.verified}
         if len(media) < self.medium_count:
             gaps.append(
                 self.env._(

@@ -1,13 +1,8 @@
-import re
-
 from odoo import api, models
 from odoo.exceptions import UserError
-from odoo.tools import escape_psql
 
 from ..services import lifecycle
 
-# the device's QR label holds its public page's address: .../r/<token>
-QR_URL_RE = re.compile(r"/r/(?P<token>[A-Za-z0-9_-]{8,})/?(?:[?#].*)?$")
 # where a device is on its operator's bench, waiting for its grading
 BENCH_STATES = (lifecycle.RECEIVED, lifecycle.ERASED, lifecycle.GRADED)
 
@@ -26,14 +21,8 @@ class ReemploiEquipment(models.Model):
         code = (code or "").strip()
         if not code:
             raise UserError(self.env._("Scan the label of the device, or type its serial number."))
-        match = QR_URL_RE.search(code)
-        domain = [("company_id", "in", self.env.companies.ids)]
-        if match:
-            domain.append(("qr_token", "=", match.group("token")))
-        else:
-            pattern = escape_psql(code)
-            domain += ["|", ("serial", "=ilike", pattern), ("asset_tag", "=ilike", pattern)]
-        devices = self.search(domain, limit=2)
+        # the check-in's and the erasure queue's reading of a scan
+        devices = self._find_by_scan(code)
         if not devices:
             raise UserError(
                 self.env._(
@@ -52,7 +41,7 @@ class ReemploiEquipment(models.Model):
                 )
             )
         if devices.state not in BENCH_STATES:
-            labels = dict(self._fields["state"]._description_selection(self.env))
+            labels = self._state_labels()
             raise UserError(
                 self.env._(
                     "%(device)s is %(state)s: only a device received at the "

@@ -89,3 +89,25 @@ class TestErasure(ReemploiCase):
             "reemploi_asset.action_report_erasure_certificate", self.device.ids
         )
         self.assertIn("is NOT complete", html.decode())
+
+    def test_failed_attempt_then_wiped_again(self):
+        """A failed wipe is a gap until the same drive is wiped again and
+        verified: then the data is destroyed and the device moves on."""
+        device = self._received("SER-REWIPE")
+        failed = self._erase(
+            device, medium_serial="DRV-REWIPE", result="failure",
+            verification_result="fail",
+        )
+        self.assertFalse(failed.verified)
+        self.assertFalse(device.erasure_verified)
+        with self.assertRaises(UserError):
+            device.action_mark_erased()
+        self._erase(device, medium_serial="DRV-REWIPE")
+        self.assertTrue(device.erasure_verified)
+        device.action_mark_erased()
+        self.assertEqual(device.state, "erased")
+        # a failed attempt on another drive still counts as a gap
+        other = self._received("SER-REWIPE-2")
+        self._erase(other, medium_serial="DRV-A", result="failure", verification_result="fail")
+        self._erase(other, medium_serial="DRV-B")
+        self.assertFalse(other.erasure_verified)
