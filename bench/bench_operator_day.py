@@ -519,7 +519,7 @@ def main():
             # upload the file, import, close: 3 actions for a file of 500 drives
             counts = count_actions(args, core_addons, today_serial, ours_serial)
             today, ours = len(counts["today"]), len(counts["ours"]) + counts["ours_batch"]
-            print(f"\noperator's actions per device, arrival to on sale (Chromium, 1366 px):")
+            print("\noperator's actions per device, arrival to on sale (Chromium, 1366 px):")
             print(f"  today (typed erasure, every check clicked): {today}")
             print(f"  ours (audit + imported report): {ours:.2f}   target <= {TARGET_ACTIONS}: "
                   f"{'met' if ours <= TARGET_ACTIONS else 'MISSED'}; ours / today = {ours / today:.2f}")

@@ -62,7 +62,6 @@ import getpass
 import os
 import shutil
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -70,6 +69,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 ADDONS = ROOT / "addons"
 sys.path.insert(0, str(ROOT / "tests" / "e2e"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bench_import import (  # noqa: E402 (the benches' database helpers)
+    BenchError,
+    find_odoo,
+    odoo_args,
+    pg_execute,
+)
+from bench_import import install as install_module  # noqa: E402
 
 MODULES = ("reemploi_asset", "reemploi_market", "reemploi_social")
 PASSWORD = "bench-scale"  # noqa: S105 (throw-away database)
@@ -142,68 +150,10 @@ MODELS = [
 ]
 
 
-class BenchError(Exception):
-    """The benchmark itself went wrong (not a missed target)."""
-
-
-# ------------------------------------------------------------------ odoo
-def find_odoo():
-    import odoo  # noqa: PLC0415 (the path is checked before Odoo starts)
-
-    package = Path(odoo.__file__).resolve().parent
-    for candidate in (package / "addons", package.parent / "addons"):
-        if (candidate / "web" / "__manifest__.py").is_file():
-            return package, candidate
-    raise BenchError(f"no core addons beside {package}")
-
-
-def odoo_args(args, core_addons):
-    return [
-        "-d",
-        args.db,
-        f"--addons-path={args.addons},{core_addons}",
-        f"--db_host={args.db_host}",
-        f"--db_port={args.db_port}",
-        f"--db_user={args.db_user}",
-        "--without-demo=all",
-        f"--log-level={args.log_level}",
-        "--max-cron-threads=0",
-    ]
-
-
+# the database helpers of bench_import.py (find_odoo, odoo_args, install...)
 def install(args, core_addons):
     """Create the database and install the addons in a separate process."""
-    command = [
-        sys.executable,
-        "-m",
-        "odoo",
-        *odoo_args(args, core_addons),
-        "-i",
-        ",".join(MODULES),
-        "--stop-after-init",
-        "--no-http",
-    ]
-    started = time.perf_counter()
-    done = subprocess.run(command, capture_output=True, text=True, check=False)
-    if done.returncode:
-        sys.stderr.write(done.stdout[-4000:] + done.stderr[-4000:])
-        raise BenchError(f"installing {MODULES} failed (exit {done.returncode})")
-    return time.perf_counter() - started
-
-
-def pg_execute(args, dbname, statement):
-    """Run a statement outside a transaction (VACUUM, DROP DATABASE)."""
-    import psycopg2  # noqa: PLC0415
-
-    connection = psycopg2.connect(
-        dbname=dbname, host=args.db_host, port=args.db_port, user=args.db_user
-    )
-    try:
-        connection.autocommit = True
-        with connection.cursor() as cr:
-            cr.execute(statement)
-    finally:
-        connection.close()
+    return install_module(args, core_addons, module=",".join(MODULES))
 
 
 # ------------------------------------------------------------------ setup
