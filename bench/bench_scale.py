@@ -618,6 +618,20 @@ def agec_lines(registry, info):
         )
 
 
+def first_dates(registry):
+    """The devices' first dates of collection, erasure and sale, from the
+    generated events, as the addon's migration fills them."""
+    from odoo import SUPERUSER_ID, api  # noqa: PLC0415
+
+    started = time.perf_counter()
+    with registry.cursor() as cr:
+        api.Environment(cr, SUPERUSER_ID, {})[
+            "reemploi.custody.event"
+        ]._backfill_first_dates()
+        cr.commit()
+    print(f"first dates: {time.perf_counter() - started:.0f} s", flush=True)
+
+
 def vacuum(args):
     started = time.perf_counter()
     pg_execute(args, args.db, "VACUUM (ANALYZE)")
@@ -970,6 +984,7 @@ def main():
         info = setup(registry, args)
         generated = generate(registry, args, info)
         if generated:
+            first_dates(registry)
             compact_tally(registry)
         agec_lines(registry, info)
         if generated:

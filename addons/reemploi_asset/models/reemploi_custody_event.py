@@ -2,10 +2,10 @@ import logging
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import split_every
+from odoo.tools import SQL, split_every
 from odoo.tools.sql import create_index
 
-from ..services import custody_chain
+from ..services import custody_chain, lifecycle
 from . import bulk
 from .reemploi_equipment import STATE_SELECTION
 
@@ -115,7 +115,67 @@ class ReemploiCustodyEvent(models.Model):
             [equipment_ids],
         )
         heads = {row[0]: (row[1], row[2]) for row in self.env.cr.fetchall()}
-        return super().create(self._seal(vals_list, heads))
+        events = super().create(self._seal(vals_list, heads))
+        events._record_first_dates()
+        return events
+
+    @api.model
+    def _backfill_first_dates(self):
+        """Fill every device's first dates from the events already recorded
+        (the migration that brought the fields; set-based generators)."""
+        self.flush_model(["equipment_id", "to_state", "date"])
+        for column, states in lifecycle.FIRST_DATE_FIELDS.items():
+            self.env.cr.execute(
+                SQL(
+                    """
+                    UPDATE reemploi_equipment e
+                       SET %(column)s = first.date
+                      FROM (SELECT equipment_id, min(date) AS date
+                              FROM reemploi_custody_event
+                             WHERE to_state IN %(states)s
+                          GROUP BY equipment_id) AS first
+                     WHERE e.id = first.equipment_id
+                       AND e.%(column)s IS DISTINCT FROM first.date
+                    """,
+                    column=SQL.identifier(column),
+                    states=tuple(states),
+                )
+            )
+        self.env["reemploi.equipment"].invalidate_model(
+            list(lifecycle.FIRST_DATE_FIELDS)
+        )
+
+    def _record_first_dates(self):
+        """Keep on each device the first date its chain reached collection,
+        erasure and sale (lifecycle.FIRST_DATE_FIELDS): an earlier date
+        wins, as the minimum of its events would."""
+        changed = False
+        for column, states in lifecycle.FIRST_DATE_FIELDS.items():
+            rows = [
+                (event.equipment_id.id, event.date)
+                for event in self
+                if event.to_state in states
+            ]
+            if not rows:
+                continue
+            changed = True
+            self.env.cr.execute(
+                SQL(
+                    """
+                    UPDATE reemploi_equipment e
+                       SET %(column)s = v.date
+                      FROM (VALUES %(rows)s) AS v(id, date)
+                     WHERE e.id = v.id
+                       AND (e.%(column)s IS NULL OR e.%(column)s > v.date)
+                    """,
+                    column=SQL.identifier(column),
+                    rows=SQL(", ").join(SQL("(%s, %s::timestamp)", *row) for row in rows),
+                )
+            )
+        if changed:
+            self.env["reemploi.equipment"].invalidate_model(
+                list(lifecycle.FIRST_DATE_FIELDS)
+            )
 
     def _seal(self, vals_list, heads):
         """Number, date, sign and chain each event's values to the head of its

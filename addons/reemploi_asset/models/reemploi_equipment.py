@@ -154,6 +154,16 @@ class ReemploiEquipment(models.Model):
         group_expand="_group_expand_states",
     )
     state_date = fields.Datetime(string="State since", readonly=True, copy=False)
+    # the first time the chain of custody took the device to these steps,
+    # kept by reemploi.custody.event (create): lead times read them without
+    # going through millions of events
+    first_collected_date = fields.Datetime(
+        string="Collected on", readonly=True, copy=False
+    )
+    first_erased_date = fields.Datetime(string="Erased on", readonly=True, copy=False)
+    first_for_sale_date = fields.Datetime(
+        string="On sale since", readonly=True, copy=False, index="btree_not_null"
+    )
     # processing
     has_data_medium = fields.Boolean(
         string="Holds data",
@@ -479,7 +489,12 @@ class ReemploiEquipment(models.Model):
     def _custody_fields(self):
         """Fields that only the lifecycle actions (which log the custody
         event) or an administrator's logged correction may change."""
-        return {"state", "owner_id", "company_id"}
+        return {
+            "state",
+            "owner_id",
+            "company_id",
+            *lifecycle.FIRST_DATE_FIELDS,
+        }
 
     def _custody_write_allowed(self):
         return (

@@ -86,6 +86,13 @@ REUSED_STATES = frozenset(
 # demand matching and the fair allocation hand out starts from them
 # (reemploi.equipment._available_domain()).
 POOL_STATES = frozenset({GRADED, REFURBISHED, FOR_SALE})
+# the device's first dates kept by its chain of custody (custody events):
+# field -> the states whose first event dates it
+FIRST_DATE_FIELDS = {
+    "first_collected_date": (COLLECTED, RECEIVED),
+    "first_erased_date": (ERASED,),
+    "first_for_sale_date": (FOR_SALE,),
+}
 
 # target state -> states it may be reached from
 TRANSITIONS = {

@@ -1,5 +1,5 @@
 from odoo.exceptions import UserError, ValidationError
-from odoo.tests import tagged
+from odoo.tests import freeze_time, tagged
 
 from .common import ReemploiCase
 
@@ -247,3 +247,30 @@ class TestEquipmentLifecycle(ReemploiCase):
             device.unlink()
         device.action_archive()
         self.assertFalse(device.active)
+
+
+@tagged("post_install", "-at_install")
+class TestFirstDates(ReemploiCase):
+    """The chain of custody keeps on each device the first date it was
+    collected (or received), erased and put on sale."""
+
+    def test_first_dates_follow_the_chain(self):
+        with freeze_time("2026-03-02 09:00:00"):
+            device = self._received("SER-FIRST")
+        self.assertEqual(str(device.first_collected_date), "2026-03-02 09:00:00")
+        self.assertFalse(device.first_erased_date)
+        with freeze_time("2026-03-05 10:00:00"):
+            self._erase(device)
+            device.action_mark_erased()
+        self.assertEqual(str(device.first_erased_date), "2026-03-05 10:00:00")
+        with freeze_time("2026-03-09 11:00:00"):
+            self._grading(device)
+            device.action_grade()
+            device.action_publish()
+        self.assertEqual(str(device.first_for_sale_date), "2026-03-09 11:00:00")
+        # the chain's own record: written by no caller
+        with self.assertRaises(UserError):
+            device.with_user(self.user_operator_x).write(
+                {"first_for_sale_date": "2026-01-01 00:00:00"}
+            )
+        self.assertEqual(str(device.first_for_sale_date), "2026-03-09 11:00:00")

@@ -559,45 +559,26 @@ class ReemploiOverview(models.AbstractModel):
         to on sale, devices counted)}: averages over the devices the user
         reads that were put on sale in the last twelve months."""
         Equipment = self.env["reemploi.equipment"]
-        self.env["reemploi.custody.event"].flush_model(
-            ["equipment_id", "to_state", "date"]
-        )
         since = datetime.combine(self._months()[0], time.min)
-        # the record rules of the user, as a subquery of the devices
-        devices = Equipment._search([("company_id", "!=", False)])
+        # the first dates the chain of custody keeps on each device
+        # (lifecycle.FIRST_DATE_FIELDS), as the user's record rules allow
+        devices = Equipment._search(
+            [("company_id", "!=", False), ("first_for_sale_date", ">=", since)]
+        )
         self.env.cr.execute(
             SQL(
                 """
                 SELECT e.company_id,
-                       avg(EXTRACT(EPOCH FROM t.erased - t.collected)) / 86400,
-                       avg(EXTRACT(EPOCH FROM t.for_sale - t.erased)) / 86400,
+                       avg(EXTRACT(EPOCH FROM e.first_erased_date
+                                             - e.first_collected_date)) / 86400,
+                       avg(EXTRACT(EPOCH FROM e.first_for_sale_date
+                                             - e.first_erased_date)) / 86400,
                        count(*)
-                  FROM (
-                        SELECT ev.equipment_id,
-                               min(ev.date) FILTER (WHERE ev.to_state IN %(collected)s)
-                                   AS collected,
-                               min(ev.date) FILTER (WHERE ev.to_state = %(erased)s)
-                                   AS erased,
-                               min(ev.date) FILTER (WHERE ev.to_state = %(for_sale)s)
-                                   AS for_sale
-                          FROM reemploi_custody_event ev
-                         WHERE ev.equipment_id IN %(devices)s
-                           AND ev.to_state IN %(states)s
-                           AND ev.equipment_id IN (
-                                SELECT equipment_id FROM reemploi_custody_event
-                                 WHERE to_state = %(for_sale)s AND date >= %(since)s)
-                      GROUP BY ev.equipment_id
-                       ) t
-                  JOIN reemploi_equipment e ON e.id = t.equipment_id
-                 WHERE t.for_sale >= %(since)s
+                  FROM reemploi_equipment e
+                 WHERE e.id IN %(devices)s
               GROUP BY e.company_id
                 """,
-                collected=FLOW_COLLECTED,
-                erased=lifecycle.ERASED,
-                for_sale=lifecycle.FOR_SALE,
-                states=FLOW_COLLECTED + (lifecycle.ERASED, lifecycle.FOR_SALE),
                 devices=devices.subselect(),
-                since=since,
             )
         )
         return {

@@ -1,4 +1,4 @@
-from datetime import date
+from datetime import date, timedelta
 
 from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, TransactionCase, tagged
@@ -204,3 +204,51 @@ class TestOverview(TakebackCase, OverviewBaseline, HttpCase):
             " && !!document.querySelector('.o_reemploi_overview_map_unavailable')",
             login="coordinator",
         )
+
+
+@tagged("post_install", "-at_install")
+class TestOverviewLeadTimes(TakebackCase):
+    """Operators' lead times: collection -> erasure -> on sale, averaged
+    over the devices put on sale in the last twelve months."""
+
+    def test_lead_times_from_the_first_dates(self):
+        from odoo.tests import freeze_time  # noqa: PLC0415
+
+        company = self.env["res.company"].create({"name": "Opérateur Z"})
+        today = date.today()
+        with freeze_time(today.replace(day=1).isoformat() + " 08:00:00"):
+            device = self._received("LEAD-1", company=company)
+            other = self._received("LEAD-2", company=company)
+        start = device.first_collected_date
+        with freeze_time(str(start + timedelta(days=2))):
+            self._erase(device)
+            device.action_mark_erased()
+        with freeze_time(str(start + timedelta(days=4))):
+            self._erase(other)
+            other.action_mark_erased()
+        with freeze_time(str(start + timedelta(days=5))):
+            self._grading(device)
+            device.action_grade()
+            device.action_publish()
+            self._grading(other)
+            other.action_grade()
+            other.action_publish()
+        lead = self.env["reemploi.overview"]._lead_times()[company.id]
+        # (2 + 4) / 2 days to erasure, (3 + 1) / 2 days to sale
+        self.assertEqual(lead, (3.0, 2.0, 2))
+        # a device put on sale more than twelve months ago is left out
+        with freeze_time(str(start - timedelta(days=400))):
+            old = self._received("LEAD-OLD", company=company)
+            self._erase(old)
+            old.action_mark_erased()
+            self._grading(old)
+            old.action_grade()
+            old.action_publish()
+        self.assertEqual(self.env["reemploi.overview"]._lead_times()[company.id], lead)
+        # an operator reads its own only
+        own = (
+            self.env["reemploi.overview"]
+            .with_user(self.user_operator_y)
+            ._lead_times()
+        )
+        self.assertNotIn(company.id, own)
