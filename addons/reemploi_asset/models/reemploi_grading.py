@@ -88,6 +88,7 @@ class ReemploiGrading(models.Model):
         string="Battery health (%)", compute="_compute_grade", store=True
     )
     category_id = fields.Many2one(related="equipment_id.category_id")
+    has_battery = fields.Boolean(related="equipment_id.category_id.has_battery")
     defect_ids = fields.Many2many("reemploi.defect", string="Defects")
     cosmetic_checked = fields.Boolean(
         string="Cosmetic condition checked",
@@ -184,10 +185,19 @@ class ReemploiGrading(models.Model):
                 }
             )
 
-    @api.depends(*[f"check_{code}" for code in grading_rules.CHECK_CODES])
+    @api.depends(
+        *[f"check_{code}" for code in grading_rules.CHECK_CODES],
+        "equipment_id.category_id.has_battery",
+    )
     def _compute_functions_tested(self):
         for session in self:
-            values = [session[f"check_{code}"] for code in grading_rules.CHECK_CODES]
+            # a device without battery has no battery to test
+            codes = [
+                code
+                for code in grading_rules.CHECK_CODES
+                if code != "battery" or session.has_battery
+            ]
+            values = [session[f"check_{code}"] for code in codes]
             session.functions_tested = all(value in ("ok", "na") for value in values)
 
     @api.onchange("defect_ids")

@@ -191,8 +191,9 @@ class TestOverview(TakebackCase, OverviewBaseline, HttpCase):
         self.assertEqual(response.status_code, 303)
 
     def test_backend_page_without_tiles(self):
-        """The coordinator's page draws its charts, and says the map is not
-        available when no tiles are set, without any error in the browser."""
+        """The coordinator's page draws its charts, and its map's points on a
+        blank background with a note when no tiles are set, without any
+        error in the browser."""
         self.env["ir.config_parameter"].set_param(
             "reemploi_market.directory_tile_url", ""
         )
@@ -201,7 +202,9 @@ class TestOverview(TakebackCase, OverviewBaseline, HttpCase):
             "/odoo/action-reemploi_market.reemploi_overview_action",
             "console.log('test successful')",
             ready="document.querySelectorAll('.o_reemploi_overview canvas').length >= 3"
-            " && !!document.querySelector('.o_reemploi_overview_map_unavailable')",
+            " && !!document.querySelector('.o_reemploi_overview_tiles_unavailable')"
+            " && document.querySelectorAll('.o_reemploi_overview_map path.leaflet-interactive').length > 0"
+            " && !document.querySelector('.o_reemploi_overview_map_unavailable')",
             login="coordinator",
         )
 

@@ -25,7 +25,7 @@ export class ReemploiOverview extends Component {
     setup() {
         this.orm = useService("orm");
         this.actionService = useService("action");
-        this.state = useState({ data: null, mapUnavailable: false });
+        this.state = useState({ data: null, mapUnavailable: false, tilesUnavailable: false });
         this.mapRef = useRef("map");
         this.flowsRef = useRef("flows");
         this.forecastRef = useRef("forecast");
@@ -175,13 +175,13 @@ export class ReemploiOverview extends Component {
     }
 
     // ------------------------------------------------------------------
-    // Map: Leaflet with the tiles of the directory's setting; a sentence
-    // instead when no tiles are set or they do not load
+    // Map: Leaflet with the tiles of the directory's setting; without
+    // tiles (none set, or they do not load: no network) the points stay on
+    // a blank background, with a note; a sentence only without Leaflet
     // ------------------------------------------------------------------
     async drawMap() {
         const { tile_url: tileUrl, tile_attribution: attribution, markers } = this.data.map;
-        if (!tileUrl || !this.mapRef.el) {
-            this.state.mapUnavailable = true;
+        if (!this.mapRef.el) {
             return;
         }
         try {
@@ -193,14 +193,18 @@ export class ReemploiOverview extends Component {
         const L = window.L;
         const map = L.map(this.mapRef.el, { scrollWheelZoom: false }).setView(CENTER, 11);
         this.map = map;
-        const tiles = L.tileLayer(tileUrl, { maxZoom: 18, attribution }).addTo(map);
-        let failed = 0;
-        tiles.on("tileerror", () => {
-            failed += 1;
-            if (failed === 4) {
-                this.state.mapUnavailable = true;
-            }
-        });
+        if (tileUrl) {
+            const tiles = L.tileLayer(tileUrl, { maxZoom: 18, attribution }).addTo(map);
+            let failed = 0;
+            tiles.on("tileerror", () => {
+                failed += 1;
+                if (failed === 4) {
+                    this.state.tilesUnavailable = true;
+                }
+            });
+        } else {
+            this.state.tilesUnavailable = true;
+        }
         const points = [];
         for (const marker of markers) {
             const point = [marker.lat, marker.lon];
