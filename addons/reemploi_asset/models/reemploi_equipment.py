@@ -474,6 +474,10 @@ class ReemploiEquipment(models.Model):
         for vals in vals_list:
             self._check_registration_state(vals)
             vals.setdefault("state_date", now)
+            if not self._custody_write_allowed():
+                # the chain of custody's own record (its events write them)
+                for name in lifecycle.FIRST_DATE_FIELDS:
+                    vals.pop(name, None)
             if vals.get("grade_id") or vals.get("functional_grade_id"):
                 self._check_grade_from_grading(vals.get("serial") or "?")
         records = super().create(vals_list)

@@ -268,6 +268,17 @@ class TestFirstDates(ReemploiCase):
             device.action_grade()
             device.action_publish()
         self.assertEqual(str(device.first_for_sale_date), "2026-03-09 11:00:00")
+        # a registration cannot bring its own dates either
+        forged = self.Equipment.with_user(self.user_operator_x).create(
+            {
+                "serial": "SER-FIRST-FORGED",
+                "category_id": self.laptop.id,
+                "owner_id": self.donor_a.id,
+                "company_id": self.company_x.id,
+                "first_for_sale_date": "2020-01-01 00:00:00",
+            }
+        )
+        self.assertFalse(forged.first_for_sale_date)
         # the chain's own record: written by no caller
         with self.assertRaises(UserError):
             device.with_user(self.user_operator_x).write(

@@ -23,17 +23,21 @@ class ReemploiGrading(models.Model):
 
     @api.depends("grade_id", "equipment_id")
     def _compute_shop_price(self):
+        keys = {
+            session: session.equipment_id._shop_product_key(grade=session.grade_id)
+            for session in self
+            if session.grade_id and session.equipment_id.company_id
+        }
+        # one lookup for all the sessions, as the devices' own shop price
+        products = self.env["product.template"]._reemploi_find_shop_products(
+            set(keys.values())
+        )
         for session in self:
             device = session.equipment_id
             session.shop_currency_id = (
                 device.company_id.currency_id or self.env.company.currency_id
             )
-            product = False
-            if session.grade_id and device.company_id:
-                key = device._shop_product_key(grade=session.grade_id)
-                product = self.env["product.template"]._reemploi_find_shop_products(
-                    {key}
-                ).get(key)
+            product = products.get(keys.get(session))
             session.shop_price = (
                 product.lst_price if product else device.category_id.shop_list_price
             )
