@@ -13,8 +13,13 @@ format (told by its content, not its name):
 * an eReuse Workbench snapshot in JSON, in the normalised format of
   Workbench 11 that eReuse's Devicehub reads (``{"type": "Snapshot",
   "device": …, "components": […]}``). The later snapshots that carry the
-  raw outputs of lshw, dmidecode and smartctl (``"data": {…}``, Workbench 14
-  and workbench-script) are refused with a message saying so.
+  raw outputs of lshw, dmidecode and smartctl (``"data": {"lshw": …,
+  "dmidecode": "…", "smart": […]}``, Workbench 14 and workbench-script; the
+  list of ``smartctl -x --json`` reports is also read under ``smartctl``, as
+  workbench-script writes it, or ``disks``) are read from those outputs:
+  identity, chassis, processors, memory banks and batteries from lshw
+  (dmidecode where lshw says nothing), storage media from smartctl (lshw's
+  disks where smartctl could not read one).
 
 It returns an :class:`Audit`: the normalised values (device identity,
 specifications, components) and a filtered copy of the file to keep as
@@ -24,11 +29,15 @@ Privacy: a snapshot tells much more than hardware (users and the last one
 logged in, installed software and its licence keys, environment variables,
 processes, local users and groups, network addresses, host and domain names,
 printers and their shares…). The filter keeps an allow-list of hardware
-sections and fields (:data:`GLPI_SECTIONS`, :data:`WORKBENCH_KEYS`) and drops
+sections and fields (:data:`GLPI_SECTIONS`, :data:`WORKBENCH_KEYS`,
+:data:`LSHW_FIELDS`, :data:`SMARTCTL_KEYS`, :data:`DMI_TYPES`) and drops
 everything else *before* the values are normalised and before the copy is
 serialised: neither the register nor the attachment ever receives what was
 dropped. Network adapters go too (their MAC and IP addresses say where and
-by whom a machine was used, and no reuse decision needs them).
+by whom a machine was used, and no reuse decision needs them), and so do, in
+lshw's tree, the host name (its root's ``id``), partitions and file systems
+(labels, UUIDs, mount points) and whatever hangs on USB (the boot stick, the
+previous user's keyboard and mouse).
 
 Units: capacities of storage media in GB (10^9 bytes, as the tools and the
 labels count them), memory in MB and RAM in GB (binary), battery capacities
@@ -138,6 +147,85 @@ WORKBENCH_DROPPED_COMPONENTS = {"NetworkAdapter"}
 WORKBENCH_STORAGE = {
     "HardDrive": "hdd",
     "SolidStateDrive": "ssd",
+}
+
+# Raw outputs (Workbench 14, workbench-script): the tools read, the lshw
+# node fields and configuration entries kept, the lshw classes dropped with
+# their children, the smartctl keys kept, the dmidecode structure types kept
+# (DMTF DSP0134: 0 BIOS, 1 system, 2 baseboard, 3 chassis, 4 processor,
+# 17 memory device, 22 portable battery)
+RAW_TOOLS = {"lshw", "dmidecode", "smart", "smartctl", "disks"}
+RAW_TOP = WORKBENCH_KEYS | {"timestamp", "data"}
+LSHW_FIELDS = {
+    "class",
+    "id",
+    "description",
+    "product",
+    "vendor",
+    "version",
+    "serial",
+    "size",
+    "capacity",
+    "units",
+    "width",
+    "clock",
+    "businfo",
+    "logicalname",
+    "disabled",
+    "configuration",
+    "children",
+}
+LSHW_CONFIGURATION = {
+    "chassis",
+    "family",
+    "sku",
+    "uuid",
+    "cores",
+    "enabledcores",
+    "threads",
+    "voltage",
+    "logicalsectorsize",
+    "sectorsize",
+}
+LSHW_DROPPED_CLASSES = {"network", "volume", "input"}
+SMARTCTL_KEYS = {
+    "json_format_version",
+    "device",
+    "model_family",
+    "model_name",
+    "serial_number",
+    "firmware_version",
+    "user_capacity",
+    "nvme_total_capacity",
+    "logical_block_size",
+    "rotation_rate",
+    "form_factor",
+    "interface_speed",
+    "smart_status",
+    "power_on_time",
+    "power_cycle_count",
+    "nvme_smart_health_information_log",
+    "ata_smart_attributes",
+}
+DMI_TYPES = {0, 1, 2, 3, 4, 17, 22}
+# what firmware writes where a value was never filled in
+JUNK_VALUES = {
+    "",
+    "none",
+    "n/a",
+    "unknown",
+    "not specified",
+    "not available",
+    "not applicable",
+    "to be filled by o.e.m.",
+    "system manufacturer",
+    "system product name",
+    "system serial number",
+    "system version",
+    "default string",
+    "0",
+    "00000000",
+    "0123456789",
 }
 
 
@@ -359,16 +447,20 @@ def parse(data):
             )
         if isinstance(document, dict) and isinstance(document.get("data"), dict):
             # workbench-script and Workbench 14: the tools' raw outputs
-            # (lshw, dmidecode, smartctl), which Devicehub parses itself
-            raise AuditError(
-                Message(
-                    _(
-                        "This eReuse snapshot holds the raw outputs of lshw, "
-                        "dmidecode and smartctl (workbench-script, Workbench 14 "
-                        "and later), which are not read yet: run glpi-agent or "
-                        "fusioninventory-agent on the device instead."
+            if not RAW_TOOLS & set(document["data"]):
+                raise AuditError(
+                    Message(
+                        _(
+                            "This eReuse snapshot holds none of the outputs of "
+                            "lshw, dmidecode or smartctl that describe the "
+                            "device: run workbench-script with lshw, dmidecode "
+                            "and smartmontools installed."
+                        )
                     )
                 )
+            document, dropped = _filter_raw(document)
+            return Audit(
+                "workbench", _normalise_raw(document), _dump(document), "json", dropped
             )
         raise AuditError(
             Message(
@@ -462,6 +554,88 @@ def _filter_workbench(document):
     kept["components"] = components
     return kept, dropped
 
+
+def _raw_json(value, default):
+    """A tool's output as the snapshot carries it: parsed already, or as the
+    JSON text the tool printed (workbench-script keeps smartctl's list as
+    text); ``default`` when it is neither."""
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            return default
+        _check(value)
+    return value if isinstance(value, type(default)) else default
+
+
+def _filter_lshw(node, dropped):
+    """A node of lshw's tree with the fields :data:`LSHW_FIELDS` keeps and
+    its children, without network, partition, input and USB nodes."""
+    kept = {}
+    for key, value in node.items():
+        if key not in LSHW_FIELDS:
+            continue
+        if key == "configuration" and isinstance(value, dict):
+            value = {k: v for k, v in value.items() if k in LSHW_CONFIGURATION}
+        elif key == "children":
+            children = []
+            for child in _list(value):
+                if not isinstance(child, dict):
+                    continue
+                kind = _text(child.get("class"))
+                if kind in LSHW_DROPPED_CLASSES:
+                    dropped.add("lshw:" + kind)
+                    continue
+                if _text(child.get("businfo")).startswith("usb@"):
+                    dropped.add("lshw:usb")
+                    continue
+                children.append(_filter_lshw(child, dropped))
+            value = children
+        kept[key] = value
+    return kept
+
+
+def _filter_dmidecode(text):
+    """dmidecode's text with only the structures of :data:`DMI_TYPES`."""
+    blocks = re.split(r"\n\s*\n", text)
+    kept = []
+    for block in blocks:
+        match = re.match(r"Handle 0x[0-9A-Fa-f]+, DMI type (\d+),", block.strip())
+        if match and int(match.group(1)) in DMI_TYPES:
+            kept.append(block.strip())
+    return "\n\n".join(kept) + ("\n" if kept else "")
+
+
+def _filter_raw(document):
+    """A Workbench 14 / workbench-script snapshot with only the hardware
+    its tools reported; the names of what was dropped."""
+    dropped = {key for key in document if key not in RAW_TOP}
+    kept = {key: value for key, value in document.items() if key in RAW_TOP}
+    data = document["data"]
+    dropped |= {"data:" + key for key in data if key not in RAW_TOOLS}
+    raw = {}
+    lshw = _raw_json(data.get("lshw"), {})
+    if isinstance(data.get("lshw"), (list, str)) and not lshw:
+        # lshw 02.19 prints its tree inside a list
+        listed = _raw_json(data.get("lshw"), [])
+        lshw = listed[0] if listed and isinstance(listed[0], dict) else {}
+    if lshw:
+        root = _filter_lshw(lshw, dropped)
+        root.pop("id", None)  # the host name
+        raw["lshw"] = root
+    smart = []
+    for key in ("smart", "smartctl", "disks"):
+        for report in _raw_json(data.get(key), []):
+            if isinstance(report, dict):
+                smart.append(
+                    {k: v for k, v in report.items() if k in SMARTCTL_KEYS}
+                )
+    if smart:
+        raw["smart"] = smart
+    if isinstance(data.get("dmidecode"), str):
+        raw["dmidecode"] = _filter_dmidecode(data["dmidecode"])
+    kept["data"] = raw
+    return kept, sorted(dropped)
 
 # ----------------------------------------------------------------------
 # Normalisation
@@ -712,4 +886,275 @@ def _normalise_workbench(document):
                     **common,
                 )
             )
+    return _summary(values, components)
+
+
+def _useful(value):
+    """``value`` as text, or "" when firmware left it unfilled."""
+    text = _text(value)
+    return "" if text.lower() in JUNK_VALUES else text
+
+
+def _dmi_structures(text):
+    """``[(type, {field: value})]`` of dmidecode's text (first-level fields
+    only)."""
+    structures = []
+    for block in re.split(r"\n\s*\n", text or ""):
+        match = re.search(r"DMI type (\d+),", block)
+        if not match:
+            continue
+        fields = {}
+        for line in block.splitlines():
+            field = re.match(r"^\t([^\t:][^:]*):\s*(.*)$", line)
+            if field:
+                fields[field.group(1).strip()] = field.group(2).strip()
+        structures.append((int(match.group(1)), fields))
+    return structures
+
+
+def _lshw_nodes(node, parent=None):
+    """Every node of lshw's tree, depth first, as ``(node, parent)``."""
+    yield node, parent or {}
+    for child in _list(node.get("children")):
+        if isinstance(child, dict):
+            yield from _lshw_nodes(child, node)
+
+
+def _hz_to_mhz(value):
+    number = _number(value) or 0.0
+    return int(round(number / 1e6)) if number > 1e5 else int(number)
+
+
+def _smart_storage(report):
+    """A storage component from one ``smartctl -x --json`` report, or None
+    when smartctl could not read the drive."""
+    model = _text(report.get("model_name"))
+    serial = _clean_serial(report.get("serial_number"))
+    if not (model or serial):
+        return None
+    device = report.get("device") if isinstance(report.get("device"), dict) else {}
+    capacity = report.get("user_capacity")
+    capacity = capacity.get("bytes") if isinstance(capacity, dict) else None
+    capacity = _number(capacity) or _number(report.get("nvme_total_capacity")) or 0
+    status = report.get("smart_status")
+    passed = status.get("passed") if isinstance(status, dict) else None
+    hours = report.get("power_on_time")
+    hours = hours.get("hours") if isinstance(hours, dict) else None
+    if hours is None:
+        log = report.get("nvme_smart_health_information_log")
+        hours = log.get("power_on_hours") if isinstance(log, dict) else None
+    rotation = report.get("rotation_rate")
+    if "nvme" in (_text(device.get("type")) + _text(device.get("protocol"))).lower():
+        storage_type = "nvme"
+    elif isinstance(rotation, int) and not isinstance(rotation, bool):
+        storage_type = "hdd" if rotation > 0 else "ssd"
+    else:
+        storage_type = _storage_type(
+            _text(device.get("name")).rsplit("/", 1)[-1],
+            model,
+            _text(device.get("protocol")),
+            _text(report.get("model_family")),
+        )
+    return _component(
+        "storage",
+        manufacturer=_text(report.get("model_family")).split(" ")[0]
+        if report.get("model_family")
+        else "",
+        model=model,
+        serial=serial,
+        storage_type=storage_type,
+        capacity_gb=round(capacity / 1e9, 1),
+        smart_passed=(
+            ("passed" if passed else "failed") if isinstance(passed, bool) else False
+        ),
+        power_on_hours=_int(hours),
+        # kept to match lshw's disks; dropped by _normalise_raw
+        logicalname=_text(device.get("name")),
+    )
+
+
+def _normalise_raw(document):
+    """Identity and components from lshw, dmidecode and smartctl."""
+    data = document["data"]
+    root = data.get("lshw") or {}
+    dmi = _dmi_structures(data.get("dmidecode"))
+
+    def dmi_first(kind, field):
+        for structure_type, fields in dmi:
+            if structure_type == kind and _useful(fields.get(field)):
+                return _useful(fields.get(field))
+        return ""
+
+    configuration = root.get("configuration") or {}
+    if not isinstance(configuration, dict):
+        configuration = {}
+    manufacturer = _useful(root.get("vendor")) or dmi_first(1, "Manufacturer")
+    product = _useful(root.get("product")) or dmi_first(1, "Product Name")
+    # lshw writes "MODEL (SKU)"; Lenovo names the model in the version
+    product = re.sub(r"\s*\(.*\)$", "", product)
+    version = _useful(root.get("version")) or dmi_first(1, "Version")
+    if manufacturer.lower() == "lenovo" and version:
+        product = version
+    chassis = (
+        _useful(configuration.get("chassis"))
+        or dmi_first(3, "Type")
+        or _useful(root.get("description"))
+    )
+    values = {
+        "manufacturer": manufacturer,
+        "model": product,
+        "serial": _clean_serial(
+            _useful(root.get("serial")) or dmi_first(1, "Serial Number")
+        ),
+        "chassis": chassis,
+        "category_code": category_code(chassis),
+        "cpu": "",
+        "ram_gb": 0.0,
+        "storage_gb": 0.0,
+        "storage_type": False,
+        "os_name": "",
+        "software": " ".join(
+            filter(
+                None, [_text(document.get("software")), _text(document.get("version"))]
+            )
+        ),
+    }
+    tree = list(_lshw_nodes(root)) if root else []
+    nodes = [node for node, _parent in tree]
+    for node in nodes:
+        # the system memory, for a machine whose banks lshw does not list
+        if node.get("class") == "memory" and node.get("id") == "memory":
+            values["ram_gb"] = round((_number(node.get("size")) or 0) / 2**30, 1)
+            break
+    components = []
+    for node in nodes:
+        kind = node.get("class")
+        if kind == "processor" and not node.get("disabled"):
+            config = node.get("configuration") or {}
+            components.append(
+                _component(
+                    "cpu",
+                    manufacturer=_useful(node.get("vendor")),
+                    model=_useful(node.get("product")),
+                    serial=_clean_serial(_useful(node.get("serial"))),
+                    cores=_int(config.get("cores") if isinstance(config, dict) else 0),
+                    speed_mhz=_hz_to_mhz(node.get("capacity") or node.get("size")),
+                )
+            )
+        elif (
+            kind == "memory"
+            and _text(node.get("id")).startswith("bank")
+            and _number(node.get("size"))
+        ):
+            components.append(
+                _component(
+                    "memory",
+                    manufacturer=_useful(node.get("vendor")),
+                    model=_useful(node.get("product")),
+                    serial=_clean_serial(_useful(node.get("serial"))),
+                    size_mb=_int((_number(node.get("size")) or 0) / 1024 / 1024),
+                    speed_mhz=_hz_to_mhz(node.get("clock")),
+                )
+            )
+        elif kind == "power" and _text(node.get("units")).lower() == "mwh":
+            components.append(
+                _component(
+                    "battery",
+                    manufacturer=_useful(node.get("vendor")),
+                    model=_useful(node.get("product")),
+                    serial=_clean_serial(_useful(node.get("serial"))),
+                    design_capacity_mwh=_int(node.get("capacity")),
+                )
+            )
+    if not any(c["kind"] == "cpu" for c in components):
+        for structure_type, fields in dmi:
+            if structure_type == 4 and _useful(fields.get("Version")):
+                components.append(
+                    _component(
+                        "cpu",
+                        manufacturer=_useful(fields.get("Manufacturer")),
+                        model=_useful(fields.get("Version")),
+                        cores=_int(fields.get("Core Count")),
+                        speed_mhz=_int(
+                            fields.get("Max Speed") or fields.get("Current Speed")
+                        ),
+                    )
+                )
+    if not any(c["kind"] == "memory" for c in components):
+        for structure_type, fields in dmi:
+            size = _number(fields.get("Size"))
+            if structure_type != 17 or not size:
+                continue
+            unit = _text(fields.get("Size")).upper()
+            components.append(
+                _component(
+                    "memory",
+                    manufacturer=_useful(fields.get("Manufacturer")),
+                    model=_useful(fields.get("Part Number")),
+                    serial=_clean_serial(_useful(fields.get("Serial Number"))),
+                    size_mb=_int(size * 1024 if "GB" in unit else size),
+                    speed_mhz=_int(fields.get("Speed")),
+                )
+            )
+    if not any(c["kind"] == "battery" for c in components):
+        for structure_type, fields in dmi:
+            if structure_type == 22 and _number(fields.get("Design Capacity")):
+                components.append(
+                    _component(
+                        "battery",
+                        manufacturer=_useful(fields.get("Manufacturer")),
+                        model=_useful(fields.get("Name")),
+                        serial=_clean_serial(
+                            _useful(fields.get("Serial Number"))
+                            or _useful(fields.get("SBDS Serial Number"))
+                        ),
+                        design_capacity_mwh=_int(fields.get("Design Capacity")),
+                    )
+                )
+    # storage: smartctl's reports, then lshw's disks that none of them tells
+    storage = [
+        component
+        for component in map(_smart_storage, _list(data.get("smart")))
+        if component
+    ]
+    known_serials = {c["serial"] for c in storage if c["serial"]}
+    known_names = [c["logicalname"] for c in storage if c["logicalname"]]
+    for node, parent in tree:
+        if node.get("class") != "disk" or not _number(node.get("size")):
+            continue
+        names = [_text(name) for name in _list(node.get("logicalname"))]
+        # an NVMe namespace has its serial on its controller
+        serial = _clean_serial(
+            _useful(node.get("serial"))
+            or (parent.get("class") == "storage" and _useful(parent.get("serial")))
+            or ""
+        )
+        if serial and any(
+            serial.startswith(known) or known.startswith(serial)
+            for known in known_serials
+        ):
+            continue
+        if any(name.startswith(known) for name in names for known in known_names):
+            continue
+        model = _useful(node.get("product")) or (
+            parent.get("class") == "storage" and _useful(parent.get("product")) or ""
+        )
+        storage.append(
+            _component(
+                "storage",
+                manufacturer=_useful(node.get("vendor")),
+                model=model,
+                serial=serial,
+                storage_type=_storage_type(
+                    names[0].rsplit("/", 1)[-1] if names else "",
+                    model,
+                    _text(node.get("businfo")).split("@")[0],
+                    _text(node.get("description")),
+                ),
+                capacity_gb=round((_number(node.get("size")) or 0) / 1e9, 1),
+            )
+        )
+    for component in storage:
+        component.pop("logicalname", None)
+    components[:0] = storage
     return _summary(values, components)

@@ -3,6 +3,7 @@ operator would use it, through its form), the bench stations' HTTP
 endpoint, and the agent run live on this machine."""
 
 import json
+import re
 import shutil
 import subprocess
 import tempfile
@@ -11,12 +12,14 @@ from odoo import Command
 from odoo.exceptions import AccessError
 from odoo.tests import Form, HttpCase, new_test_user, tagged
 
+from ..services import audit_snapshot
 from .common import ReemploiCase
 from .test_audit_snapshot import (
     FUSION,
     GLPI,
     PERSONAL,
     WORKBENCH,
+    WORKBENCH_14,
     fixture,
     glpi_with_personal_data,
 )
@@ -246,6 +249,86 @@ class TestAuditImport(AuditCase):
                 "aucun numéro de série utilisable|ne dit pas de quel type",
             )
 
+    def test_workbench_raw_snapshot_registers_components(self):
+        """A Workbench 14 snapshot (raw lshw, smartctl, dmidecode) registers
+        the laptop with its drive's SMART health and hours, its memory and
+        its battery, in the operator's company."""
+        wizard = self._wizard({WORKBENCH_14: fixture(WORKBENCH_14)})
+        self.assertEqual(wizard.created_count, 1, wizard.result)
+        device = self._find("PF0QMY5N")
+        self.assertEqual(device.company_id, self.company_x)
+        self.assertEqual(device.category_id, self.laptop)
+        self.assertEqual(
+            (device.manufacturer, device.model, device.ram_gb, device.storage_type),
+            ("LENOVO", "ThinkPad X1 Carbon 5th", 16.0, "nvme"),
+        )
+        disk = device.component_ids.filtered(lambda c: c.kind == "storage")
+        self.assertEqual(
+            (disk.serial, disk.smart_passed, disk.power_on_hours),
+            ("S35ANX0J401001", "passed", 6013),
+        )
+        self.assertEqual(
+            sorted(device.component_ids.mapped("kind")),
+            ["battery", "cpu", "memory", "memory", "storage"],
+        )
+        self.assertNotIn(b"192.168.1.39", self._kept(device))
+
+    def test_live_workbench_tools(self):
+        """lshw, smartctl and dmidecode run on this machine (installed by
+        .ci/run), put together as workbench-script does, and imported: the
+        machine's processor read, its network addresses left out."""
+        tools = {name: shutil.which(name) for name in ("lshw", "smartctl", "dmidecode")}
+        missing = [name for name, path in tools.items() if not path]
+        self.assertFalse(
+            missing,
+            "not installed: %s: apt-get install lshw smartmontools dmidecode "
+            "(.ci/run does)" % ", ".join(missing),
+        )
+
+        def run(*command):
+            return subprocess.run(
+                command, capture_output=True, check=False, timeout=600, text=True
+            ).stdout
+
+        lshw = run(tools["lshw"], "-json", "-quiet")
+        disks = run("lsblk", "-dno", "NAME", "-e7,11").split()
+        snapshot = {
+            "type": "Snapshot",
+            "software": "workbench-script",
+            "version": "0.0.1",
+            "data": {
+                "lshw": lshw,
+                "smartctl": "[%s]"
+                % ",".join(
+                    run(tools["smartctl"], "-x", "--json=c", "/dev/" + disk)
+                    for disk in disks
+                ),
+                "dmidecode": run(tools["dmidecode"]),
+            },
+        }
+        self.assertIn('"class"', lshw)
+        data = json.dumps(snapshot).encode()
+        audit = audit_snapshot.parse(data)
+        # what lshw says of every machine: its processor and memory
+        self.assertTrue(audit.values["cpu"])
+        self.assertGreater(audit.values["ram_gb"], 0)
+        addresses = re.findall(r'"serial" : "((?:[0-9a-f]{2}:){5}[0-9a-f]{2})"', lshw)
+        for address in addresses:  # the network adapters' MAC addresses
+            self.assertNotIn(address.encode(), audit.filtered)
+        wizard = self._wizard({"live.json": data})
+        self.assertEqual(wizard.created_count + wizard.refused_count, 1, wizard.result)
+        if wizard.created_count:
+            device = wizard.equipment_ids
+            self.assertTrue(device.cpu)
+            self.assertNotIn(b'"network"', self._kept(device))
+        else:
+            # a virtual machine, as CI runners are: no serial number, or a
+            # chassis type that tells no category
+            self.assertRegex(
+                wizard.result,
+                "aucun numéro de série utilisable|ne dit pas de quel type",
+            )
+
     def _kept(self, device):
         return (
             self.env["ir.attachment"]
@@ -301,6 +384,36 @@ class TestAuditHttp(AuditCase, HttpCase):
         xml = self._post(fixture(FUSION), self.key_x, "application/xml")
         self.assertEqual(xml.status_code, 400)
         self.assertIn("numéro de série", xml.json()["error"])
+
+    def test_workbench_script_posts_its_snapshot(self):
+        """workbench-script configured with this endpoint as its url and an
+        API key as its token posts its snapshot as JSON with that bearer
+        (send_snapshot_to_devicehub): the device is registered; an empty
+        snapshot gets a 400 that says what to install."""
+        document = json.loads(fixture(WORKBENCH_14))
+        data = document["data"]
+        snapshot = {
+            "timestamp": "2026-12-06 21:00:00",
+            "type": "Snapshot",
+            "uuid": document["uuid"],
+            "software": "workbench-script",
+            "version": "0.0.1",
+            "operator_id": "",
+            "data": {
+                "smartctl": json.dumps(data["smart"]),
+                "dmidecode": data["dmidecode"],
+                "inxi": "",
+            },
+            "erase": [],
+        }
+        response = self._post(json.dumps(snapshot).encode(), self.key_x)
+        self.assertEqual(response.status_code, 201, response.text)
+        device = self.Equipment.browse(response.json()["id"])
+        self.assertEqual((device.serial, device.ram_gb), ("PF0QMY5N", 16.0))
+        snapshot["data"] = {"inxi": ""}
+        empty = self._post(json.dumps(snapshot).encode(), self.key_x)
+        self.assertEqual(empty.status_code, 400)
+        self.assertIn("smartmontools", empty.json()["error"])
 
     def test_refusals(self):
         self.assertEqual(self._post(fixture(GLPI)).status_code, 401)

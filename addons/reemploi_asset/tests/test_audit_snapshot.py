@@ -16,6 +16,8 @@ FIXTURES = "reemploi_asset/tests/fixtures/audit/"
 FUSION = "fusioninventory-debian12-vm.xml"
 GLPI = "glpi-inventory-format-computer_1.json"
 WORKBENCH = "workbench-11-example_wb11.json"
+WORKBENCH_14 = "workbench-14-example_wb14_x1.json"
+WORKBENCH_SCRIPT_VM = "workbench-script-debian12-vm.json"
 
 
 def fixture(name):
@@ -120,6 +122,117 @@ class TestAuditSnapshot(BaseCase):
         # the network adapters' MAC addresses are dropped
         self.assertNotIn(b"88:ae:1d:a6:f3:d0", audit.filtered)
 
+    def test_workbench_raw_snapshot(self):
+        """Workbench 14: identity and components read from the raw outputs
+        of lshw, smartctl and dmidecode of a real laptop."""
+        audit = audit_snapshot.parse(fixture(WORKBENCH_14))
+        values = audit.values
+        self.assertEqual(audit.fmt, "workbench")
+        self.assertEqual(
+            (values["manufacturer"], values["model"], values["serial"]),
+            ("LENOVO", "ThinkPad X1 Carbon 5th", "PF0QMY5N"),
+        )
+        self.assertEqual(values["category_code"], "laptop")
+        self.assertEqual(values["cpu"], "Intel(R) Core(TM) i7-7500U CPU @ 2.70GHz")
+        self.assertEqual((values["ram_gb"], values["storage_type"]), (16.0, "nvme"))
+        by_kind = {}
+        for component in values["components"]:
+            by_kind.setdefault(component["kind"], []).append(component)
+        (disk,) = by_kind["storage"]
+        # smartctl's report: health, hours, capacity; the serial as lshw
+        # and the drive's label give it
+        self.assertEqual(
+            (
+                disk["model"],
+                disk["serial"],
+                disk["capacity_gb"],
+                disk["smart_passed"],
+                disk["power_on_hours"],
+            ),
+            ("SAMSUNG MZVLW1T0HMLH-000L7", "S35ANX0J401001", 1024.2, "passed", 6013),
+        )
+        self.assertEqual([m["size_mb"] for m in by_kind["memory"]], [8192, 8192])
+        self.assertEqual(by_kind["memory"][0]["speed_mhz"], 1867)
+        self.assertEqual(by_kind["cpu"][0]["cores"], 2)
+        self.assertEqual(by_kind["battery"][0]["design_capacity_mwh"], 57000)
+
+    def test_workbench_raw_privacy(self):
+        """What lshw, dmidecode and hwinfo tell of the machine's use is not
+        kept: addresses, host name, partitions, USB peripherals, hwinfo."""
+        raw = fixture(WORKBENCH_14)
+        personal = (
+            b"192.168.1.39",  # its address on the Wi-Fi
+            b"00:28:f8:a6:d5:7e",  # a MAC address
+            b"Razer",  # the previous user's keyboard and mouse
+            b"789e6c5c-7e98-4971-be6e-5772b2427751",  # a file system's UUID
+            b"Port Connector Information",  # dmidecode structures not kept
+        )
+        for text in personal:
+            self.assertIn(text, raw.replace(b"\\", b""))
+        audit = audit_snapshot.parse(raw)
+        for text in personal:
+            self.assertNotIn(text, audit.filtered)
+        kept = json.loads(audit.filtered)
+        self.assertEqual(sorted(kept["data"]), ["dmidecode", "lshw", "smart"])
+        self.assertNotIn("id", kept["data"]["lshw"])  # the host name
+        self.assertNotIn("wbid", kept)
+        for name in ("data:hwinfo", "lshw:network", "lshw:volume", "lshw:usb"):
+            self.assertIn(name, audit.dropped)
+
+    def test_workbench_script_shape(self):
+        """workbench-script (not legacy) sends smartctl's list as text, the
+        dmidecode text and inxi's JSON, no lshw: identity and components come
+        from dmidecode, inxi (host, addresses) is dropped."""
+        document = json.loads(fixture(WORKBENCH_14))
+        data = document["data"]
+        document["software"], document["version"] = "workbench-script", "0.0.1"
+        document["data"] = {
+            "smartctl": json.dumps(data["smart"]),
+            "dmidecode": data["dmidecode"],
+            "inxi": json.dumps([{"Network": {"IF": "wlan0", "ip": "192.168.1.39"}}]),
+        }
+        audit = audit_snapshot.parse(json.dumps(document).encode())
+        values = audit.values
+        self.assertEqual(
+            (values["model"], values["serial"], values["category_code"]),
+            ("ThinkPad X1 Carbon 5th", "PF0QMY5N", "laptop"),
+        )
+        self.assertEqual(values["cpu"], "Intel(R) Core(TM) i7-7500U CPU @ 2.70GHz")
+        self.assertEqual(values["ram_gb"], 16.0)
+        kinds = sorted(c["kind"] for c in values["components"])
+        self.assertEqual(kinds, ["battery", "cpu", "memory", "memory", "storage"])
+        self.assertIn("data:inxi", audit.dropped)
+        self.assertNotIn(b"192.168.1.39", audit.filtered)
+
+    def test_workbench_raw_without_smart(self):
+        """A drive smartctl cannot read is taken from lshw's disks, with
+        the serial of its NVMe controller."""
+        document = json.loads(fixture(WORKBENCH_14))
+        del document["data"]["smart"]
+        values = audit_snapshot.parse(json.dumps(document).encode()).values
+        (disk,) = [c for c in values["components"] if c["kind"] == "storage"]
+        self.assertEqual(
+            (disk["serial"], disk["storage_type"], disk["capacity_gb"]),
+            ("S35ANX0J401001", "nvme", 1024.2),
+        )
+        self.assertFalse(disk["smart_passed"])
+
+    def test_workbench_script_real_outputs(self):
+        """The real outputs of lshw, smartctl and dmidecode on a Debian 12
+        virtual machine: no SMBIOS, a disk smartctl cannot read. What the
+        tools did say is read; the host name and MAC address are dropped."""
+        raw = fixture(WORKBENCH_SCRIPT_VM)
+        self.assertIn(b"02:fc:00:00:00:01", raw)
+        audit = audit_snapshot.parse(raw)
+        values = audit.values
+        self.assertEqual(values["cpu"], "AMD EPYC")
+        self.assertEqual(values["ram_gb"], 24.0)
+        self.assertEqual(values["serial"], "")  # a VM: nothing to tell it
+        # smartctl: "Unable to detect device type"; lshw: no size
+        self.assertFalse([c for c in values["components"] if c["kind"] == "storage"])
+        self.assertNotIn(b"02:fc:00:00:00:01", audit.filtered)
+        self.assertNotIn("id", json.loads(audit.filtered)["data"]["lshw"])
+
     def test_privacy_filter_glpi(self):
         audit = audit_snapshot.parse(glpi_with_personal_data())
         kept = audit.filtered.decode()
@@ -167,7 +280,7 @@ class TestAuditSnapshot(BaseCase):
             b"<REQUEST><CONTENT>": "not valid XML",
             b"[" * 5000 + b"]" * 5000: "nested too deeply",
             b'{"type": "Snapshot", "software": "workbench-script", "data": {}}': (
-                "raw outputs of lshw"
+                "none of the outputs of lshw"
             ),
             b'{"type": "Snapshot", "device": {"serialNumber": "A\\u0000B"}}': (
                 "not valid text"
