@@ -208,6 +208,38 @@ class TestOverview(TakebackCase, OverviewBaseline, HttpCase):
             login="coordinator",
         )
 
+    def test_leaving_while_the_map_draws(self):
+        """The overview opened again and again (the app's name clicked
+        while its map draws and zooms to its points) raises no error:
+        Leaflet once finished a zoom on a map already removed."""
+        self.user_coordinator.password = "coordinator"
+        self.browser_js(
+            "/odoo/action-reemploi_market.reemploi_overview_action",
+            """
+            (async () => {
+                const wait = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+                for (const delay of [0, 20, 60, 120, 250]) {
+                    document.querySelector(".o_menu_brand").click();
+                    await wait(delay);
+                }
+                for (let i = 0; i < 100; i++) {
+                    if (document.querySelector(".o_reemploi_overview_map path.leaflet-interactive")) {
+                        break;
+                    }
+                    await wait(100);
+                }
+                await wait(1000);
+                if (document.querySelector(".o_error_dialog")) {
+                    console.error("an error dialog is open");
+                } else {
+                    console.log("test successful");
+                }
+            })();
+            """,
+            ready="document.querySelectorAll('.o_reemploi_overview_map path.leaflet-interactive').length > 0",
+            login="coordinator",
+        )
+
 
 @tagged("post_install", "-at_install")
 class TestOverviewLeadTimes(TakebackCase):

@@ -1,4 +1,4 @@
-import { Component, onMounted, onWillStart, onWillUnmount, useRef, useState } from "@odoo/owl";
+import { Component, onMounted, onWillStart, onWillUnmount, status, useRef, useState } from "@odoo/owl";
 import { loadBundle, loadCSS, loadJS } from "@web/core/assets";
 import { _t } from "@web/core/l10n/translation";
 import { registry } from "@web/core/registry";
@@ -44,7 +44,9 @@ export class ReemploiOverview extends Component {
         });
         onWillUnmount(() => {
             this.charts.forEach((chart) => chart.destroy());
+            this.map?.off();
             this.map?.remove();
+            this.map = null;
         });
     }
 
@@ -190,8 +192,20 @@ export class ReemploiOverview extends Component {
             this.state.mapUnavailable = true;
             return;
         }
+        if (status(this) === "destroyed" || !this.mapRef.el) {
+            // the user left the overview while Leaflet was loading
+            return;
+        }
         const L = window.L;
-        const map = L.map(this.mapRef.el, { scrollWheelZoom: false }).setView(CENTER, 11);
+        // no zoom animation: Leaflet ends one on a map already removed when
+        // the user leaves the overview while it runs ("_leaflet_pos" of
+        // undefined), and a map of a few dozen points needs none
+        const map = L.map(this.mapRef.el, {
+            scrollWheelZoom: false,
+            zoomAnimation: false,
+            fadeAnimation: false,
+            markerZoomAnimation: false,
+        }).setView(CENTER, 11);
         this.map = map;
         if (tileUrl) {
             const tiles = L.tileLayer(tileUrl, { maxZoom: 18, attribution }).addTo(map);
@@ -231,9 +245,9 @@ export class ReemploiOverview extends Component {
             points.push(point);
         }
         if (points.length > 1) {
-            map.fitBounds(points, { padding: [24, 24], maxZoom: 13 });
+            map.fitBounds(points, { padding: [24, 24], maxZoom: 13, animate: false });
         } else if (points.length === 1) {
-            map.setView(points[0], 13);
+            map.setView(points[0], 13, { animate: false });
         }
     }
 }
