@@ -1,6 +1,7 @@
 import werkzeug.exceptions
 
 from odoo import models
+from odoo.exceptions import MissingError
 from odoo.http import request
 
 from ..services import http_input
@@ -29,6 +30,16 @@ class IrHttp(models.AbstractModel):
         except http_input.InputRefused as refused:
             cls._reemploi_refuse_input(rule, refused)
         return super()._pre_dispatch(rule, args)
+
+    @classmethod
+    def _slug(cls, value):
+        # a <model(...)> converter gives an empty recordset for id 0
+        # (/shop/category/0): the framework's slug raised ValueError, which
+        # neither its redirection nor its 404 page catch (a 500); "no such
+        # record" is what they do catch
+        if isinstance(value, models.BaseModel) and not value.id:
+            raise MissingError(value.env._("This record does not exist."))
+        return super()._slug(value)
 
     @classmethod
     def _reemploi_refuse_input(cls, rule, refused):

@@ -132,9 +132,15 @@ def check_route_args(args):
         elif isinstance(value, str):
             check_text(value, name, MAX_TEXT)
         elif hasattr(value, "_ids"):
+            if not value._ids:
+                # id 0 gives an empty recordset: /shop/category/0 reached
+                # the framework's slug of no record (a 500)
+                raise InputRefused("integer_range", name)
             for record_id in value._ids:
                 if isinstance(record_id, int):
                     check_int(record_id, name)
+                    if record_id <= 0:
+                        raise InputRefused("integer_range", name)
 
 
 def check_params(items):

@@ -79,6 +79,19 @@ class TestHttpInput(BaseCase):
         )
         self.assertEqual(error.where, "lot_id")
         self.assertRefused("nul", http_input.check_route_args, {"token": "a\x00"})
+
+        class Record:
+            """What a <model(...)> converter gives: a recordset's ids."""
+
+            def __init__(self, *ids):
+                self._ids = ids
+
+        http_input.check_route_args({"category": Record(3)})
+        for ids in ((), (0,), (-4,), (10**20,)):
+            error = self.assertRefused(
+                "integer_range", http_input.check_route_args, {"category": Record(*ids)}
+            )
+            self.assertEqual(error.where, "category")
         http_input.check_params([("page", "2"), ("search", 'écran 24"')])
         self.assertRefused("nul", http_input.check_params, [("search", "\x00")])
         self.assertRefused("nul", http_input.check_params, [("a\x00", "b")])
