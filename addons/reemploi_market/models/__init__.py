@@ -16,7 +16,7 @@ from . import reemploi_lot_takeback, reemploi_takeback_report
 from . import reemploi_lot_demo, product_template_demo, reemploi_agec_stock_demo
 from . import website
 from . import res_users, web_tour_tour, reemploi_demo
-from . import ir_http
+from . import ir_http, ir_module_module
 from . import reemploi_directory_label, reemploi_directory_entry
 from . import res_config_settings_directory, reemploi_opendata
 from . import reemploi_overview

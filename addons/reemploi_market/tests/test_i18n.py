@@ -33,3 +33,17 @@ class TestMarketViewsInFrench(TransactionCase):
             "//div[contains(@class, 'o_reemploi_publish_price')]/span"
         )
         self.assertEqual([span.text.strip() for span in price], ["Prix en boutique"])
+
+    def test_checkout_steps_read_sur_not_ou(self):
+        """Odoo's website translates the checkout's "1 of 3" as "1 ou 3":
+        ours is put back whenever Odoo's terms load again."""
+        self.env["res.lang"]._activate_lang("fr_FR")
+        # Odoo's own terms loaded again over ours, as a language update does
+        self.env["ir.module.module"].search(
+            [("name", "=", "website")]
+        )._update_translations(["fr_FR"], overwrite=True)
+        arch = (
+            self.env.ref("website.step_wizard").with_context(lang="fr_FR").arch_db
+        )
+        self.assertRegex(arch, r">\s*sur\s*<")
+        self.assertNotRegex(arch, r">\s*ou\s*<")
