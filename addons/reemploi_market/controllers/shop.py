@@ -15,6 +15,63 @@ class ReemploiShop(WebsiteSale):
     def _reemploi_grade(self, post):
         return http_input.parse_id(post.get("grade"))
 
+    @http.route()
+    def shop(
+        self,
+        page=0,
+        category=None,
+        search="",
+        min_price=0.0,
+        max_price=0.0,
+        ppg=False,
+        **post,
+    ):
+        """A serial number typed in the search (read on a label, in a
+        donor's report) opens the page of the device's product, where the
+        device is listed: Odoo's search reads product names only."""
+        device = self._reemploi_unit_by_serial(search)
+        if device:
+            product = device.shop_product_id.product_tmpl_id
+            return request.redirect(
+                f"{product.website_url}?{url_encode({'serial': device.serial})}"
+            )
+        return super().shop(
+            page=page,
+            category=category,
+            search=search,
+            min_price=min_price,
+            max_price=max_price,
+            ppg=ppg,
+            **post,
+        )
+
+    def _reemploi_unit_by_serial(self, search):
+        """The device on sale on this website whose serial number is
+        ``search`` (case and spaces aside), else an empty recordset."""
+        Equipment = request.env["reemploi.equipment"]
+        serial = " ".join(str(search or "").split())
+        if not 3 <= len(serial) <= 64:
+            return Equipment
+        # sudo: only a device offered on this shop is looked up, and only
+        # its product's page is answered
+        Product = request.env["product.template"].sudo()
+        for device in Equipment.sudo().search(
+            [("serial", "=ilike", serial), ("shop_product_id", "!=", False)], limit=5
+        ):
+            template = Product.search(
+                [
+                    ("id", "=", device.shop_product_id.product_tmpl_id.id),
+                    *request.website.sale_product_domain(),
+                ]
+            )
+            if template and request.website._reemploi_sells(
+                template.reemploi_operator_id
+            ):
+                domain = template._reemploi_units_domain(template.reemploi_operator_id)
+                if Equipment.sudo().search_count([*domain, ("id", "=", device.id)]):
+                    return device
+        return Equipment
+
     def _get_search_options(self, **post):
         options = super()._get_search_options(**post)
         options["reemploi_grade"] = self._reemploi_grade(post)
@@ -36,6 +93,11 @@ class ReemploiShop(WebsiteSale):
             request.env["reemploi.grade"].sudo().search([("scale", "=", "overall")])
         )
         extra["reemploi_grade_id"] = self._reemploi_grade(post)
+        extra["reemploi_cards"] = (
+            values["products"].sudo()._reemploi_card_values()
+            if values.get("products")
+            else {}
+        )
         # the categories of the devices offered, not every category of the
         # database (Odoo's sample furniture in a demo one)
         offered = request.env["product.public.category"].search(
@@ -56,11 +118,16 @@ class ReemploiShop(WebsiteSale):
                 # another operator's product, sold on its own website
                 raise NotFound()
             units, count = template._reemploi_units(template.reemploi_operator_id)
+            # the device looked up by its serial number comes first
+            wanted = self._reemploi_unit_by_serial(kwargs.get("serial"))
+            if wanted and wanted.shop_product_id.product_tmpl_id == template:
+                units = wanted.sudo() | units
             values["reemploi"] = {
                 "grade": template.reemploi_grade_id,
                 "category": template.reemploi_category_id,
                 "units": units._shop_unit_values(),
                 "unit_count": count,
+                "serial": wanted.serial if wanted else "",
             }
         return values
 

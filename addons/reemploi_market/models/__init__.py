@@ -2,6 +2,7 @@ from . import reemploi_lot, reemploi_lot_line, reemploi_equipment
 from . import reemploi_lot_webhook, reemploi_import_source
 from . import reemploi_webhook, reemploi_webhook_delivery, reemploi_api_rate
 from . import reemploi_equipment_category, reemploi_equipment_shop, reemploi_grading
+from . import reemploi_grade
 from . import product_template, product_pricelist_item, sale_order, sale_order_line
 from . import stock_move, reemploi_compensation
 from . import res_company_shop, res_config_settings_shop

@@ -101,7 +101,7 @@ class ProductTemplate(models.Model):
             # it, the serials and the orders are in the operator's company
             "company_id": False,
             "reemploi_operator_id": device.company_id.id,
-            "list_price": category.shop_list_price,
+            "list_price": category._shop_new_product_price(device.grade_id),
             "categ_id": (
                 self.env.ref(
                     "reemploi_asset.product_category_reuse", raise_if_not_found=False
@@ -154,6 +154,38 @@ class ProductTemplate(models.Model):
         domain = self._reemploi_units_domain(company)
         units = Equipment.search(domain, limit=limit, order="battery_health desc, id")
         return units, Equipment.search_count(domain)
+
+    def _reemploi_card_values(self):
+        """{template id: {"grade", "reconditioned", "second_hand"}} for the
+        shop's product cards: the grade and how many of the devices offered
+        are sold as reconditioned or as second-hand (décret 2022-190), in
+        one search for the whole page."""
+        Equipment = self.env["reemploi.equipment"].sudo()
+        templates = self.filtered("reemploi_grade_id")
+        if not templates:
+            return {}
+        domain = [
+            *Equipment._available_domain(),
+            ("shop_product_id", "in", templates.product_variant_ids.ids),
+            ("state", "=", lifecycle.FOR_SALE),
+        ]
+        cards = {
+            template.id: {
+                "grade": template.reemploi_grade_id.code or "",
+                "reconditioned": 0,
+                "second_hand": 0,
+            }
+            for template in templates
+        }
+        groups = Equipment._read_group(
+            domain, ["shop_product_id", "company_id", "reconditioned"], ["__count"]
+        )
+        for product, company, reconditioned, count in groups:
+            template = product.product_tmpl_id
+            if template.id in cards and company == template.reemploi_operator_id:
+                key = "reconditioned" if reconditioned else "second_hand"
+                cards[template.id][key] += count
+        return cards
 
     def _reemploi_units_domain(self, company):
         """The devices of the pool offered under this product on

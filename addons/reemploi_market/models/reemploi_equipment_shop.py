@@ -36,6 +36,8 @@ class ReemploiEquipment(models.Model):
     reconditioned = fields.Boolean(
         string="Sold as reconditioned",
         compute="_compute_reconditioned",
+        # stored: the shop's cards count their devices by it in one query
+        store=True,
         help="Décret 2022-190: the shop calls the device \"reconditionné\" "
         "only when its last validated grading tested every function (OK or "
         "not applicable, none failed) and its data erasure is verified; "
@@ -46,7 +48,8 @@ class ReemploiEquipment(models.Model):
         compute="_compute_shop_price",
         currency_field="shop_currency_id",
         help="Price of the device on the shop: that of its shop product "
-        "(model and grade), or the category's reference price for a new one.",
+        "(model and grade), or for a new one the category's reference price "
+        "times the grade's shop price percentage.",
     )
     shop_currency_id = fields.Many2one(
         "res.currency", compute="_compute_shop_price", string="Shop currency"
@@ -56,6 +59,7 @@ class ReemploiEquipment(models.Model):
         "shop_product_id.lst_price",
         "company_id",
         "category_id.shop_list_price",
+        "grade_id.shop_price_percent",
         "manufacturer",
         "model",
         "grade_id",
@@ -73,10 +77,19 @@ class ReemploiEquipment(models.Model):
                 equipment in ready and products.get(equipment._shop_product_key())
             )
             equipment.shop_price = (
-                product.lst_price if product else equipment.category_id.shop_list_price
+                product.lst_price
+                if product
+                else equipment.category_id._shop_new_product_price(equipment.grade_id)
+                if equipment.category_id
+                else 0.0
             )
 
-    @api.depends("grading_ids.state", "grading_ids.functions_tested", "erasure_verified")
+    @api.depends(
+        "grading_ids.state",
+        "grading_ids.date",
+        "grading_ids.functions_tested",
+        "erasure_verified",
+    )
     def _compute_reconditioned(self):
         for device in self:
             grading = device._last_done_grading()

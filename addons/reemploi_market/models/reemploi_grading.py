@@ -17,11 +17,12 @@ class ReemploiGrading(models.Model):
         compute="_compute_shop_price",
         currency_field="shop_currency_id",
         help="Price at which the device goes on the shop with the grade of "
-        "this session: that of its shop product (model and grade), or the "
-        "category's reference price for a new one.",
+        "this session: that of its shop product (model and grade), or for a "
+        "new one the category's reference price times the grade's shop "
+        "price percentage.",
     )
 
-    @api.depends("grade_id", "equipment_id")
+    @api.depends("grade_id.shop_price_percent", "equipment_id")
     def _compute_shop_price(self):
         keys = {
             session: session.equipment_id._shop_product_key(grade=session.grade_id)
@@ -39,7 +40,11 @@ class ReemploiGrading(models.Model):
             )
             product = products.get(keys.get(session))
             session.shop_price = (
-                product.lst_price if product else device.category_id.shop_list_price
+                product.lst_price
+                if product
+                else device.category_id._shop_new_product_price(session.grade_id)
+                if device.category_id
+                else 0.0
             )
 
     def action_done_grade_publish(self):

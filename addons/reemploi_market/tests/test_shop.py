@@ -258,6 +258,20 @@ class TestShopPublish(ShopCase):
         self.assertEqual(device.shop_product_id, first.shop_product_id)
         self.assertEqual(device.shop_price, 260.0)
 
+    def test_price_follows_the_grade(self):
+        """A lower grade sells for less: the grade's shop price percentage of
+        the category's reference price, the same on the form before
+        publishing and on the shop after."""
+        scratched = self._graded("SHOP-PR-3", model="Test-Book 17", scratched=True)
+        grade = scratched.grade_id
+        grade.sudo().shop_price_percent = 70.0
+        form = Form(scratched.with_user(self.user_operator_x))
+        self.assertEqual(form.shop_price, 210.0)
+        scratched.with_user(self.user_operator_x).action_publish_shop()
+        self.assertEqual(scratched.shop_product_id.lst_price, 210.0)
+        with self.assertRaises(ValidationError):
+            grade.sudo().shop_price_percent = 0.0
+
     def test_serial_in_stock_of_the_operator(self):
         device = self._published("SHOP-S-1")
         self.assertEqual(device.lot_id.product_id, device.shop_product_id)
@@ -312,8 +326,15 @@ class TestShopPublish(ShopCase):
         self.assertEqual(
             pricelist._get_product_price(grade_a.shop_product_id, 1.0), 300.0
         )
+        # the product's own price is the category's reference price times
+        # its grade's shop price percentage; the pricelist takes 20 % off
+        factor = scratched.grade_id.shop_price_percent / 100.0
         self.assertEqual(
-            pricelist._get_product_price(scratched.shop_product_id, 1.0), 240.0
+            scratched.shop_product_id.lst_price, round(300.0 * factor)
+        )
+        self.assertEqual(
+            pricelist._get_product_price(scratched.shop_product_id, 1.0),
+            round(300.0 * factor) * 0.8,
         )
 
     def test_public_reads_published_products_only(self):
@@ -516,6 +537,58 @@ class TestShopPages(ShopHttpCase):
         )
         failed.action_grade()
         self.assertFalse(failed.reconditioned)
+
+    @staticmethod
+    def _card(page, name):
+        """The part of the shop's page under the title of product ``name``,
+        up to the next product's title."""
+        blocks = page.split("o_wsale_products_item_title")[1:]
+        return next(block for block in blocks if name in block.split("</h6>")[0])
+
+    def test_card_tells_reconditioned_or_second_hand(self):
+        """The shop's cards give the grade and say whether the devices are
+        sold as reconditioned or second-hand, as their units do."""
+        card = self._card(self.url_open("/shop").text, self.template.name)
+        self.assertIn(
+            f'o_reemploi_card_grade">{self.device_1.grade_id.code}<', card
+        )
+        self.assertIn("o_reemploi_second_hand", card)
+        self.assertNotIn("o_reemploi_reconditioned", card)
+        values = self.template._reemploi_card_values()[self.template.id]
+        self.assertEqual((values["reconditioned"], values["second_hand"]), (0, 2))
+        # a device with every function tested and its erasure verified:
+        # reconditioned; its product shows both kinds
+        device = self._received("SHOP-H-6", model="Test-Book 14")
+        self._erase(device)
+        device.action_mark_erased()
+        self._grading(
+            device,
+            **{f"check_{code}": "ok" for code in CHECK_CODES if code != "camera"},
+            check_camera="na",
+            battery_design_capacity=50.0,
+            battery_full_capacity=43.5,
+        )
+        device.action_grade()
+        device.with_user(self.user_operator_x).action_publish_shop()
+        self.assertTrue(device.reconditioned)
+        values = self.template._reemploi_card_values()[self.template.id]
+        self.assertEqual((values["reconditioned"], values["second_hand"]), (1, 2))
+        card = self._card(self.url_open("/shop").text, self.template.name)
+        self.assertIn("o_reemploi_reconditioned", card)
+        self.assertIn("o_reemploi_second_hand", card)
+
+    def test_search_by_serial_opens_the_device(self):
+        """A serial typed in the shop's search opens its product's page with
+        the device first and marked; a serial not on sale is a plain
+        search."""
+        response = self.url_open("/shop?search=shop-h-2")
+        self.assertIn(self.template.website_url, response.url)
+        block = response.text.split("o_reemploi_unit_searched")[1][:2000]
+        self.assertIn('o_reemploi_serial">SHOP-H-2<', block)
+        self._order(self.device_2).action_confirm()
+        response = self.url_open("/shop?search=SHOP-H-2")
+        self.assertNotIn(self.template.website_url, response.url)
+        self.assertNotIn("o_reemploi_unit_searched", response.text)
 
     def test_filters(self):
         grade = self.device_1.grade_id
