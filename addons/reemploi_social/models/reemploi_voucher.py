@@ -7,6 +7,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.http import request
 from odoo.tools import SQL
+from odoo.tools.misc import formatLang
 
 from odoo.addons.reemploi_market.models.reemploi_api_rate import limit_cursor
 
@@ -273,10 +274,23 @@ class ReemploiVoucher(models.Model):
         if result != "ok":
             return False, voucher._refusal_message(result, code)
         line._reemploi_attach_voucher(voucher)
+        public, paid = line._reemploi_voucher_prices()
+        currency = line.currency_id
+        if currency.compare_amounts(public, paid) > 0:
+            return True, self.env._(
+                "Voucher %(code)s applied to %(product)s: solidarity price "
+                "%(paid)s instead of %(public)s.",
+                code=voucher.code,
+                product=line.product_id.display_name,
+                paid=formatLang(self.env, paid, currency_obj=currency),
+                public=formatLang(self.env, public, currency_obj=currency),
+            )
         return True, self.env._(
-            "Voucher %(code)s applied to %(product)s: solidarity price.",
+            "Voucher %(code)s applied to %(product)s: its price, %(paid)s, is "
+            "already below the voucher's ceiling.",
             code=voucher.code,
             product=line.product_id.display_name,
+            paid=formatLang(self.env, paid, currency_obj=currency),
         )
 
     def _state_refusal(self):

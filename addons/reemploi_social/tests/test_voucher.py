@@ -137,6 +137,8 @@ class TestVoucherRedeem(VoucherCase):
         applied, message = self._redeem(order, " k7qf 2m9x-pq ")
         self.assertTrue(applied, message)
         self.assertIn("K7QF-2M9X-PQ", message)
+        # what it is worth, in the message too
+        self.assertRegex(message, r"150[.,]00.*instead of.*300[.,]00")
         self.assertEqual(line.reemploi_voucher_id, self.voucher)
         self.assertEqual(line.price_unit, 150.0)
         self.assertEqual(order.amount_untaxed, 150.0)
