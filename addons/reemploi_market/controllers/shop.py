@@ -34,6 +34,7 @@ class ReemploiShop(WebsiteSale):
             product = device.shop_product_id.product_tmpl_id
             return request.redirect(
                 f"{product.website_url}?{url_encode({'serial': device.serial})}"
+                "#reemploi-device"
             )
         return super().shop(
             page=page,

@@ -497,6 +497,10 @@ class TestShopPages(ShopHttpCase):
         self.assertIn("SHOP-H-1", page)
         self.assertIn("SHOP-H-2", page)
         self.assertNotIn("SHOP-H-3", page)
+        # the terms that apply, not Odoo's sample promises
+        self.assertIn("o_reemploi_product_terms", page)
+        self.assertNotIn("30-day money-back guarantee", page)
+        self.assertNotIn("2-3 Business Days", page)
 
     def test_reconditioned_only_when_every_function_tested(self):
         """Décret 2022-190: "reconditionné" needs every function test and

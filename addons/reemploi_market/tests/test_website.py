@@ -105,6 +105,25 @@ class TestTerritoryWebsite(MarketCase, HttpCase):
                 self.assertFalse(re.search(r"\bDesks?\b", text), url)
                 self.assertIn(self.company.name, html.fromstring(text).text_content())
 
+    def test_terms_of_sale_are_the_shops(self):
+        """The terms of sale (/terms, linked from every product page and the
+        checkout) are the shop's, in French, naming the territory's body:
+        not Odoo's English sample for "My Company (San Francisco)"; a new
+        operator gets them too."""
+        # as the settings' "Terms & Conditions" as a web page
+        self.env["ir.config_parameter"].set_param("account.use_invoice_terms", True)
+        self.company.terms_type = "html"
+        text = " ".join(html.fromstring(self._page("/terms").content).text_content().split())
+        self.assertIn("Conditions générales de vente de la boutique du réemploi", text)
+        self.assertIn(self.company.name, text)
+        self.assertIn("décret n° 2022-190", text)
+        for sample in (*SAMPLE_STRINGS, "You should update this document", "Odoo S.A."):
+            self.assertNotIn(sample, text)
+        operator = self.env["res.company"].create({"name": "Ressourcerie du Trièves"})
+        operator.terms_type = "html"
+        self.assertIn("Ressourcerie du Trièves", str(operator.invoice_terms_html))
+        self.assertNotIn("You should update", str(operator.invoice_terms_html))
+
     def test_home_sends_each_role_to_its_entry(self):
         page = html.fromstring(self._page("/").content)
         self.assertEqual(page.get("lang"), "fr-FR")
