@@ -79,6 +79,7 @@
             "reemploi_market/static/src/checkin/*",
             "reemploi_market/static/src/pickup/*",
             "reemploi_market/static/src/overview/*",
+            "reemploi_market/static/src/user_menu/*",
             "reemploi_market/static/src/tours/*.js",
         ],
         "web.assets_frontend": [
