@@ -95,6 +95,25 @@ class TestDemoDatabase(DemoCase):
         finally:
             conn.close()
 
+    def test_no_odoo_sample_company_or_conversation(self):
+        """Odoo's own demo companies and English conversations are not the
+        territory's story: no user can switch to them, no one reads them."""
+        rpc = self.server.rpc()
+        names = {c["name"] for c in rpc("res.company", "search_read", [], fields=["name"])}
+        self.assertFalse(names & {"FR Company", "My Company (Chicago)"}, names)
+        self.assertIn("Grenoble-Alpes Métropole — Réemploi", names)
+        conn = self.server.sql()
+        try:
+            with conn.cursor() as cr:
+                cr.execute(
+                    "SELECT count(*) FROM mail_message "
+                    "WHERE model = 'discuss.channel' AND body ILIKE %s",
+                    ("%Building B3%",),
+                )
+                self.assertEqual(cr.fetchone()[0], 0)
+        finally:
+            conn.close()
+
     def test_home_page_answers_in_french(self):
         response = requests.get(f"{self.server.url}/", timeout=HTTP_TIMEOUT)
         self.assertEqual(response.status_code, 200)

@@ -45,7 +45,49 @@ class ReemploiDemo(models.AbstractModel):
         # the AGEC figures count the register as the whole story left it
         self.env["reemploi.agec.stock"].search([]).action_refresh()
         self._translate_creation_messages(lang)
+        self._remove_odoo_samples()
         return True
+
+    @api.model
+    def _remove_odoo_samples(self):
+        """Odoo's own demo data is not the territory's story: its sample
+        companies ("FR Company", "My Company (Chicago)") leave the users'
+        company switcher and are archived; its English conversations
+        ("Marc Demo": "Building B3, second floor to the right") and their
+        channels leave the operators' messaging menu."""
+        main = self.env.ref("base.main_company")
+        companies = self.env["res.company"]
+        for xmlid in ("base.demo_company_fr", "stock.res_company_1"):
+            companies |= self.env.ref(xmlid, raise_if_not_found=False) or companies
+        companies -= main
+        if companies:
+            users = (
+                self.env["res.users"]
+                .with_context(active_test=False)
+                .search([("company_ids", "in", companies.ids)])
+            )
+            for user in users:
+                values = {"company_ids": [Command.unlink(c.id) for c in companies]}
+                if user.company_id in companies:
+                    values["company_id"] = main.id
+                user.write(values)
+            companies.write({"active": False})
+        samples = self.env["ir.model.data"].search(
+            [
+                ("module", "=", "mail"),
+                ("model", "in", ("mail.message", "discuss.channel")),
+                ("name", "not in", ("channel_all_employees", "channel_admin")),
+            ]
+        )
+        # read first: removing a record removes its xml id
+        by_model = {
+            model: samples.filtered(lambda data, m=model: data.model == m).mapped(
+                "res_id"
+            )
+            for model in ("mail.message", "discuss.channel")
+        }
+        for model, ids in by_model.items():
+            self.env[model].browse(ids).exists().unlink()
 
     @api.model
     def _translate_creation_messages(self, lang):
