@@ -920,6 +920,16 @@ def _lshw_nodes(node, parent=None):
             yield from _lshw_nodes(child, node)
 
 
+def _lshw_identity(node):
+    """Manufacturer, model and serial of an lshw node, firmware fillers
+    left out."""
+    return {
+        "manufacturer": _useful(node.get("vendor")),
+        "model": _useful(node.get("product")),
+        "serial": _clean_serial(_useful(node.get("serial"))),
+    }
+
+
 def _hz_to_mhz(value):
     number = _number(value) or 0.0
     return int(round(number / 1e6)) if number > 1e5 else int(number)
@@ -1034,9 +1044,7 @@ def _normalise_raw(document):
             components.append(
                 _component(
                     "cpu",
-                    manufacturer=_useful(node.get("vendor")),
-                    model=_useful(node.get("product")),
-                    serial=_clean_serial(_useful(node.get("serial"))),
+                    **_lshw_identity(node),
                     cores=_int(config.get("cores") if isinstance(config, dict) else 0),
                     speed_mhz=_hz_to_mhz(node.get("capacity") or node.get("size")),
                 )
@@ -1049,9 +1057,7 @@ def _normalise_raw(document):
             components.append(
                 _component(
                     "memory",
-                    manufacturer=_useful(node.get("vendor")),
-                    model=_useful(node.get("product")),
-                    serial=_clean_serial(_useful(node.get("serial"))),
+                    **_lshw_identity(node),
                     size_mb=_int((_number(node.get("size")) or 0) / 1024 / 1024),
                     speed_mhz=_hz_to_mhz(node.get("clock")),
                 )
@@ -1060,9 +1066,7 @@ def _normalise_raw(document):
             components.append(
                 _component(
                     "battery",
-                    manufacturer=_useful(node.get("vendor")),
-                    model=_useful(node.get("product")),
-                    serial=_clean_serial(_useful(node.get("serial"))),
+                    **_lshw_identity(node),
                     design_capacity_mwh=_int(node.get("capacity")),
                 )
             )
