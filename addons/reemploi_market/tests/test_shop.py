@@ -506,18 +506,7 @@ class TestShopPages(ShopHttpCase):
         """Décret 2022-190: "reconditionné" needs every function test and
         the erasure recorded; otherwise the device is second-hand."""
         self.assertFalse(self.device_1.reconditioned)
-        device = self._received("SHOP-H-4", model="Test-Book 14")
-        self._erase(device)
-        device.action_mark_erased()
-        self._grading(
-            device,
-            **{f"check_{code}": "ok" for code in CHECK_CODES if code != "camera"},
-            check_camera="na",
-            battery_design_capacity=50.0,
-            battery_full_capacity=43.5,
-        )
-        device.action_grade()
-        device.with_user(self.user_operator_x).action_publish_shop()
+        device = self._published_reconditioned("SHOP-H-4")
         self.assertTrue(device.reconditioned)
         page = self.url_open(self.template.website_url).text
         units = {
@@ -542,6 +531,23 @@ class TestShopPages(ShopHttpCase):
         failed.action_grade()
         self.assertFalse(failed.reconditioned)
 
+    def _published_reconditioned(self, serial):
+        """A Test-Book 14 with every function tested and its erasure
+        verified, on the shop."""
+        device = self._received(serial, model="Test-Book 14")
+        self._erase(device)
+        device.action_mark_erased()
+        self._grading(
+            device,
+            **{f"check_{code}": "ok" for code in CHECK_CODES if code != "camera"},
+            check_camera="na",
+            battery_design_capacity=50.0,
+            battery_full_capacity=43.5,
+        )
+        device.action_grade()
+        device.with_user(self.user_operator_x).action_publish_shop()
+        return device
+
     @staticmethod
     def _card(page, name):
         """The part of the shop's page under the title of product ``name``,
@@ -562,18 +568,7 @@ class TestShopPages(ShopHttpCase):
         self.assertEqual((values["reconditioned"], values["second_hand"]), (0, 2))
         # a device with every function tested and its erasure verified:
         # reconditioned; its product shows both kinds
-        device = self._received("SHOP-H-6", model="Test-Book 14")
-        self._erase(device)
-        device.action_mark_erased()
-        self._grading(
-            device,
-            **{f"check_{code}": "ok" for code in CHECK_CODES if code != "camera"},
-            check_camera="na",
-            battery_design_capacity=50.0,
-            battery_full_capacity=43.5,
-        )
-        device.action_grade()
-        device.with_user(self.user_operator_x).action_publish_shop()
+        device = self._published_reconditioned("SHOP-H-6")
         self.assertTrue(device.reconditioned)
         values = self.template._reemploi_card_values()[self.template.id]
         self.assertEqual((values["reconditioned"], values["second_hand"]), (1, 2))
