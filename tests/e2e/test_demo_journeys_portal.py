@@ -481,8 +481,11 @@ class TestAssociationJourney(JourneyCase):
         browser.wait(".o_reemploi_solidarity .o_reemploi_ceilings")
         serial = self.laptop_in_cart(browser)
         # the voucher of the person the association equips: the association
-        # pays the solidarity price already, the voucher is used on the order
+        # pays the solidarity price already; the voucher's laptop leaves its
+        # quota, as the banner above the cart says
         self.apply_voucher(browser, code)
+        browser.wait(".o_reemploi_voucher_ok", "ne compte pas dans votre quota")
+        browser.wait(".o_reemploi_quotas .o_reemploi_quota_voucher", "hors quota")
 
         # the order, on invoice at solidarity prices
         self.click(browser, "form.o_reemploi_solidarity_confirm button[type='submit']")

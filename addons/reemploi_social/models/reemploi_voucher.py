@@ -276,6 +276,18 @@ class ReemploiVoucher(models.Model):
         line._reemploi_attach_voucher(voucher)
         public, paid = line._reemploi_voucher_prices()
         currency = line.currency_id
+        if order.pricelist_id.reemploi_solidarity:
+            # an association: the device already had its solidarity price;
+            # what the voucher changes is the quota
+            return True, self.env._(
+                "Voucher %(code)s applied to %(product)s: this device does not "
+                "count in your quota (solidarity price %(paid)s instead of "
+                "%(public)s).",
+                code=voucher.code,
+                product=line.product_id.display_name,
+                paid=formatLang(self.env, paid, currency_obj=currency),
+                public=formatLang(self.env, public, currency_obj=currency),
+            )
         if currency.compare_amounts(public, paid) > 0:
             return True, self.env._(
                 "Voucher %(code)s applied to %(product)s: solidarity price "

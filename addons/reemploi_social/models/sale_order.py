@@ -49,7 +49,7 @@ class SaleOrder(models.Model):
         if not quota:
             raise UserError(self._reemploi_no_quota_message(association, category))
         in_cart = len(
-            self.order_line.filtered(
+            self.order_line._reemploi_quota_lines().filtered(
                 lambda line: line.product_id.reemploi_category_id == category
             )
         )
@@ -81,7 +81,8 @@ class SaleOrder(models.Model):
             raise UserError(refusal)
         day = fields.Date.context_today(self)
         by_category = defaultdict(lambda: self.env["sale.order.line"])
-        for line in self.order_line.filtered("product_id.reemploi_category_id"):
+        # the devices a referral voucher brings are outside the quota
+        for line in self.order_line._reemploi_quota_lines():
             by_category[line.product_id.reemploi_category_id] |= line
         for category, lines in by_category.items():
             quota = association._quota_for(category, day)

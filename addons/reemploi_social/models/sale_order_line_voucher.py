@@ -35,6 +35,20 @@ class SaleOrderLine(models.Model):
                 price = min(price, ceiling)
         return price
 
+    def _reemploi_quota_lines(self):
+        """These lines that count in an association's quota: its devices,
+        except those a referral voucher brings. The voucher is the right a
+        social worker gave to one person; an association that equips that
+        person with it keeps its own share of the territory's devices."""
+        # sudo: the voucher field is the coordinator's; only its presence is
+        # read
+        return self.filtered(
+            lambda line: (
+                line.product_id.reemploi_category_id
+                and not line.sudo().reemploi_voucher_id
+            )
+        )
+
     def _reemploi_attach_voucher(self, voucher):
         self.ensure_one()
         self.sudo().reemploi_voucher_id = voucher

@@ -67,10 +67,14 @@ class Website(models.Model):
         quotas = association.quota_ids.filtered(
             lambda quota: quota.date_from <= today <= quota.date_to
         )
-        in_cart = Counter(
-            line.product_id.reemploi_category_id.id
-            for line in (order.order_line if order else [])
-            if line.product_id.reemploi_category_id
+        lines = (order.order_line if order else self.env["sale.order.line"]).filtered(
+            "product_id.reemploi_category_id"
+        )
+        quota_lines = lines._reemploi_quota_lines()
+        in_cart = Counter(line.product_id.reemploi_category_id.id for line in quota_lines)
+        # the devices a referral voucher brings do not count in the quota
+        by_voucher = Counter(
+            line.product_id.reemploi_category_id.id for line in lines - quota_lines
         )
         pricelist = self._reemploi_solidarity_pricelist()
         ceilings = [
@@ -90,6 +94,7 @@ class Website(models.Model):
                     "limit": quota.limit_qty,
                     "remaining": quota.remaining_qty,
                     "in_cart": in_cart.get(quota.category_id.id, 0),
+                    "by_voucher": by_voucher.get(quota.category_id.id, 0),
                     "date_to": quota.date_to,
                 }
                 for quota in quotas.sorted(lambda q: (q.category_id.sequence, q.id))

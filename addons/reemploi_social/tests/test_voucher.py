@@ -3,6 +3,7 @@ from datetime import date, timedelta
 import psycopg2
 from freezegun import freeze_time
 
+from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, tagged
 from odoo.tools import mute_logger
@@ -264,6 +265,53 @@ class TestVoucherConsumption(VoucherCase):
             self.voucher.redeemed_by_partner_id, self.buyer.commercial_partner_id
         )
         self.assertEqual(order.order_line.price_unit, 150.0)
+
+    @freeze_time(TODAY)
+    def test_association_voucher_leaves_the_quota(self):
+        """An association equipping a referred person with the person's
+        voucher keeps its own quota: the voucher's device is outside it."""
+        self.quota_a.limit_qty = 1
+        order = self._solidarity_order(self.user_association_a, self.device)
+        as_association = order.with_user(self.user_association_a)
+        # a second laptop for a quota of one: refused
+        with self.assertRaises(UserError):
+            as_association._reemploi_check_cart_quota(self.laptop)
+        applied, message = self._redeem(
+            order, self.voucher.code, user=self.user_association_a
+        )
+        self.assertTrue(applied, message)
+        self.assertIn("does not count in your quota", message)
+        # the voucher's laptop is outside the quota: a second one fits
+        as_association._reemploi_check_cart_quota(self.laptop)
+        order.order_line = [
+            Command.create(
+                {
+                    "product_id": self.device_2.shop_product_id.id,
+                    "product_uom_qty": 1,
+                    "reemploi_equipment_id": self.device_2.id,
+                }
+            )
+        ]
+        # what the banner above the cart says
+        website = self.env["website"].with_user(self.user_association_a).search(
+            [], limit=1
+        )
+        (quota,) = website._reemploi_solidarity_summary(order)["quotas"]
+        self.assertEqual((quota["in_cart"], quota["by_voucher"]), (1, 1))
+        order.action_confirm()
+        self.assertEqual(order.state, "sale")
+        self.assertEqual(self.voucher.state, "used")
+        # one laptop in the quota, the voucher's outside it
+        self.assertEqual(self.quota_a.used_qty, 1)
+        voucher_line = self.voucher.order_line_id
+        self.assertEqual(voucher_line.reemploi_equipment_id, self.device)
+        self.assertFalse(voucher_line.reemploi_quota_id)
+        self.assertEqual(
+            (order.order_line - voucher_line).reemploi_quota_id, self.quota_a
+        )
+        # cancelled, the quota gets back what it gave, no more
+        order._action_cancel()
+        self.assertEqual(self.quota_a.used_qty, 0)
 
     @freeze_time(TODAY)
     def test_two_carts_with_one_voucher_second_confirmation_fails(self):

@@ -4,7 +4,7 @@ import { registry } from "@web/core/registry";
 
 // An association's user sees its solidarity prices and what is left of its
 // quota, picks a refurbished laptop, redeems a referral voucher in the cart
-// and orders on invoice.
+// (the laptop then leaves the quota) and orders on invoice.
 registry.category("web_tour.tours").add("reemploi_association_order", {
     url: "/shop?search=TOUR-S",
     steps: () => [
@@ -51,6 +51,10 @@ registry.category("web_tour.tours").add("reemploi_association_order", {
         {
             content: "The voucher is attached to the laptop",
             trigger: ".o_reemploi_cart_vouchers li:contains('K7QF-2M9X-PQ')",
+        },
+        {
+            content: "The voucher's laptop leaves the quota",
+            trigger: ".o_reemploi_quotas .o_reemploi_quota_voucher:contains('1')",
         },
         {
             content: "Order at solidarity prices, on invoice",
