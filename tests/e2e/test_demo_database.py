@@ -114,6 +114,25 @@ class TestDemoDatabase(DemoCase):
         finally:
             conn.close()
 
+    def test_shop_sells_reconditioned_and_second_hand(self):
+        """Décret 2022-190 in the demo's story: devices whose every function
+        was tested are "Reconditionné", the quickly tested ones "Occasion";
+        both are on the public shop."""
+        rpc = self.server.rpc()
+        on_sale = rpc(
+            "reemploi.equipment",
+            "read_group",
+            [("state", "=", "for_sale")],
+            ["reconditioned"],
+            ["reconditioned"],
+        )
+        counts = {g["reconditioned"]: g["reconditioned_count"] for g in on_sale}
+        self.assertGreater(counts.get(True, 0), 0, counts)
+        self.assertGreater(counts.get(False, 0), 0, counts)
+        shop = requests.get(f"{self.server.url}/shop?ppg=500", timeout=HTTP_TIMEOUT)
+        self.assertEqual(shop.status_code, 200)
+        self.assertIn("o_reemploi_second_hand", shop.text)
+
     def test_home_page_answers_in_french(self):
         response = requests.get(f"{self.server.url}/", timeout=HTTP_TIMEOUT)
         self.assertEqual(response.status_code, 200)
