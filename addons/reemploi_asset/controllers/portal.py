@@ -8,7 +8,7 @@ from odoo.addons.portal.controllers.portal import pager as portal_pager
 from ..services import forecast, lifecycle
 
 # still with their owner; the other devices in progress are in the reuse chain
-WITH_OWNER_STATES = [lifecycle.IN_USE, lifecycle.TO_DECOMMISSION]
+WITH_OWNER_STATES = sorted(lifecycle.OWNER_STATES)
 IN_CHAIN_STATES = [
     state
     for state in lifecycle.states_of(lifecycle.OUTCOME_IN_PROGRESS)

@@ -32,7 +32,7 @@ STATE_SELECTION = [
 
 # States a device may be registered in (by hand, an import or the API); it
 # reaches the others only through its lifecycle actions.
-REGISTRATION_STATES = frozenset({lifecycle.IN_USE, lifecycle.TO_DECOMMISSION})
+REGISTRATION_STATES = lifecycle.OWNER_STATES
 
 # Context value with which the lifecycle methods write the custody fields.
 # It is an object, not a flag: no RPC, import or URL can send it.
@@ -1388,7 +1388,7 @@ class ReemploiEquipment(models.Model):
     @api.model
     def _forecast_domain(self, start, years=3):
         return [
-            ("state", "in", (lifecycle.IN_USE, lifecycle.TO_DECOMMISSION)),
+            ("state", "in", sorted(lifecycle.OWNER_STATES)),
             ("expected_end_date", "!=", False),
             ("expected_end_date", "<=", forecast.horizon_end(start, years)),
         ]

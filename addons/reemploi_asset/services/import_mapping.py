@@ -12,7 +12,7 @@ import json
 import re
 import unicodedata
 
-from . import identity
+from . import identity, lifecycle
 from .messages import Message, _
 
 # target field -> kind of value
@@ -239,7 +239,7 @@ DEFAULT_CATEGORIES = {
 MAPPING_VERSION = 3
 
 # Lifecycle states an import may set: only the donor's side of the life.
-IMPORTABLE_STATES = ("in_use", "to_decommission")
+IMPORTABLE_STATES = lifecycle.OWNER_STATES
 
 
 # how a yes/no cell is written, after normalise()

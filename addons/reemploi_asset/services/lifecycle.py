@@ -43,6 +43,11 @@ STATES = [
 
 FINAL_STATES = frozenset({SOLD, DONATED, RECYCLED})
 
+# States of a device still with its owner: registered in the donor's park,
+# not declared in a lot yet. Imports and registration may set them; the
+# donor's portal lists them as its park; flows and reports start after them.
+OWNER_STATES = frozenset({IN_USE, TO_DECOMMISSION})
+
 # States in which the device is in an operator's hands.
 OPERATOR_STATES = frozenset(
     {RECEIVED, ERASED, GRADED, REFURBISHED, FOR_SALE, SOLD, DONATED, RECYCLED}

@@ -4,6 +4,7 @@ from odoo import api, fields, models
 from odoo.tools import SQL
 
 from odoo.addons.reemploi_asset.services import lifecycle
+from odoo.addons.reemploi_market.services import lot_lifecycle
 
 from ..services import scoring
 
@@ -15,10 +16,6 @@ SOURCE_MODELS = (
     "reemploi.lot",
     "res.partner",
 )
-# lots whose devices an operator has received
-RECEIVED_LOT_STATES = ("received", "processed", "reported")
-# lots whose devices all went through the operator's processing
-DONE_LOT_STATES = ("processed", "reported")
 
 
 class ReemploiReceivedDevice(models.Model):
@@ -112,8 +109,10 @@ class ReemploiReceivedDevice(models.Model):
             # what became of the device: lifecycle.py owns the outcomes
             recycled_states=tuple(lifecycle.states_of(lifecycle.OUTCOME_RECYCLED)),
             reused_states=tuple(sorted(lifecycle.REUSED_STATES)),
-            done_states=DONE_LOT_STATES,
-            received_states=RECEIVED_LOT_STATES,
+            # lots whose devices all went through the operator's processing,
+            # and those whose devices it received
+            done_states=tuple(sorted(lot_lifecycle.DONE_STATES)),
+            received_states=tuple(sorted(lot_lifecycle.RECEIVED_STATES)),
         )
 
     def init(self):

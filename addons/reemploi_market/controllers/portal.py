@@ -5,9 +5,9 @@ from odoo.tools import email_normalize
 from odoo.tools.mimetypes import guess_mimetype
 
 from odoo.addons.reemploi_asset.controllers.portal import ReemploiPortal
-from odoo.addons.reemploi_asset.services import http_input
+from odoo.addons.reemploi_asset.services import http_input, lifecycle
 
-from ..models.reemploi_lot import (
+from ..services.lot_lifecycle import (
     CANCELLED,
     COLLECTED,
     DECLARED,
@@ -20,7 +20,7 @@ from ..models.reemploi_lot import (
 )
 
 # Declarable devices of the donor's register (the model checks again).
-PICKABLE_STATES = ("in_use", "to_decommission")
+PICKABLE_STATES = sorted(lifecycle.OWNER_STATES)
 # At most this many devices are offered at once: filters narrow the list.
 PICKER_LIMIT = 50
 PHOTO_MAX_BYTES = 10 * 1024 * 1024

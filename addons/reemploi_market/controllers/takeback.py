@@ -3,7 +3,7 @@ from odoo.http import content_disposition, request
 
 from odoo.addons.reemploi_asset.models.download import XLSX_MIMETYPE
 
-from ..models.reemploi_lot import PROCESSED, REPORTED
+from ..services.lot_lifecycle import PROCESSED, REPORTED
 from ..models.reemploi_lot_takeback import MIMETYPES
 from .portal import ReemploiLotPortal
 

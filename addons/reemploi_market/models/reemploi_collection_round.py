@@ -2,7 +2,7 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from ..services import collection
-from .reemploi_lot import COLLECTED, MATCHED, SCHEDULED
+from ..services.lot_lifecycle import COLLECTED, MATCHED, SCHEDULED
 
 # Context value with which _set_state writes a round's state. It is an
 # object, not a flag: no RPC, import or URL can send it.

@@ -4,6 +4,8 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import email_normalize
 
+from odoo.addons.reemploi_asset.services import lifecycle
+
 COORDINATOR = "reemploi_asset.group_reemploi_coordinator"
 DRAFT, SUBMITTED, APPROVED, REFUSED = "draft", "submitted", "approved", "refused"
 # an opening tag, a closing tag, an HTML comment or an entity: the public
@@ -186,7 +188,7 @@ class ReemploiDirectoryEntry(models.Model):
         handed_states = [
             s
             for s, _label in Equipment._fields["state"].selection
-            if s not in ("in_use", "to_decommission", "declared", "missing")
+            if s not in lifecycle.OWNER_STATES | {lifecycle.DECLARED, lifecycle.MISSING}
         ]
         # sudo: aggregates of the register (counts and CO2e, no device, no
         # person) of the organisations shown in the directory

@@ -19,7 +19,7 @@ ERASURE_RESULT_SELECTION = [
 ]
 
 # devices still with their owner are not in the reuse chain yet
-OUTSIDE_STATES = [lifecycle.IN_USE, lifecycle.TO_DECOMMISSION]
+OUTSIDE_STATES = sorted(lifecycle.OWNER_STATES)
 
 
 class ReemploiEquipmentReport(models.Model):

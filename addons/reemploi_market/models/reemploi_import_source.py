@@ -1,6 +1,8 @@
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 
+from odoo.addons.reemploi_asset.services import lifecycle
+
 
 class ReemploiImportSource(models.Model):
     """The partner API imports through a source of its own per donor, so
@@ -67,7 +69,7 @@ class ReemploiImportSource(models.Model):
                             "target_state": state,
                         }
                     )
-                    for state in ("in_use", "to_decommission")
+                    for state in sorted(lifecycle.OWNER_STATES)
                 ],
             }
         )

@@ -3,45 +3,20 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 
 from odoo.addons.reemploi_asset.services import lifecycle
 
-DRAFT = "draft"
-DECLARED = "declared"
-MATCHED = "matched"
-SCHEDULED = "scheduled"
-COLLECTED = "collected"
-RECEIVED = "received"
-PROCESSED = "processed"
-REPORTED = "reported"
-CANCELLED = "cancelled"
-
-STATE_SELECTION = [
-    (DRAFT, "Draft"),
-    (DECLARED, "Declared"),
-    (MATCHED, "Matched"),
-    (SCHEDULED, "Scheduled"),
-    (COLLECTED, "Collected"),
-    (RECEIVED, "Received"),
-    (PROCESSED, "Processed"),
-    (REPORTED, "Reported"),
-    (CANCELLED, "Cancelled"),
-]
-
-# Lots whose devices are promised to the reuse chain: a device belongs to at
-# most one of them.
-OPEN_STATES = frozenset({DECLARED, MATCHED, SCHEDULED, COLLECTED, RECEIVED, PROCESSED})
-
-# target state -> states it may be reached from
-TRANSITIONS = {
-    DECLARED: {DRAFT},
-    MATCHED: {DECLARED},
-    SCHEDULED: {MATCHED},
-    COLLECTED: {SCHEDULED},
-    RECEIVED: {COLLECTED},
-    PROCESSED: {RECEIVED},
-    REPORTED: {PROCESSED},
-    # once collected, the devices are in an operator's hands
-    CANCELLED: {DRAFT, DECLARED, MATCHED, SCHEDULED},
-    DRAFT: {CANCELLED},
-}
+from ..services.lot_lifecycle import (
+    CANCELLED,
+    COLLECTED,
+    DECLARED,
+    DRAFT,
+    MATCHED,
+    OPEN_STATES,
+    PROCESSED,
+    RECEIVED,
+    REPORTED,
+    SCHEDULED,
+    STATE_SELECTION,
+    TRANSITIONS,
+)
 
 # Devices still waiting for the operator's work (erasure, grading...).
 WAITING_DEVICE_STATES = frozenset(

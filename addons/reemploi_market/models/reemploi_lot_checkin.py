@@ -6,10 +6,10 @@ from odoo.exceptions import UserError
 from odoo.addons.reemploi_asset.services import identity, lifecycle
 
 from ..services import collection
-from .reemploi_lot import RECEIVED, SCHEDULED
+from ..services.lot_lifecycle import RECEIVED, SCHEDULED
 
 # devices of the donor's register that are declared when they come undeclared
-UNDECLARED_STATES = frozenset({lifecycle.IN_USE, lifecycle.TO_DECOMMISSION})
+UNDECLARED_STATES = lifecycle.OWNER_STATES
 # devices of the donor's register that may come with a lot undeclared
 TAKEABLE_STATES = UNDECLARED_STATES | {lifecycle.DECLARED}
 # fields the validation writes once; nothing is written afterwards

@@ -3,7 +3,7 @@ from collections import defaultdict
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 
-from .reemploi_lot import COLLECTED, SCHEDULED
+from ..services.lot_lifecycle import COLLECTED, SCHEDULED
 
 
 class ReemploiLot(models.Model):

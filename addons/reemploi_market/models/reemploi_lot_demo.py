@@ -6,7 +6,7 @@ from odoo import Command, api, fields, models
 from odoo.addons.reemploi_asset.services import lifecycle
 from odoo.addons.reemploi_asset.services.demo_clock import demo_clock
 
-from .reemploi_lot import (
+from ..services.lot_lifecycle import (
     CANCELLED,
     COLLECTED,
     DECLARED,
@@ -105,7 +105,7 @@ class ReemploiLot(models.Model):
                 [
                     ("owner_id", "=", spec["donor"]),
                     ("category_id.code", "=", code),
-                    ("state", "in", (lifecycle.IN_USE, lifecycle.TO_DECOMMISSION)),
+                    ("state", "in", sorted(lifecycle.OWNER_STATES)),
                     ("id", "not in", list(chosen)),
                     ("import_source_id", "=", False),
                 ],

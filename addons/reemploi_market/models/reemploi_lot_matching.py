@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
-from .reemploi_lot import CANCELLED, DECLARED, MATCHED
+from ..services.lot_lifecycle import CANCELLED, DECLARED, MATCHED
 from .reemploi_match_proposal import EXPIRED, OPEN_STATES, PROPOSED
 
 COORDINATOR = "reemploi_asset.group_reemploi_coordinator"

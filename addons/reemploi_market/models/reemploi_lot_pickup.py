@@ -8,7 +8,7 @@ from odoo.tools import html2plaintext
 from odoo.addons.reemploi_asset.services import identity, lifecycle
 
 from ..services import collection
-from .reemploi_lot import COLLECTED, OPEN_STATES, SCHEDULED
+from ..services.lot_lifecycle import COLLECTED, OPEN_STATES, SCHEDULED
 from .reemploi_lot_checkin import TAKEABLE_STATES, UNDECLARED_STATES
 from .reemploi_lot_pickup_line import PICKUP_WRITE
 

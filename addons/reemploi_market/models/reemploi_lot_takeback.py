@@ -7,10 +7,8 @@ from odoo import api, fields, models
 
 from odoo.addons.reemploi_asset.models.download import xlsx_download_action
 
-from ..services import takeback
+from ..services import lot_lifecycle, takeback
 
-# lots that count in a donor's take-back report for a period
-REPORTED_LOT_STATES = ("collected", "received", "processed", "reported")
 REPORT_REF = "reemploi_market.action_report_takeback"
 MIMETYPES = {"pdf": "application/pdf", "html": "text/html"}
 
@@ -112,7 +110,8 @@ class ReemploiLot(models.Model):
         and collected since, among the lots the user reads."""
         domain = [
             ("partner_id", "child_of", donor.commercial_partner_id.id),
-            ("state", "in", REPORTED_LOT_STATES),
+            # the lots whose devices left the donor count in its report
+            ("state", "in", sorted(lot_lifecycle.COLLECTED_STATES)),
         ]
         if date_from:
             domain.append(

@@ -4,13 +4,15 @@ from collections import defaultdict
 from odoo import api, fields, models
 from odoo.tools import file_open
 
+from odoo.addons.reemploi_asset.services import lifecycle
+
 from ..services import opendata
 
 SCHEMA_PATH = "reemploi_market/data/opendata/reemploi-territoire.schema.json"
 CSV_NAME = "reemploi-territoire.csv"
 JSON_NAME = "reemploi-territoire.json"
 # donors' own inventory is not a flow of the territory yet
-FLOW_EXCLUDED = ("in_use", "to_decommission")
+FLOW_EXCLUDED = sorted(lifecycle.OWNER_STATES)
 
 
 class ReemploiOpendata(models.AbstractModel):

@@ -3,9 +3,7 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 
-# Lots of an operator that count for its reliability: collected (or later)
-# as planned, or given up after the operator accepted them.
-COLLECTED_STATES = ("collected", "received", "processed", "reported")
+from ..services import lot_lifecycle
 
 
 class ResCompany(models.Model):
@@ -122,16 +120,22 @@ class ResCompany(models.Model):
         """Store each operator's reliability from its past lots and answers
         (three grouped queries for every company)."""
         companies = self.search([])
+        # lots of an operator that count for its reliability: collected (or
+        # later) as planned, or given up after the operator accepted them
         collected, failed = Counter(), Counter()
         for company, state, count in self.env["reemploi.lot"]._read_group(
             [
                 ("company_id", "!=", False),
-                ("state", "in", (*COLLECTED_STATES, "cancelled")),
+                (
+                    "state",
+                    "in",
+                    [*sorted(lot_lifecycle.COLLECTED_STATES), lot_lifecycle.CANCELLED],
+                ),
             ],
             ["company_id", "state"],
             ["__count"],
         ):
-            target = collected if state in COLLECTED_STATES else failed
+            target = collected if state in lot_lifecycle.COLLECTED_STATES else failed
             target[company.id] += count
         for company, count in self.env["reemploi.match.proposal"]._read_group(
             [("state", "=", "refused")], ["company_id"], ["__count"]

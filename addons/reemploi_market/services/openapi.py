@@ -6,6 +6,8 @@ test checks that every route of the controller is described here.
 
 from odoo.addons.reemploi_asset.services import lifecycle
 
+from . import lot_lifecycle
+
 BASE_PATH = "/reemploi/api/v1"
 
 # fields a client may send for a device; all optional but one identity
@@ -19,7 +21,7 @@ DEVICE_INPUT_FIELDS = {
         "type": "string",
         "description": "Category code (laptop, desktop, monitor, smartphone...)",
     },
-    "state": {"type": "string", "enum": ["in_use", "to_decommission"]},
+    "state": {"type": "string", "enum": sorted(lifecycle.OWNER_STATES)},
     "purchase_date": {"type": "string", "format": "date"},
     "cpu": {"type": "string"},
     "ram_gb": {"type": "number", "minimum": 0},
@@ -30,17 +32,7 @@ DEVICE_INPUT_FIELDS = {
 }
 
 DEVICE_STATES = list(lifecycle.STATES)
-LOT_STATES = [
-    "draft",
-    "declared",
-    "matched",
-    "scheduled",
-    "collected",
-    "received",
-    "processed",
-    "reported",
-    "cancelled",
-]
+LOT_STATES = list(lot_lifecycle.STATES)
 
 _NULLABLE_STRING = {"type": ["string", "null"]}
 _NULLABLE_INT = {"type": ["integer", "null"]}

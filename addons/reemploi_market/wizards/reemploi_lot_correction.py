@@ -6,7 +6,7 @@ from odoo.addons.reemploi_asset.wizards.correction import (
     correction_values,
 )
 
-from ..models.reemploi_lot import STATE_SELECTION
+from ..services.lot_lifecycle import STATE_SELECTION
 
 # the fields a correction may change (action_admin_correct)
 CORRECTED = ("state", "partner_id", "company_id")
