@@ -13,6 +13,7 @@ from odoo.tools import SQL, escape_psql
 from ..services import forecast, identity, lifecycle
 from . import bulk
 from .download import xlsx_download_action
+from .labels import selection_labels
 
 STATE_SELECTION = [
     (lifecycle.IN_USE, "In use"),
@@ -920,7 +921,7 @@ class ReemploiEquipment(models.Model):
 
     def _state_labels(self):
         """State labels in the user's language."""
-        return dict(self._fields["state"]._description_selection(self.env))
+        return selection_labels(self, "state")
 
     def _check_erasure_verified(self, target):
         for equipment in self:

@@ -1,5 +1,7 @@
 from odoo import api, fields, models
 
+from .labels import selection_labels
+
 # the same kinds of storage an erasure record names (reemploi.erasure.medium_type)
 STORAGE_TYPES = [
     ("hdd", "Hard disk (HDD)"),
@@ -79,7 +81,7 @@ class ReemploiEquipmentComponent(models.Model):
 
     @api.depends("kind", "manufacturer", "model", "serial")
     def _compute_display_name(self):
-        kinds = dict(self._fields["kind"]._description_selection(self.env))
+        kinds = selection_labels(self, "kind")
         for component in self:
             label = " ".join(
                 filter(None, [component.manufacturer, component.model])

@@ -2,6 +2,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from ..services import grading as grading_rules
+from .labels import selection_labels
 
 CHECK_SELECTION = [("ok", "OK"), ("ko", "Failed"), ("na", "Not applicable")]
 
@@ -290,7 +291,7 @@ class ReemploiGrading(models.Model):
         closed = self.filtered(lambda s: s.state != "draft")
         changed = sorted(EVIDENCE_FIELDS.intersection(vals))
         if closed and changed:
-            labels = dict(self._fields["state"]._description_selection(self.env))
+            labels = selection_labels(self, "state")
             raise UserError(
                 self.env._(
                     "%(session)s is %(state)s: its %(fields)s cannot be changed. "

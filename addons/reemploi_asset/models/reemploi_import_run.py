@@ -12,6 +12,7 @@ from odoo.tools import SQL, file_open, split_every
 
 from ..services import identity, import_mapping, messages, tabular
 from .download import xlsx_download_action
+from .labels import selection_labels
 from .reemploi_equipment import REGISTRATION_STATES
 
 _logger = logging.getLogger(__name__)
@@ -1082,11 +1083,7 @@ class ReemploiImportRunColumn(models.Model):
 
     @api.depends("run_id.source_id.mapping_ids")
     def _compute_mapped_to(self):
-        labels = dict(
-            self.env["reemploi.import.mapping"]
-            ._fields["target_field"]
-            ._description_selection(self.env)
-        )
+        labels = selection_labels(self.env["reemploi.import.mapping"], "target_field")
         for column in self:
             line = column._mapping_line()
             column.mapped_to = labels.get(line.target_field, False) if line else False

@@ -1,6 +1,8 @@
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from odoo.addons.reemploi_asset.models.labels import selection_labels
+
 from ..services import collection
 from ..services.lot_lifecycle import COLLECTED, MATCHED, SCHEDULED
 
@@ -196,7 +198,7 @@ class ReemploiCollectionRound(models.Model):
     # Workflow
     # ------------------------------------------------------------------
     def _state_labels(self):
-        return dict(self._fields["state"]._description_selection(self.env))
+        return selection_labels(self, "state")
 
     def _set_state(self, target):
         labels = self._state_labels()

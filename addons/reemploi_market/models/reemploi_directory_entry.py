@@ -4,6 +4,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import email_normalize
 
+from odoo.addons.reemploi_asset.models.labels import selection_labels
 from odoo.addons.reemploi_asset.services import lifecycle
 
 COORDINATOR = "reemploi_asset.group_reemploi_coordinator"
@@ -399,9 +400,7 @@ class ReemploiDirectoryEntry(models.Model):
             "id": self.id,
             "name": self.name,
             "kind": self.kind,
-            "kind_label": dict(
-                self._fields["kind"]._description_selection(self.env)
-            )[self.kind],
+            "kind_label": selection_labels(self, "kind")[self.kind],
             "city": self.city or "",
             "lat": self.latitude or None,
             "lon": self.longitude or None,

@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
+from odoo.addons.reemploi_asset.models.labels import selection_labels
 from odoo.addons.reemploi_asset.services import lifecycle
 
 from ..services.lot_lifecycle import (
@@ -357,7 +358,7 @@ class ReemploiLot(models.Model):
     # ------------------------------------------------------------------
     def _state_labels(self):
         """State labels in the user's language."""
-        return dict(self._fields["state"]._description_selection(self.env))
+        return selection_labels(self, "state")
 
     def _check_transition(self, target):
         labels = self._state_labels()

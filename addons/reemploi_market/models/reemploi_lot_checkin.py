@@ -3,6 +3,7 @@ import json
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from odoo.addons.reemploi_asset.models.labels import selection_labels
 from odoo.addons.reemploi_asset.services import identity, lifecycle
 
 from ..services import collection
@@ -347,11 +348,7 @@ class ReemploiLotCheckin(models.Model):
     def get_screen_data(self):
         """Everything the check-in screen shows."""
         self.ensure_one()
-        labels = dict(
-            self.env["reemploi.lot.checkin.line"]
-            ._fields["status"]
-            ._description_selection(self.env)
-        )
+        labels = selection_labels(self.env["reemploi.lot.checkin.line"], "status")
         lot = self.lot_id
         return {
             "id": self.id,

@@ -5,6 +5,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import html2plaintext
 
+from odoo.addons.reemploi_asset.models.labels import selection_labels
 from odoo.addons.reemploi_asset.services import identity, lifecycle
 
 from ..services import collection
@@ -431,11 +432,7 @@ class ReemploiLotPickup(models.Model):
     def get_stop_data(self):
         """Everything the round screen shows of the stop."""
         self.ensure_one()
-        labels = dict(
-            self.env["reemploi.lot.pickup.line"]
-            ._fields["status"]
-            ._description_selection(self.env)
-        )
+        labels = selection_labels(self.env["reemploi.lot.pickup.line"], "status")
         lot = self.lot_id
         site = lot.site_id or lot.partner_id
         notes = [lot.access_notes or "", html2plaintext(site.comment or "")]

@@ -6,6 +6,7 @@ import xlsxwriter
 from odoo import api, fields, models
 
 from odoo.addons.reemploi_asset.models.download import xlsx_download_action
+from odoo.addons.reemploi_asset.models.labels import selection_labels
 
 from ..services import lot_lifecycle, takeback
 
@@ -30,7 +31,7 @@ class ReemploiLot(models.Model):
     def _takeback_rows(self):
         """One dict per device of the lots, as services.takeback reads them."""
         Erasure = self.env["reemploi.erasure"]
-        methods = dict(Erasure._fields["method"]._description_selection(self.env))
+        methods = selection_labels(Erasure, "method")
         proofs = self.env["reemploi.custody.root"]._latest_proofs(self.equipment_ids)
         rows = []
         for device in self.equipment_ids:
@@ -68,10 +69,8 @@ class ReemploiLot(models.Model):
         """Everything a take-back report shows, for these lots (one lot, or
         the lots of ``donor`` between ``date_from`` and ``date_to``)."""
         Report = self.env["reemploi.equipment.report"]
-        outcomes = dict(Report._fields["outcome"]._description_selection(self.env))
-        results = dict(
-            Report._fields["erasure_result"]._description_selection(self.env)
-        )
+        outcomes = selection_labels(Report, "outcome")
+        results = selection_labels(Report, "erasure_result")
         lines = takeback.report_lines(self._takeback_rows())
         for line in lines:
             line["outcome_label"] = outcomes[line["outcome"]]

@@ -5,6 +5,8 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from odoo.addons.reemploi_asset.models.labels import selection_labels
+
 from ..services import webhooks
 
 EVENT_SELECTION = [
@@ -59,7 +61,7 @@ class ReemploiWebhookDelivery(models.Model):
     duration_ms = fields.Integer(string="Duration (ms)", readonly=True)
 
     def _compute_display_name(self):
-        labels = dict(self._fields["event"]._description_selection(self.env))
+        labels = selection_labels(self, "event")
         for delivery in self:
             delivery.display_name = f"{labels.get(delivery.event, '')} #{delivery.id}"
 

@@ -9,6 +9,7 @@ from odoo.http import request
 from odoo.tools import SQL
 from odoo.tools.misc import formatLang
 
+from odoo.addons.reemploi_asset.models.labels import selection_labels
 from odoo.addons.reemploi_market.models.reemploi_api_rate import limit_cursor
 
 from ..services import voucher as voucher_service
@@ -206,9 +207,7 @@ class ReemploiVoucher(models.Model):
                         "Voucher %(code)s is %(state)s: only a valid voucher can "
                         "be cancelled.",
                         code=voucher.code,
-                        state=dict(
-                            self._fields["state"]._description_selection(self.env)
-                        )[voucher.state].lower(),
+                        state=selection_labels(self, "state")[voucher.state].lower(),
                     )
                 )
         self._write_state(CANCELLED)
