@@ -1,4 +1,4 @@
-"""Lifecycle of a device (DESIGN.md, "reemploi.equipment").
+"""Lifecycle of a device (docs/ARCHITECTURE.md, "Where each concept lives").
 
 in_use -> to_decommission -> declared -> collected -> received -> erased
 -> graded -> refurbished -> for_sale -> sold | donated | recycled, and missing.

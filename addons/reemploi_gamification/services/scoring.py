@@ -1,4 +1,5 @@
-"""Scores of the gamification (DESIGN.md, "Gamification"): plain Python, no ORM.
+"""Scores of the gamification (docs/ARCHITECTURE.md, "Flows"): plain
+Python, no ORM.
 
 The models read the devices an operator actually received (the SQL view
 ``reemploi.received.device``) and hand their figures to these functions,

@@ -1,6 +1,6 @@
-"""Lifecycle of a lot (docs/ARCHITECTURE.md, "Lots"): its states, which
-transition may start from which state, and the groups of states that the
-portal, the reports, the API and the gamification read.
+"""Lifecycle of a lot (docs/ARCHITECTURE.md, "Where each concept lives"):
+its states, which transition may start from which state, and the groups of
+states that the portal, the reports, the API and the gamification read.
 
 draft -> declared -> matched -> scheduled -> collected -> received ->
 processed -> reported, and cancelled until the devices are collected.
