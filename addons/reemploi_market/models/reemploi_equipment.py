@@ -1,5 +1,7 @@
 from odoo import fields, models
 
+from odoo.addons.reemploi_asset.services import lifecycle
+
 from ..services import webhooks
 
 
@@ -22,8 +24,10 @@ class ReemploiEquipment(models.Model):
         return super()._custody_fields() | {"reemploi_lot_id"}
 
     def _transition(self, target, note=None, document_ref=None, location=None):
-        """Queue the webhooks' deliveries of the state change (sent after
-        the commit, see reemploi.webhook.delivery)."""
+        """What the market adds to a device's state change: the webhooks'
+        deliveries are queued (sent after the commit, see
+        reemploi.webhook.delivery), and a device that is no longer for sale
+        leaves the shop at once."""
         previous = {equipment.id: equipment.state for equipment in self}
         result = super()._transition(
             target, note=note, document_ref=document_ref, location=location
@@ -31,6 +35,8 @@ class ReemploiEquipment(models.Model):
         self.env["reemploi.webhook.delivery"]._enqueue(
             webhooks.DEVICE_STATE_CHANGED, self, previous
         )
+        if target != lifecycle.FOR_SALE:
+            self.shop_product_id.product_tmpl_id._reemploi_sync_published()
         return result
 
     def _webhook_scope(self):

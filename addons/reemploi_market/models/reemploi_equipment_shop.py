@@ -108,15 +108,6 @@ class ReemploiEquipment(models.Model):
             grading = equipment._last_done_grading()
             equipment.battery_health = grading.battery_health if grading else 0.0
 
-    def _transition(self, target, note=None, document_ref=None, location=None):
-        """A device that is no longer for sale leaves the shop at once."""
-        result = super()._transition(
-            target, note=note, document_ref=document_ref, location=location
-        )
-        if target != lifecycle.FOR_SALE:
-            self.shop_product_id.product_tmpl_id._reemploi_sync_published()
-        return result
-
     # ------------------------------------------------------------------
     # Publishing on the shop
     # ------------------------------------------------------------------

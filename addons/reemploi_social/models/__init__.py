@@ -7,6 +7,6 @@ from . import reemploi_allocation_run, reemploi_allocation, reemploi_allocation_
 from . import reemploi_voucher_issuer, reemploi_voucher, reemploi_voucher_attempt
 from . import reemploi_handover, reemploi_association_handover
 from . import reemploi_association_demo
-from . import sale_order_voucher, sale_order_line_voucher, res_config_settings_voucher
+from . import res_config_settings_voucher
 from . import reemploi_social_report, report_social
 from . import reemploi_directory_entry

@@ -1,7 +1,7 @@
 from collections import defaultdict
 
 from odoo import fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 
 
 class SaleOrder(models.Model):
@@ -69,6 +69,14 @@ class SaleOrder(models.Model):
     # Confirmation: accreditation and quotas, atomically
     # ------------------------------------------------------------------
     def action_confirm(self):
+        """The vouchers of the lines are used, then the quotas of the
+        associations' orders are taken (a voucher's device is outside the
+        quota), in the confirmation's transaction: any refusal confirms
+        nothing."""
+        # sudo: the vouchers of the lines are used by the orders that hold
+        # them, whoever confirms (a salesperson, the payment of a visitor)
+        lines = self.sudo().order_line.filtered("reemploi_voucher_id")
+        self.env["reemploi.voucher"].sudo()._consume_for_lines(lines)
         for order in self.filtered("pricelist_id.reemploi_solidarity"):
             order._reemploi_consume_quotas()
         return super().action_confirm()
@@ -100,6 +108,8 @@ class SaleOrder(models.Model):
             taken = lines.filtered(lambda line, q=quota: line.reemploi_quota_id == q)
             quota._release(int(sum(taken.mapped("product_uom_qty"))))
         lines.reemploi_quota_id = False
+        # sudo: a cancelled order gives its vouchers back
+        self.env["reemploi.voucher"].sudo()._release_for_orders(self)
         return result
 
     # ------------------------------------------------------------------
@@ -120,3 +130,27 @@ class SaleOrder(models.Model):
             raise UserError(self.env._("Your cart holds no device."))
         self.action_confirm()
         return True
+
+    # ------------------------------------------------------------------
+    # Referral vouchers in the cart
+    # ------------------------------------------------------------------
+    def _reemploi_cart_vouchers(self):
+        """The vouchers of the cart, for the cart page (sudo)."""
+        self.ensure_one()
+        # sudo: buyers do not read vouchers; the cart shows its own ones
+        return self.sudo().order_line.reemploi_voucher_id
+
+    def _check_cart_is_ready_to_be_paid(self):
+        """A voucher used or expired since it was put in the cart is refused
+        before the payment, not after."""
+        for voucher in self._reemploi_cart_vouchers():
+            status = voucher._state_refusal()
+            if status:
+                raise ValidationError(
+                    self.env._(
+                        "%(reason)s Remove it from the cart to buy at the "
+                        "ordinary price.",
+                        reason=voucher._refusal_message(status, voucher.code),
+                    )
+                )
+        return super()._check_cart_is_ready_to_be_paid()
