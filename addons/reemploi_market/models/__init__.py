@@ -10,6 +10,7 @@ from . import res_company, res_config_settings_matching
 from . import reemploi_match_proposal, reemploi_lot_matching
 from . import reemploi_demand, reemploi_demand_match, reemploi_equipment_demand
 from . import reemploi_lot_collection, reemploi_collection_round
+from . import reemploi_lot_evidence
 from . import reemploi_lot_checkin, reemploi_lot_checkin_line
 from . import reemploi_lot_pickup, reemploi_lot_pickup_line, reemploi_lot_pickup_scan
 from . import res_partner, reemploi_equipment_report, reemploi_agec_stock

@@ -24,6 +24,7 @@ class ReemploiLotCheckin(models.Model):
     snapshot of what was collected."""
 
     _name = "reemploi.lot.checkin"
+    _inherit = ["reemploi.lot.evidence"]
     _description = "Lot check-in"
     _order = "id desc"
     _rec_name = "lot_id"
@@ -100,11 +101,6 @@ class ReemploiLotCheckin(models.Model):
         )
         return checkins
 
-    def write(self, vals):
-        self._check_draft()
-        self._check_validation_fields(vals)
-        return super().write(vals)
-
     def _check_validation_fields(self, vals):
         """A check-in is validated only by its "Validate" button, which
         receives the devices and writes these fields itself."""
@@ -121,21 +117,12 @@ class ReemploiLotCheckin(models.Model):
                 )
             )
 
-    @api.ondelete(at_uninstall=False)
-    def _unlink_only_draft(self):
-        self._check_draft()
-
-    def _check_draft(self):
-        """A validated check-in is evidence: it never changes again."""
-        done = self.filtered(lambda checkin: checkin.state == "done")
-        if done:
-            raise UserError(
-                self.env._(
-                    "The check-in of lot %(lot)s is validated: what was "
-                    "collected is frozen and never changes.",
-                    lot=done[0].lot_id.name,
-                )
-            )
+    def _frozen_message(self):
+        return self.env._(
+            "The check-in of lot %(lot)s is validated: what was "
+            "collected is frozen and never changes.",
+            lot=self.lot_id.name,
+        )
 
     def _expected_line_values(self):
         self.ensure_one()
@@ -297,11 +284,8 @@ class ReemploiLotCheckin(models.Model):
             "screen": self.get_screen_data(),
         }
 
-    def _line(self, line_id):
-        line = self.line_ids.filtered(lambda line: line.id == line_id)
-        if not line:
-            raise UserError(self.env._("This line is not part of the check-in."))
-        return line
+    def _foreign_line_message(self):
+        return self.env._("This line is not part of the check-in.")
 
     def set_line_count(self, line_id, quantity):
         """Received quantity of a declared quantity, counted by hand."""
@@ -429,9 +413,11 @@ class ReemploiLotCheckin(models.Model):
         )
         self._validate_picking(received)
         now = fields.Datetime.now()
-        super().write({"state": "done", "date_done": now, "user_done_id": self.env.uid})
+        self._write_evidence(
+            {"state": "done", "date_done": now, "user_done_id": self.env.uid}
+        )
         snapshot = json.dumps(self._snapshot(now), ensure_ascii=False, sort_keys=True)
-        super().write({"snapshot": snapshot})
+        self._write_evidence({"snapshot": snapshot})
         lot.action_receive()
 
     def _register_new_devices(self):

@@ -36,6 +36,7 @@ class ReemploiLotPickup(models.Model):
     pickup receipt ("bordereau d'enlèvement") is sent to both sides."""
 
     _name = "reemploi.lot.pickup"
+    _inherit = ["reemploi.lot.evidence"]
     _description = "Pickup of a lot"
     _order = "round_id, sequence, id"
     _rec_name = "lot_id"
@@ -113,19 +114,14 @@ class ReemploiLotPickup(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
-            self._check_frozen_fields(vals)
+            self._check_validation_fields(vals)
         pickups = super().create(vals_list)
         self._lines().create(
             [vals for pickup in pickups for vals in pickup._expected_line_values()]
         )
         return pickups
 
-    def write(self, vals):
-        self._check_draft()
-        self._check_frozen_fields(vals)
-        return super().write(vals)
-
-    def _check_frozen_fields(self, vals):
+    def _check_validation_fields(self, vals):
         if (
             FROZEN_FIELDS.intersection(vals)
             and self.env.context.get("reemploi_pickup_write") is not PICKUP_WRITE
@@ -137,21 +133,12 @@ class ReemploiLotPickup(models.Model):
                 )
             )
 
-    @api.ondelete(at_uninstall=False)
-    def _unlink_only_draft(self):
-        self._check_draft()
-
-    def _check_draft(self):
-        """A validated pickup is evidence: it never changes again."""
-        done = self.filtered(lambda pickup: pickup.state == "done")
-        if done:
-            raise UserError(
-                self.env._(
-                    "The pickup of lot %(lot)s was signed: what was collected "
-                    "is frozen and never changes.",
-                    lot=done[0].lot_id.name,
-                )
-            )
+    def _frozen_message(self):
+        return self.env._(
+            "The pickup of lot %(lot)s was signed: what was collected "
+            "is frozen and never changes.",
+            lot=self.lot_id.name,
+        )
 
     def _expected_line_values(self):
         self.ensure_one()
@@ -365,11 +352,8 @@ class ReemploiLotPickup(models.Model):
             "stop": self.get_stop_data(),
         }
 
-    def _line(self, line_id):
-        line = self.line_ids.filtered(lambda line: line.id == line_id)
-        if not line:
-            raise UserError(self.env._("This line is not part of the pickup."))
-        return line
+    def _foreign_line_message(self):
+        return self.env._("This line is not part of the pickup.")
 
     def set_count(self, line_id, quantity):
         """Quantity collected of a category declared by number."""
@@ -426,7 +410,7 @@ class ReemploiLotPickup(models.Model):
                 }
             )
         )
-        super().write({"photo_ids": [fields.Command.link(photo.id)]})
+        self._write_evidence({"photo_ids": [fields.Command.link(photo.id)]})
         return self.get_stop_data()
 
     def get_stop_data(self):
@@ -667,7 +651,7 @@ class ReemploiLotPickup(models.Model):
             )
         )
         # the pickup is frozen already: its own receipt is the last thing set
-        super().write({"report_id": attachment.id})
+        self._write_evidence({"report_id": attachment.id})
         template = self.env.ref("reemploi_market.mail_template_pickup_receipt")
         recipients = self._receipt_recipients()
         lang = self.lot_id.partner_id.lang or self.env.lang
