@@ -11,6 +11,7 @@ from odoo.tools.misc import formatLang
 
 from odoo.addons.reemploi_asset.models.labels import selection_labels
 from odoo.addons.reemploi_market.models.reemploi_api_rate import limit_cursor
+from odoo.addons.reemploi_market.services import ratelimit
 
 from ..services import voucher as voucher_service
 
@@ -438,7 +439,7 @@ class ReemploiVoucher(models.Model):
             if blocked:
                 decision = max(blocked, key=lambda d: d.retry_after)
             else:
-                decision = voucher_service.Decision(True, 0)
+                decision = ratelimit.Decision(True, 0)
             row = {
                 column: None if value is False else value
                 for column, value in values.items()

@@ -5,13 +5,13 @@ Plain Python, no ORM: the models call these functions.
 
 import hashlib
 import hmac
-import math
 import re
 import secrets
-from dataclasses import dataclass
 from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
+
+from odoo.addons.reemploi_market.services import ratelimit
 
 # No 0/O, 1/I/L: a code read aloud or copied from paper is not mistaken.
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -63,25 +63,11 @@ def code_digest(key, typed):
     return hmac.new(key.encode(), normalize(typed).encode(), hashlib.sha256).hexdigest()
 
 
-@dataclass(frozen=True)
-class Decision:
-    allowed: bool
-    retry_after: int  # seconds to wait (0 when allowed)
-
-
 def check_failures(failures, now, limit=MAX_FAILURES, window=WINDOW):
     """Whether one more attempt is allowed after the ``failures``
-    (datetimes of the failed attempts of one user, or of one address).
-
-    Sliding window: at most ``limit`` failures in any ``window``; when the
-    limit is reached, the wait ends when the oldest failure that counts
-    leaves the window.
-    """
-    recent = sorted(moment for moment in failures if now - window < moment <= now)
-    if len(recent) < limit:
-        return Decision(True, 0)
-    release = recent[len(recent) - limit] + window
-    return Decision(False, max(1, math.ceil((release - now).total_seconds())))
+    (datetimes of the failed attempts of one user, or of one address): at
+    most ``limit`` in any ``window`` (ratelimit.sliding_window)."""
+    return ratelimit.sliding_window(failures, now, limit, window)
 
 
 def retention_cutoff(today, months):
