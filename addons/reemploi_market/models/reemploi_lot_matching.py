@@ -84,6 +84,8 @@ class ReemploiLot(models.Model):
                 # sudo: coordinators keep the places of the lots without
                 # write access to contacts; only the two coordinates change
                 place.sudo().write(values)
+        # the coordinates typed: the lots waiting for them are offered
+        self._propose_when_placed()
 
     def _check_place_editor(self):
         """Only coordinators place the lots' pickup sites."""
@@ -124,12 +126,22 @@ class ReemploiLot(models.Model):
         places = self.mapped(lambda lot: lot.site_id or lot.partner_id)
         # sudo: as in _inverse_pickup_position, only the coordinates change
         places.sudo().action_reemploi_geolocate()
+        self._propose_when_placed()
+        return True
+
+    def _propose_when_placed(self):
+        """Propose operators again for the declared lots that have none,
+        now that their pickup place is on the map."""
         declared = self.filtered(
-            lambda lot: lot.state == DECLARED and not lot.current_proposal_id
+            lambda lot: (
+                lot.state == DECLARED
+                and not lot.current_proposal_id
+                and lot.pickup_latitude
+                and lot.pickup_longitude
+            )
         )
         if declared:
             self.env["reemploi.match.proposal"]._propose(declared)
-        return True
 
     def action_view_proposals(self):
         self.ensure_one()

@@ -2,6 +2,7 @@ from unittest.mock import patch
 
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, tagged
+from odoo.tools import mute_logger
 
 from .common_matching import GRENOBLE, MatchingCase
 
@@ -50,6 +51,24 @@ class TestPlaceGeolocation(MatchingCase):
         self.assertIn(self.site.display_name, message)
         self.assertFalse(self.site.partner_latitude)
 
+    def test_geocoder_unreachable(self):
+        """No internet, or the service down: a French message that says
+        what to do, not Odoo's English connection error."""
+        lot = self._unplaced_lot()
+        self.env["res.lang"]._activate_lang("fr_FR")
+        lot = lot.with_user(self.user_coordinator).with_context(lang="fr_FR")
+        down = UserError("Error with geolocation server: NameResolutionError")
+        with (
+            patch(NOMINATIM, side_effect=down),
+            mute_logger("odoo.addons.reemploi_market.models.res_partner"),
+            self.assertRaises(UserError) as err,
+        ):
+            lot.action_locate_pickup_site()
+        message = str(err.exception)
+        self.assertIn("Le service de géolocalisation n'a pas répondu", message)
+        self.assertIn("saisissez la latitude et la longitude", message)
+        self.assertNotIn("NameResolutionError", message)
+
     def test_coordinates_typed_by_hand(self):
         lot = self._unplaced_lot()
         with Form(lot.with_user(self.user_coordinator)) as form:
@@ -57,8 +76,9 @@ class TestPlaceGeolocation(MatchingCase):
             form.pickup_longitude = 5.73
         self.assertAlmostEqual(self.site.partner_latitude, 45.19)
         self.assertAlmostEqual(self.site.partner_longitude, 5.73)
-        lot.with_user(self.user_coordinator).action_propose()
+        # saved, the lot is offered at once: no "no operator" banner left
         self.assertTrue(lot.current_proposal_id)
+        self.assertFalse(lot.match_problem)
 
     def test_only_coordinators_place_the_sites(self):
         lot = self._unplaced_lot()
