@@ -98,7 +98,13 @@ class ReemploiDemo(models.AbstractModel):
         created = code_translations.get_python_translations("mail", lang).get(
             "%s created", "%s created"
         )
-        models_ = self.env["ir.model"].search([("model", "=like", "reemploi.%")])
+        # every model with notes, ours and Odoo's the demo uses (challenges,
+        # badges...)
+        self.env.cr.execute(
+            "SELECT DISTINCT model FROM mail_message WHERE model IS NOT NULL"
+        )
+        noted = [model for (model,) in self.env.cr.fetchall()]
+        models_ = self.env["ir.model"].search([("model", "in", noted)])
         for model in models_:
             english = model.with_context(lang="en_US").name
             local = model.with_context(lang=lang).name

@@ -129,6 +129,13 @@ class ReemploiLotCheckin(models.Model):
         values = []
         for line in self.lot_id.line_ids:
             device = line.equipment_id
+            label = device.display_name or line.category_id.name
+            if device.state == lifecycle.MISSING:
+                # declared missing at the signed pickup: received if it turns
+                # up all the same, left missing otherwise
+                label = self.env._(
+                    "%(device)s (missing at the pickup)", device=device.display_name
+                )
             values.append(
                 {
                     "checkin_id": self.id,
@@ -136,7 +143,7 @@ class ReemploiLotCheckin(models.Model):
                     "kind": "device" if device else "count",
                     "equipment_id": device.id,
                     "category_id": line.category_id.id,
-                    "label": device.display_name or line.category_id.name,
+                    "label": label,
                     "expected_qty": line.quantity,
                 }
             )

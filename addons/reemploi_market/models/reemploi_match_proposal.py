@@ -205,7 +205,10 @@ class ReemploiMatchProposal(models.Model):
             )
         if reason == "capacity":
             return _(
-                "Capacity, %(lots)s lot(s) left in the period: %(points)s pts",
+                # the figure of the day of the proposal: the overview gives
+                # today's
+                "Capacity when proposed, %(lots)s lot(s) left in the period: "
+                "%(points)s pts",
                 lots=value,
                 points=points,
             )

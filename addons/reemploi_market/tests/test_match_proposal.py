@@ -26,7 +26,7 @@ class TestMatchProposal(MatchingCase):
                 "Social and solidarity economy: 20.00 pts",
                 "Reliability unknown (newcomer): 10.00 pts",
                 "Categories of the lot among those accepted 50 %: 5.00 pts",
-                "Capacity, 10 lot(s) left in the period: 10.00 pts",
+                "Capacity when proposed, 10 lot(s) left in the period: 10.00 pts",
                 "Total: 69.00 pts",
             ],
         )

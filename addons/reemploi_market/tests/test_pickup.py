@@ -126,6 +126,14 @@ class TestPickup(PickupCase):
             self._line(pickup, self.device_2).missing_reason, "not handed over"
         )
         self.assertIn("Écran cassé, gardé", self._last_event(self.device_3).note)
+        # the check-in says which devices the pickup found missing; one that
+        # turns up all the same is received
+        checkin = self._checkin()
+        line_2 = checkin.line_ids.filtered(
+            lambda line: line.equipment_id == self.device_2
+        )
+        self.assertIn("missing at the pickup", line_2.label)
+        self.assertEqual(checkin.scan_code(self.device_2.serial)["result"], "received")
 
     def test_extra_devices_join_the_lot(self):
         undeclared = self._device("EXTRA-1")
