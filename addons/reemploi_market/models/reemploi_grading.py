@@ -61,22 +61,30 @@ class ReemploiGrading(models.Model):
             ).write({"cosmetic_checked": True})
         self.action_done_and_grade()
         self.equipment_id.action_publish_shop()
-        if self.env.context.get("reemploi_bench") and len(self) == 1:
+        if len(self) != 1:
+            return True
+        device = self.equipment_id
+        done = self.env._(
+            "%(device)s: grade %(grade)s, on sale at %(price)s.",
+            device=device.display_name,
+            grade=device.grade_id.code,
+            price=format_amount(self.env, device.shop_price, device.shop_currency_id),
+        )
+        if self.env.context.get("reemploi_bench"):
             # opened from the grading bench: back to it, for the next label
-            device = self.equipment_id
             return {
                 "type": "ir.actions.client",
                 "tag": "reemploi_bench_scan",
                 "name": self.env._("Grading bench"),
-                "params": {
-                    "done": self.env._(
-                        "%(device)s: grade %(grade)s, on sale at %(price)s.",
-                        device=device.display_name,
-                        grade=device.grade_id.code,
-                        price=format_amount(
-                            self.env, device.shop_price, device.shop_currency_id
-                        ),
-                    )
-                },
+                "params": {"done": done},
             }
-        return True
+        # from the form: say what was done, and show the session validated
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success",
+                "message": done,
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }

@@ -169,8 +169,12 @@ class TestShopPublish(ShopCase):
         self.assertTrue(grading.functions_tested)
         self.assertEqual(grading.grade_id, self.grade_a)
         self.assertEqual(grading.shop_price, 300.0)
-        grading.action_done_grade_publish()
+        action = grading.action_done_grade_publish()
         self.assertEqual(grading.state, "done")
+        # from the form, the technician is told what became of the device
+        self.assertEqual(action["tag"], "display_notification")
+        self.assertIn("on sale at", action["params"]["message"])
+        self.assertIn("300", action["params"]["message"])
         self.assertEqual(device.state, "for_sale")
         self.assertEqual(device.grade_id, self.grade_a)
         self.assertTrue(device.shop_product_id)

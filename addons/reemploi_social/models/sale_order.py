@@ -128,6 +128,13 @@ class SaleOrder(models.Model):
             )
         if not self.order_line.filtered("reemploi_equipment_id"):
             raise UserError(self.env._("Your cart holds no device."))
+        # on invoice, not "immediate payment": the association pays the
+        # operator's invoice within 30 days
+        term = self.env.ref(
+            "account.account_payment_term_30days", raise_if_not_found=False
+        )
+        if term:
+            self.payment_term_id = term
         self.action_confirm()
         return True
 

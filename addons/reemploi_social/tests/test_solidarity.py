@@ -300,12 +300,18 @@ class TestSolidarityShop(SolidarityHttpCase):
         page = self.url_open("/shop/cart")
         self.assertIn("/shop/solidarity/confirm", page.text)
         self.assertIn("(1 in your cart)", page.text)
+        # one step, on invoice: no "1 of 3, next: delivery" above the cart
+        self.assertNotIn("o_wizard", page.text)
         response = self._confirm()
         self.assertEqual(response.status_code, 303)
         self.assertIn(f"/my/orders/{cart.id}", response.headers["Location"])
         self.assertEqual(cart.state, "sale")
         self.assertEqual(self.quota_a.used_qty, 1)
         self.assertEqual(self.device_1.state, "sold")
+        # paid on the operator's invoice, not "immediate payment"
+        self.assertEqual(
+            cart.payment_term_id, self.env.ref("account.account_payment_term_30days")
+        )
 
     def test_cart_kept_across_sessions(self):
         self.authenticate("asso_a", "asso_a")
