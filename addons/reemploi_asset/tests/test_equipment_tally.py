@@ -4,6 +4,7 @@ from .common import ReemploiCase
 
 GROUPINGS = (
     ["owner_id", "category_id", "state"],
+    ["company_id", "category_id", "state"],
     ["state"],
     ["category_id"],
     [],
@@ -12,6 +13,7 @@ DOMAINS = (
     [],
     [("state", "in", ("in_use", "to_decommission"))],
     [("owner_id", "=", False)],
+    [("company_id", "!=", False)],
     [("active", "in", (True, False))],
 )
 
@@ -55,11 +57,15 @@ class TestEquipmentTally(ReemploiCase):
             self.assertIsNotNone(
                 Equipment._read_group_tally_args([], ["state"], ["__count"], (), None)
             )
-        # an operator's rule compares the company, which the tally does not
-        # keep: its counts come from the devices
+        # an operator's rule compares the company, which the tally by donor
+        # does not keep: its counts come from the tally by operator
         Equipment = self.Equipment.with_user(self.user_operator_x)
+        self.assertEqual(
+            Equipment._read_group_tally_args([], ["state"], ["__count"], (), None)[0],
+            "reemploi.equipment.month.tally",
+        )
         self.assertIsNone(
-            Equipment._read_group_tally_args([], ["state"], ["__count"], (), None)
+            Equipment._read_group_tally_args([], ["owner_id"], ["__count"], (), None)
         )
         # nor a filter or an aggregate the tally does not keep
         Equipment = self.Equipment.with_user(self.user_coordinator)
