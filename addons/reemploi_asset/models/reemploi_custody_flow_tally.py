@@ -36,9 +36,12 @@ class ReemploiCustodyFlowTally(models.Model):
     Custody events are only ever inserted: a statement-level trigger (with a
     transition table) recounts the devices whose chain got events of a flow,
     from the earliest new one, as signed rows (an event inserted before
-    others changes which of them is the first of its month). Append-only
-    like ``reemploi.equipment.tally``; :meth:`_compact` folds the rows
-    (hourly).
+    others changes which of them is the first of its month). Writers of a
+    device's chain are serialised (``reemploi.custody.event.create()``
+    locks the device; set-based inserts write the first events of new
+    devices), so each statement sees the chain's earlier events.
+    Append-only like ``reemploi.equipment.tally``; :meth:`_compact` folds
+    the rows (hourly).
     """
 
     _name = "reemploi.custody.flow.tally"
@@ -81,8 +84,7 @@ class ReemploiCustodyFlowTally(models.Model):
                           OR date_trunc('month', previous + %(margin)s)
                            < date_trunc('month', date - %(margin)s)
                         THEN NULL
-                        ELSE date_bin('15 minutes', previous,
-                                      timestamp '2000-01-01')
+                        ELSE reemploi_quarter_hour(previous)
                    END,
                    sum(n)
               FROM (%(events)s) AS events

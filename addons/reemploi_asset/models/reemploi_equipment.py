@@ -47,12 +47,10 @@ TALLY_KEYS = frozenset({"owner_id", "category_id", "state", "active"})
 # the kept counts that answer the register's counts, in the order they are
 # tried, with the fields they count by (``reemploi.equipment.month.tally``
 # answers an operator's user, whose record rule compares the operator)
+MONTH_TALLY_KEYS = frozenset({"company_id", "category_id", "state", "active"})
 TALLIES = (
     ("reemploi.equipment.tally", TALLY_KEYS),
-    (
-        "reemploi.equipment.month.tally",
-        frozenset({"company_id", "category_id", "state", "active"}),
-    ),
+    ("reemploi.equipment.month.tally", MONTH_TALLY_KEYS),
 )
 # the devices' fields the tallies count by or sum (kept by triggers, so
 # pending writes are flushed before reading them)

@@ -14,13 +14,18 @@ TRUE_OR_FALSE = (expression.TRUE_LEAF, expression.FALSE_LEAF)
 # dates themselves, with a few tens of groups a month instead of a row per
 # date.
 MONTH_BUCKET_FUNCTION = """
+CREATE OR REPLACE FUNCTION reemploi_quarter_hour(value timestamp)
+RETURNS timestamp LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT date_trunc('hour', value)
+           + floor(date_part('minute', value) / 15) * interval '15 minutes'
+$$;
 CREATE OR REPLACE FUNCTION reemploi_month_bucket(value timestamp)
 RETURNS timestamp LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
     SELECT CASE
         WHEN date_trunc('month', value - interval '14 hours')
            = date_trunc('month', value + interval '14 hours')
         THEN date_trunc('month', value) + interval '14 days'
-        ELSE date_bin('15 minutes', value, timestamp '2000-01-01')
+        ELSE reemploi_quarter_hour(value)
     END
 $$;
 """

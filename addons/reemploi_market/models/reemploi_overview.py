@@ -18,7 +18,10 @@ from odoo.osv import expression
 from odoo.tools import SQL
 from odoo.tools.misc import format_date
 
-from odoo.addons.reemploi_asset.models.reemploi_equipment import TALLY_FIELDS
+from odoo.addons.reemploi_asset.models.reemploi_equipment import (
+    MONTH_TALLY_KEYS,
+    TALLY_FIELDS,
+)
 from odoo.addons.reemploi_asset.models.reemploi_tally_mixin import tally_rules
 from odoo.addons.reemploi_asset.services import forecast, lifecycle
 
@@ -31,8 +34,6 @@ LOTS_IN_PROGRESS = (DECLARED, MATCHED, SCHEDULED, COLLECTED, RECEIVED)
 # The flows charted month by month: a device entering one of these states.
 FLOW_COLLECTED = lifecycle.MONTHLY_FLOWS["collected"]
 FLOW_OUTCOMES = (lifecycle.SOLD, lifecycle.DONATED, lifecycle.RECYCLED)
-# what reemploi.equipment.month.tally counts the devices by
-MONTH_TALLY_KEYS = frozenset({"company_id", "category_id", "state", "active"})
 # Devices that left their owner and are still on their way to an outcome.
 CHAIN_STATES = [
     state
