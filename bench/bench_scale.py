@@ -573,22 +573,32 @@ def _insert_devices(cr, first_id, last_id, p):
 
 
 def compact_tally(registry):
-    """What the hourly scheduled action does: one row per group of the
-    register's counts (the generation inserted one per group and chunk)."""
+    """What the hourly scheduled actions do: one row per group of the
+    register's kept counts (the generation inserted one per group and
+    chunk)."""
     from odoo import SUPERUSER_ID, api  # noqa: PLC0415
+    from odoo.tools import SQL  # noqa: PLC0415
 
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})
-        if "reemploi.equipment.tally" not in env:
-            return
-        started = time.perf_counter()
-        env["reemploi.equipment.tally"]._compact()
-        cr.execute("SELECT count(*) FROM reemploi_equipment_tally")
-        print(
-            f"tally compacted: {cr.fetchone()[0]:,} groups in "
-            f"{time.perf_counter() - started:.1f} s",
-            flush=True,
-        )
+        for model in (
+            "reemploi.equipment.tally",
+            "reemploi.equipment.month.tally",
+            "reemploi.equipment.forecast.tally",
+            "reemploi.custody.flow.tally",
+        ):
+            if model not in env:
+                continue
+            started = time.perf_counter()
+            env[model]._compact()
+            cr.execute(
+                SQL("SELECT count(*) FROM %s", SQL.identifier(env[model]._table))
+            )
+            print(
+                f"{model} compacted: {cr.fetchone()[0]:,} groups in "
+                f"{time.perf_counter() - started:.1f} s",
+                flush=True,
+            )
 
 
 def agec_lines(registry, info):

@@ -2,7 +2,7 @@
     "name": "Réemploi — Equipment register",
     "summary": "Register of reused IT equipment: lifecycle, grading, data erasure, "
     "chain of custody, QR labels and public traceability page",
-    "version": "18.0.1.5.0",
+    "version": "18.0.1.6.0",
     "category": "Inventory/Reuse",
     "website": "https://github.com/reemploi/reemploi",
     "author": "Réemploi contributors",

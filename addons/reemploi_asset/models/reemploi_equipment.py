@@ -14,6 +14,7 @@ from ..services import forecast, identity, lifecycle
 from . import bulk
 from .download import xlsx_download_action
 from .labels import selection_labels
+from .reemploi_tally_mixin import TRUE_OR_FALSE, tally_rules
 
 STATE_SELECTION = [
     (lifecycle.IN_USE, "In use"),
@@ -44,6 +45,26 @@ GRADE_WRITE = object()
 # What ``reemploi.equipment.tally`` counts: groupings, filters and aggregates
 # of the register that it answers instead of the devices' table
 TALLY_KEYS = frozenset({"owner_id", "category_id", "state", "active"})
+# the kept counts that answer the register's counts, in the order they are
+# tried, with the fields they count by (``reemploi.equipment.month.tally``
+# answers an operator's user, whose record rule compares the operator)
+MONTH_TALLY_KEYS = frozenset({"company_id", "category_id", "state", "active"})
+TALLIES = (
+    ("reemploi.equipment.tally", TALLY_KEYS),
+    ("reemploi.equipment.month.tally", MONTH_TALLY_KEYS),
+)
+# the devices' fields the tallies count by or sum (kept by triggers, so
+# pending writes are flushed before reading them)
+TALLY_FIELDS = [
+    "owner_id",
+    "company_id",
+    "category_id",
+    "state",
+    "active",
+    "state_date",
+    "expected_end_date",
+    "co2e_avoided_kg",
+]
 TALLY_AGGREGATES = {
     "__count": "device_count:sum",
     "co2e_avoided_kg:sum": "co2e_avoided_kg:sum",
@@ -51,7 +72,6 @@ TALLY_AGGREGATES = {
 # operators whose meaning does not depend on who searches (no name search
 # nor hierarchy of the comodel)
 TALLY_OPERATORS = frozenset({"=", "!=", "in", "not in"})
-TRUE_OR_FALSE = (expression.TRUE_LEAF, expression.FALSE_LEAF)
 
 
 class ReemploiEquipment(models.Model):
@@ -746,6 +766,20 @@ class ReemploiEquipment(models.Model):
         )
         return records
 
+    def init(self):
+        # the operators' lead times of the overview (reemploi_market): the
+        # devices put on sale since a date, with the columns averaged, read
+        # from the index alone
+        self.env.cr.execute(
+            """
+            CREATE INDEX IF NOT EXISTS
+                reemploi_equipment_first_for_sale_covering_index
+                ON reemploi_equipment (first_for_sale_date)
+                INCLUDE (company_id, first_collected_date, first_erased_date, active)
+                WHERE first_for_sale_date IS NOT NULL
+            """
+        )
+
     @api.model
     def _read_group(
         self,
@@ -767,13 +801,13 @@ class ReemploiEquipment(models.Model):
             )
         self.browse().check_access("read")
         # the triggers count what reached the table: pending writes first
-        self.flush_model([*TALLY_KEYS, "co2e_avoided_kg"])
-        tally_domain, tally_order = tally
+        self.flush_model(TALLY_FIELDS)
+        tally_model, tally_domain, tally_order = tally
         # sudo: the tally has no record rules of its own; the domain carries
         # the devices' rules for this user, evaluated as _search() does
         # (sudo), and the user's own filters only compare the tally's columns
         rows = (
-            self.env["reemploi.equipment.tally"]
+            self.env[tally_model]
             .sudo()
             ._read_group(
                 tally_domain,
@@ -813,45 +847,76 @@ class ReemploiEquipment(models.Model):
         return result
 
     @api.model
+    def _read_group_format_result(self, rows_dict, lazy_groupby):
+        """As Odoo formats the groups of ``read_group``, with each donor's
+        and category's label read once rather than once per group: a pivot
+        donor x category x state has ~20,000 groups for 200 donors, and
+        Odoo's ``value.sudo().display_name`` per group and field costed
+        most of its time. Only the many2one groupings that come first are
+        formatted here (the groups' domains keep Odoo's order of terms)."""
+        own = []
+        for group in lazy_groupby:
+            if ":" in group or "." in group or self._fields[group].type != "many2one":
+                break
+            own.append(group)
+        for group in own:
+            labels = {}
+            for row in rows_dict:
+                value = row[group]
+                if isinstance(value, models.BaseModel):
+                    if value and value.id not in labels:
+                        # sudo: as Odoo does, the group's label whoever reads
+                        labels[value.id] = (value.id, value.sudo().display_name)
+                    row[group] = labels[value.id] if value else False
+                    value = value.id
+                row["__domain"] = expression.AND(
+                    [row["__domain"], [(group, "=", value)]]
+                )
+        return super()._read_group_format_result(rows_dict, lazy_groupby[len(own) :])
+
+    @api.model
     def _read_group_tally_args(self, domain, groupby, aggregates, having, order):
-        """(domain, order) of the same grouping on the tally, the devices'
-        record rules included, or None when the tally cannot answer it."""
-        if having or not set(groupby) <= TALLY_KEYS:
+        """(tally model, domain, order) of the same grouping on a tally
+        (TALLIES), the devices' record rules included, or None when none
+        can answer it."""
+        if having or self.env.context.get("reemploi_no_tally"):
             return None
         if not set(aggregates) <= set(TALLY_AGGREGATES):
             return None
-        if self.env.context.get("reemploi_no_tally"):
-            return None
+        leaves = []
         for leaf in expression.normalize_domain(domain or []):
             if not expression.is_leaf(leaf) or tuple(leaf) in TRUE_OR_FALSE:
                 continue
             left, operator, right = leaf
-            if left not in TALLY_KEYS or operator not in TALLY_OPERATORS:
+            if operator not in TALLY_OPERATORS:
                 return None
             values = right if isinstance(right, list | tuple) else [right]
-            if self._fields[left].type == "many2one" and any(
-                isinstance(value, str) for value in values
+            if left not in self._fields or (
+                self._fields[left].type == "many2one"
+                and any(isinstance(value, str) for value in values)
             ):
                 return None  # a name search of the comodel, as the user
-        rules = []
-        if not self.env.su:
-            rules = self.env["ir.rule"]._compute_domain(self._name, "read") or []
-            for leaf in expression.normalize_domain(rules):
-                if not expression.is_leaf(leaf) or tuple(leaf) in TRUE_OR_FALSE:
-                    continue
-                if leaf[0].split(".")[0] not in TALLY_KEYS:
-                    return None
+            leaves.append(left)
         terms = []
         for term in (order or "").split(","):
             words = term.split()
-            if not words:
+            if words:
+                terms.append((TALLY_AGGREGATES.get(words[0], words[0]), words[1:]))
+        for tally_model, keys in TALLIES:
+            if not set(groupby) <= keys or not set(leaves) <= keys:
                 continue
-            name = TALLY_AGGREGATES.get(words[0], words[0])
-            if name not in TALLY_KEYS and name not in TALLY_AGGREGATES.values():
-                return None
-            terms.append(" ".join([name, *words[1:]]))
-        tally_domain = expression.AND([domain or [], rules]) if rules else domain
-        return tally_domain or [], ", ".join(terms) or None
+            if any(
+                name not in keys and name not in TALLY_AGGREGATES.values()
+                for name, _words in terms
+            ):
+                continue
+            rules = tally_rules(self.env, self._name, keys)
+            if rules is None:
+                continue
+            tally_domain = expression.AND([domain or [], rules]) if rules else domain
+            tally_order = ", ".join(" ".join([name, *words]) for name, words in terms)
+            return tally_model, tally_domain or [], tally_order or None
+        return None
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_custody_history(self):
@@ -1399,12 +1464,40 @@ class ReemploiEquipment(models.Model):
         """Devices expected per quarter, by category (and donor), among the
         devices the user may read. Return (quarters, keys, counts)."""
         start = start or fields.Date.context_today(self)
-        groupby = ["expected_end_date:day", "category_id"]
+        # by month: the forecast counts by quarter, and the window ends with
+        # a quarter
+        groupby = ["expected_end_date:month", "category_id"]
         if by_owner:
             groupby.append("owner_id")
-        rows = self._read_group(
-            self._forecast_domain(start, years), groupby, ["__count"]
+        domain = self._forecast_domain(start, years)
+        rules = (
+            None
+            if by_owner
+            else tally_rules(self.env, self._name, {"category_id", "state", "active"})
         )
+        if rules is None or not self.has_access("read"):
+            rows = self._read_group(domain, groupby, ["__count"])
+        else:
+            # the devices in use of the whole territory: the kept counts
+            # by expected end, without reading every device in use
+            self.flush_model(TALLY_FIELDS)
+            tally_domain = [
+                ("expected_end_month" if leaf[0] == "expected_end_date" else leaf[0],)
+                + tuple(leaf[1:])
+                for leaf in domain
+            ]
+            # sudo: the user reads every device (no record rule compares
+            # another field than the tally's, and they are added)
+            rows = (
+                self.env["reemploi.equipment.forecast.tally"]
+                .sudo()
+                ._read_group(
+                    expression.AND([tally_domain, rules]),
+                    ["expected_end_month:month", "category_id"],
+                    ["device_count:sum"],
+                    having=[("device_count:sum", ">", 0)],
+                )
+            )
         items = []
         for row in rows:
             date, category = row[0], row[1]

@@ -99,6 +99,15 @@ FIRST_DATE_FIELDS = {
     "first_for_sale_date": (FOR_SALE,),
 }
 
+# the flows of devices counted month by month (the territory's overview):
+# flow -> the states whose custody events it counts, a device once a month
+MONTHLY_FLOWS = {
+    "collected": (COLLECTED, RECEIVED),
+    SOLD: (SOLD,),
+    DONATED: (DONATED,),
+    RECYCLED: (RECYCLED,),
+}
+
 # target state -> states it may be reached from
 TRANSITIONS = {
     # a declaration withdrawn (its lot cancelled) gives the device back

@@ -27,6 +27,7 @@ from . import (
     test_i18n,
     test_http_input,
     test_equipment_tally,
+    test_overview_tallies,
 )
 from . import test_integrity_rpc
 from . import test_correction_wizard

@@ -1,9 +1,13 @@
+from unittest.mock import patch
+
+from odoo import models
 from odoo.tests import tagged
 
 from .common import ReemploiCase
 
 GROUPINGS = (
     ["owner_id", "category_id", "state"],
+    ["company_id", "category_id", "state"],
     ["state"],
     ["category_id"],
     [],
@@ -12,6 +16,7 @@ DOMAINS = (
     [],
     [("state", "in", ("in_use", "to_decommission"))],
     [("owner_id", "=", False)],
+    [("company_id", "!=", False)],
     [("active", "in", (True, False))],
 )
 
@@ -55,11 +60,15 @@ class TestEquipmentTally(ReemploiCase):
             self.assertIsNotNone(
                 Equipment._read_group_tally_args([], ["state"], ["__count"], (), None)
             )
-        # an operator's rule compares the company, which the tally does not
-        # keep: its counts come from the devices
+        # an operator's rule compares the company, which the tally by donor
+        # does not keep: its counts come from the tally by operator
         Equipment = self.Equipment.with_user(self.user_operator_x)
+        self.assertEqual(
+            Equipment._read_group_tally_args([], ["state"], ["__count"], (), None)[0],
+            "reemploi.equipment.month.tally",
+        )
         self.assertIsNone(
-            Equipment._read_group_tally_args([], ["state"], ["__count"], (), None)
+            Equipment._read_group_tally_args([], ["owner_id"], ["__count"], (), None)
         )
         # nor a filter or an aggregate the tally does not keep
         Equipment = self.Equipment.with_user(self.user_coordinator)
@@ -132,3 +141,35 @@ class TestEquipmentTally(ReemploiCase):
             {"in_use": 4, "to_decommission": 1},
         )
         self.assertEqual(imported.state, "to_decommission")
+
+    def test_groups_formatted_as_odoo_does(self):
+        """The groups' labels and domains are those of Odoo's own
+        formatting, which the register's reads once per donor and category
+        instead of once per group."""
+        Equipment = self.Equipment.with_user(self.user_coordinator)
+        core = models.BaseModel._read_group_format_result
+        for groupby, lazy in (
+            (["owner_id", "category_id", "state"], False),
+            (["state", "owner_id"], False),
+            (["category_id"], False),
+            (["owner_id", "state"], True),
+            (["owner_id", "purchase_date:year"], False),
+        ):
+            with self.subTest(groupby=groupby, lazy=lazy):
+                groups = Equipment.read_group(
+                    [], ["co2e_avoided_kg:sum"], groupby, lazy=lazy
+                )
+                self.assertTrue(groups)
+                with patch.object(type(Equipment), "_read_group_format_result", core):
+                    expected = Equipment.read_group(
+                        [], ["co2e_avoided_kg:sum"], groupby, lazy=lazy
+                    )
+                self.assertEqual(groups, expected)
+        # a device without donor is a group of its own, labelled False
+        groups = Equipment.read_group(
+            [], ["co2e_avoided_kg:sum"], ["owner_id"], lazy=False
+        )
+        self.assertIn(
+            [("owner_id", "=", False)],
+            [group["__domain"] for group in groups if not group["owner_id"]],
+        )

@@ -14,9 +14,15 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
+from odoo.osv import expression
 from odoo.tools import SQL
 from odoo.tools.misc import format_date
 
+from odoo.addons.reemploi_asset.models.reemploi_equipment import (
+    MONTH_TALLY_KEYS,
+    TALLY_FIELDS,
+)
+from odoo.addons.reemploi_asset.models.reemploi_tally_mixin import tally_rules
 from odoo.addons.reemploi_asset.services import forecast, lifecycle
 
 from .reemploi_equipment_report import OUTSIDE_STATES
@@ -26,7 +32,7 @@ from .res_config_settings_directory import DEFAULT_TILE_ATTRIBUTION
 # Lots on their way from the donor to the operator's workshop.
 LOTS_IN_PROGRESS = (DECLARED, MATCHED, SCHEDULED, COLLECTED, RECEIVED)
 # The flows charted month by month: a device entering one of these states.
-FLOW_COLLECTED = (lifecycle.COLLECTED, lifecycle.RECEIVED)
+FLOW_COLLECTED = lifecycle.MONTHLY_FLOWS["collected"]
 FLOW_OUTCOMES = (lifecycle.SOLD, lifecycle.DONATED, lifecycle.RECYCLED)
 # Devices that left their owner and are still on their way to an outcome.
 CHAIN_STATES = [
@@ -342,7 +348,16 @@ class ReemploiOverview(models.AbstractModel):
         }
         values = {key: dict.fromkeys(range(len(months)), 0) for key in series}
         index = {self._month_key(month): n for n, month in enumerate(months)}
-        if Event.has_access("read"):
+        if Event.has_access("read") and tally_rules(self.env, Event._name, ()) == []:
+            # the user reads every event (the coordinator): the devices
+            # entering each flow are kept by month, whatever the number of
+            # events; sudo: the tally has no record rules of its own
+            counts = self.env["reemploi.custody.flow.tally"].sudo()._monthly(start)
+            for (month, key), count in counts.items():
+                n = index.get(self._month_key(month))
+                if n is not None:
+                    values[key][n] += count
+        elif Event.has_access("read"):
             since = [("date", ">=", start)]
             # a device both collected and received counts once a month
             collected = Event._read_group(
@@ -397,16 +412,34 @@ class ReemploiOverview(models.AbstractModel):
         index = {self._month_key(month): n for n, month in enumerate(months)}
         start, _end = self._month_bounds(months[0])
         reused = [("state", "in", sorted(lifecycle.REUSED_STATES))]
-        if Equipment.has_access("read"):
+        rules = tally_rules(self.env, Equipment._name, MONTH_TALLY_KEYS)
+        if Equipment.has_access("read") and rules is not None:
+            # the CO2e avoided by operator, state and month is kept: its
+            # months, read in the user's time zone, are the devices' (the
+            # coordinator, an operator); sudo: the tally has no record rules
+            # of its own, the devices' are added to the domain
+            Equipment.flush_model(TALLY_FIELDS)
+            rows = (
+                self.env["reemploi.equipment.month.tally"]
+                .sudo()
+                ._read_group(
+                    expression.AND([reused + [("state_period", ">=", start)], rules]),
+                    ["state_period:month"],
+                    ["co2e_avoided_kg:sum"],
+                )
+            )
+        elif Equipment.has_access("read"):
             rows = Equipment._read_group(
                 reused + [("state_date", ">=", start)],
                 ["state_date:month"],
                 ["co2e_avoided_kg:sum"],
             )
-            for month, total in rows:
-                n = index.get(self._month_key(month))
-                if n is not None:
-                    values[n] = round(total or 0.0, 1)
+        else:
+            rows = []
+        for month, total in rows:
+            n = index.get(self._month_key(month))
+            if n is not None:
+                values[n] = round(total or 0.0, 1)
         actions = []
         for month in months:
             month_start, month_end = self._month_bounds(month)
@@ -565,20 +598,23 @@ class ReemploiOverview(models.AbstractModel):
         devices = Equipment._search(
             [("company_id", "!=", False), ("first_for_sale_date", ">=", since)]
         )
+        # aggregated in the same scan as the devices are found (an index
+        # holds the columns read: reemploi_equipment_first_for_sale_covering_index)
+        table = SQL.identifier(devices.table)
+        devices.groupby = SQL("%s.company_id", table)
         self.env.cr.execute(
-            SQL(
-                """
-                SELECT e.company_id,
-                       avg(EXTRACT(EPOCH FROM e.first_erased_date
-                                             - e.first_collected_date)) / 86400,
-                       avg(EXTRACT(EPOCH FROM e.first_for_sale_date
-                                             - e.first_erased_date)) / 86400,
-                       count(*)
-                  FROM reemploi_equipment e
-                 WHERE e.id IN %(devices)s
-              GROUP BY e.company_id
-                """,
-                devices=devices.subselect(),
+            devices.select(
+                SQL(
+                    """
+                    %(table)s.company_id,
+                    avg(EXTRACT(EPOCH FROM %(table)s.first_erased_date
+                                         - %(table)s.first_collected_date)) / 86400,
+                    avg(EXTRACT(EPOCH FROM %(table)s.first_for_sale_date
+                                         - %(table)s.first_erased_date)) / 86400,
+                    count(*)
+                    """,
+                    table=table,
+                )
             )
         )
         return {

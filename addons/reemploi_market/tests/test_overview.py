@@ -126,6 +126,38 @@ class TestOverview(TakebackCase, OverviewBaseline, HttpCase):
         devices = self.env["reemploi.equipment"].with_user(self.user_coordinator)
         self.assertEqual(devices.search_count(action["domain"]), kpis["reused"])
 
+    def test_same_figures_without_the_kept_counts(self):
+        """The figures read from the kept counts (the register's tallies,
+        the monthly flows) are those of the devices and events themselves,
+        right after writes, for the coordinator and an operator."""
+        self.in_use_a.action_to_decommission()
+        self.in_use_b.action_archive()
+        for user in (self.user_coordinator, self.user_operator_x):
+            with self.subTest(user=user.login):
+                overview = (
+                    self.env["reemploi.overview"]
+                    .with_user(user)
+                    .with_company(user.company_id)
+                    .with_context(tz="Europe/Paris")
+                )
+                data = overview.get_data()
+                self.assertEqual(
+                    data, overview.with_context(reemploi_no_tally=True).get_data()
+                )
+        # the coordinator's come from the kept counts
+        self.assertEqual(
+            self.env["reemploi.equipment"]
+            .with_user(self.user_coordinator)
+            ._read_group_tally_args(
+                [("state", "in", ["sold"]), ("company_id", "!=", False)],
+                ["company_id"],
+                ["co2e_avoided_kg:sum"],
+                (),
+                "co2e_avoided_kg:sum desc",
+            )[0],
+            "reemploi.equipment.month.tally",
+        )
+
     def test_operator_sees_only_its_company(self):
         data = self._data(self.user_operator_x)
         self.assertEqual(data["scope"], "operator")
@@ -282,8 +314,6 @@ class TestOverviewLeadTimes(TakebackCase):
         self.assertEqual(self.env["reemploi.overview"]._lead_times()[company.id], lead)
         # an operator reads its own only
         own = (
-            self.env["reemploi.overview"]
-            .with_user(self.user_operator_y)
-            ._lead_times()
+            self.env["reemploi.overview"].with_user(self.user_operator_y)._lead_times()
         )
         self.assertNotIn(company.id, own)
