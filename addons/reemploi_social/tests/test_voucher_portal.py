@@ -197,6 +197,32 @@ class TestHandoverPortal(VoucherHttpCase):
         data.update(values)
         return self._post("/my/handovers/confirm", **data)
 
+    def test_voucher_need_and_commune_already_chosen(self):
+        """A device a referral voucher brought: the hand-over form has the
+        voucher's need and commune chosen; another device's has none."""
+        voucher = self._voucher(
+            "HO0V-2M9X-PQ",
+            need_category_id=self.need_school.id,
+            commune_id=self.echirolles.id,
+        )
+        self.line.sudo().reemploi_voucher_id = voucher
+        self.authenticate("asso_a", "asso_a")
+        page = self.url_open("/my/handovers")
+        self.assertEqual(page.status_code, 200)
+        form = html.fromstring(page.text).xpath(
+            f"//form[.//input[@name='line_id'][@value='{self.line.id}']]"
+        )[0]
+        need = form.xpath(".//select[@name='need_category_id']/option[@selected]")
+        commune = form.xpath(".//select[@name='commune_id']/option[@selected]")
+        self.assertEqual([o.get("value") for o in need], [str(self.need_school.id)])
+        self.assertEqual([o.get("value") for o in commune], [str(self.echirolles.id)])
+        self.line.sudo().reemploi_voucher_id = False
+        page = self.url_open("/my/handovers")
+        form = html.fromstring(page.text).xpath(
+            f"//form[.//input[@name='line_id'][@value='{self.line.id}']]"
+        )[0]
+        self.assertFalse(form.xpath(".//option[@selected]"))
+
     def test_association_confirms_on_the_portal(self):
         self.authenticate("asso_a", "asso_a")
         page = self.url_open("/my/handovers")
