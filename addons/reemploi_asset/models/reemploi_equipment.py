@@ -252,6 +252,9 @@ class ReemploiEquipment(models.Model):
         precompute=True,
         store=True,
         digits=(16, 1),
+        help="Counted once the device is reused (sold or donated): the "
+        "embodied CO2e of its category that a new device would have cost. "
+        "0 until then, even on sale.",
     )
     weight_kg = fields.Float(related="category_id.weight_kg", string="Weight (kg)")
     note = fields.Html()
