@@ -221,6 +221,12 @@ class TestTakebackReport(TakebackCase):
                 self.assertEqual(found & {"L-SOLD"}, serials)
                 action = wizard.action_xlsx()
                 self.assertEqual(action["type"], "ir.actions.act_url")
+                # the file is the wizard's, deleted with it
+                attachment_id = int(action["url"].split("/")[3].split("?")[0])
+                attachment = self.env["ir.attachment"].browse(attachment_id)
+                self.assertEqual(
+                    (attachment.res_model, attachment.res_id), (wizard._name, wizard.id)
+                )
                 pdf = wizard.action_pdf()
                 self.assertEqual(pdf["data"]["donor_id"], self.donor_a.id)
 

@@ -52,6 +52,7 @@ class ReemploiTakebackWizard(models.TransientModel):
         document = lots._takeback_document(
             self.partner_id, self.date_from, self.date_to
         )
+        # attached to the wizard: deleted with it, not left unlinked
         return xlsx_download_action(
-            self.env, self._filename("xlsx"), Lot._takeback_xlsx(document)
+            self.env, self._filename("xlsx"), Lot._takeback_xlsx(document), record=self
         )

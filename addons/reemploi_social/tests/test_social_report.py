@@ -303,7 +303,12 @@ class TestSocialReport(SocialCase):
         wizard = self._wizard()
         action = wizard.action_xlsx()
         attachment_id = int(action["url"].split("/")[3].split("?")[0])
-        raw = self.env["ir.attachment"].browse(attachment_id).raw
+        attachment = self.env["ir.attachment"].browse(attachment_id)
+        # attached to the wizard, deleted with it
+        self.assertEqual(
+            (attachment.res_model, attachment.res_id), (wizard._name, wizard.id)
+        )
+        raw = attachment.raw
         workbook = openpyxl.load_workbook(io.BytesIO(raw))
         self.assertEqual(
             workbook.sheetnames,

@@ -67,6 +67,10 @@ class ReemploiSocialReportWizard(models.TransientModel):
         document = Report._metropolis_document(
             self.date_from, self.date_to, self.commune_ids
         )
+        # attached to the wizard: deleted with it, not left unlinked
         return xlsx_download_action(
-            self.env, self._filename("xlsx"), Report._metropolis_xlsx(document)
+            self.env,
+            self._filename("xlsx"),
+            Report._metropolis_xlsx(document),
+            record=self,
         )
