@@ -40,20 +40,26 @@ class ReemploiCustodyFlowTally(models.Model):
     device's chain are serialised (``reemploi.custody.event.create()``
     locks the device; set-based inserts write the first events of new
     devices), so each statement sees the chain's earlier events.
-    Append-only like ``reemploi.equipment.tally``; :meth:`_compact` folds
+    Append-only like the other kept counts; the mixin's ``_compact()`` folds
     the rows (hourly).
     """
 
     _name = "reemploi.custody.flow.tally"
+    _inherit = "reemploi.tally.mixin"
     _description = "Devices entering each flow, by month"
     _auto = False
-    _log_access = False
-    _order = "id"
+
+    # the group's columns, for the mixin's compaction; the table and its
+    # trigger on the custody events are this model's own (init())
+    _tally_columns = (
+        ("flow", "varchar", None),
+        ("period", "timestamp", None),
+        ("previous_period", "timestamp", None),
+    )
 
     flow = fields.Selection(FLOW_SELECTION, string="Flow", readonly=True)
     period = fields.Datetime(string="Month", readonly=True)
     previous_period = fields.Datetime(string="Previous event", readonly=True)
-    device_count = fields.Integer(string="Devices", readonly=True)
 
     @api.model
     def _flow_sql(self, alias):
@@ -206,28 +212,6 @@ class ReemploiCustodyFlowTally(models.Model):
                     ),
                 )
             )
-
-    @api.model
-    def _compact(self):
-        """Fold the rows of each group into one; rows that concurrent
-        transactions insert meanwhile are not seen, hence kept."""
-        self.env["reemploi.custody.event"].flush_model()
-        self.env.cr.execute(
-            """
-            WITH gone AS (
-                DELETE FROM reemploi_custody_flow_tally
-                  RETURNING flow, period, previous_period, device_count
-            )
-            INSERT INTO reemploi_custody_flow_tally
-                   (flow, period, previous_period, device_count)
-            SELECT flow, period, previous_period, sum(device_count)
-              FROM gone
-          GROUP BY flow, period, previous_period
-            HAVING sum(device_count) <> 0
-            """
-        )
-        self.env.invalidate_all()
-        return True
 
     @api.model
     def _monthly(self, since):
