@@ -114,3 +114,19 @@ class TestErasureForm(ReemploiCase):
         self.assertRaises(
             UserError, self.device.with_user(self.technician).action_mark_erased
         )
+
+    def test_device_picker_lists_the_devices_waiting(self):
+        """The form's device field offers the devices holding data that
+        wait for their erasure, and on a phone in one list of cards, not
+        the register's columns by state."""
+        arch = self.Erasure.get_views([(False, "form")])["views"]["form"]["arch"]
+        self.assertIn("('state', 'in', ('received', 'erased'))", arch)
+        self.assertIn("reemploi_asset.reemploi_equipment_view_kanban_pick", arch)
+        Equipment = self.env["reemploi.equipment"].with_context(
+            kanban_view_ref="reemploi_asset.reemploi_equipment_view_kanban_pick"
+        )
+        kanban = Equipment.get_views([(False, "kanban")])["views"]["kanban"]["arch"]
+        self.assertNotIn("default_group_by", kanban)
+        # the register itself keeps its columns by state
+        register = self.env["reemploi.equipment"].get_views([(False, "kanban")])
+        self.assertIn('default_group_by="state"', register["views"]["kanban"]["arch"])
