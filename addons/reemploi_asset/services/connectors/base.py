@@ -13,10 +13,14 @@ import engine maps it with the same presets. Rules:
    nothing changed. Items modified in the same second as the cursor are
    fetched again on the next sync (``>=``): a second one may have changed
    after the first was read, and re-importing an unchanged row is a no-op.
-3. Connection errors, timeouts, HTTP 5xx and 429 are retried ``retries``
-   times, waiting ``backoff * 2 ** attempt`` seconds, or what ``Retry-After``
-   asks, capped at :attr:`Connector.max_delay`. Then the error is raised
-   with ``retryable=True``: the caller may try the whole sync again later.
+3. Connection errors, timeouts, broken answers, HTTP 5xx and 429 are
+   retried ``retries`` times, waiting what urllib3's ``Retry`` computes
+   (``Retry-After`` when the server sends it, else its exponential backoff
+   of ``backoff``), capped at :attr:`Connector.max_delay`. Then the error is
+   raised with ``retryable=True``: the caller may try the whole sync again
+   later. The loop is ours, not an ``HTTPAdapter``'s: a body cut mid-read
+   (``ChunkedEncodingError``) and SOAP posts are retried too, and every
+   retry is logged with its cause.
 4. HTTP 401 and 403 raise :class:`AuthError`; other 4xx, answers that are
    not JSON or not shaped as expected raise :class:`ConnectorError` with
    ``retryable=False``, naming the server and the endpoint.
@@ -26,7 +30,6 @@ and what to do; they never contain a token. They are
 :class:`~..messages.Message` objects, which the models translate.
 """
 
-import email.utils
 import html
 import logging
 import re
@@ -35,6 +38,8 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 import requests
+from urllib3.exceptions import InvalidHeader
+from urllib3.util.retry import RequestHistory, Retry
 
 from ..messages import Message, _
 
@@ -242,22 +247,25 @@ class Connector:
         )
 
     def _retry_delay(self, attempt, response=None):
-        """Seconds to wait before the next attempt: ``Retry-After`` (seconds
-        or HTTP date) when the server gives it, else exponential backoff;
-        capped at :attr:`max_delay`."""
-        delay = self.backoff * 2**attempt
-        value = response.headers.get("Retry-After") if response is not None else None
-        if value:
-            value = value.strip()
-            if value.isdigit():
-                delay = float(value)
-            else:
-                try:
-                    when = email.utils.parsedate_to_datetime(value)
-                except (TypeError, ValueError):
-                    when = None
-                if when is not None and when.tzinfo is not None:
-                    delay = max(0.0, when.timestamp() - time.time())
+        """Seconds to wait before the next attempt, after ``attempt + 1``
+        failed ones, as urllib3's :class:`~urllib3.util.Retry` computes them:
+        ``Retry-After`` (seconds or HTTP date) when the server gives it, else
+        its exponential backoff (none before the first retry, then
+        ``backoff * 2 ** attempt``); capped at :attr:`max_delay`."""
+        policy = Retry(
+            total=self.retries,
+            backoff_factor=self.backoff,
+            backoff_max=self.max_delay,
+            history=(RequestHistory(None, None, None, None, None),) * (attempt + 1),
+        )
+        delay = None
+        if response is not None:
+            try:
+                delay = policy.get_retry_after(response)
+            except InvalidHeader:
+                delay = None  # unreadable: the backoff
+        if delay is None:
+            delay = policy.get_backoff_time()
         return min(delay, self.max_delay)
 
     def _http_error(self, response, what):
