@@ -983,6 +983,56 @@ def _smart_storage(report):
     )
 
 
+def _dmi_cpu(fields):
+    """A processor of dmidecode's type 4, or None."""
+    if not _useful(fields.get("Version")):
+        return None
+    return {
+        "manufacturer": _useful(fields.get("Manufacturer")),
+        "model": _useful(fields.get("Version")),
+        "cores": _int(fields.get("Core Count")),
+        "speed_mhz": _int(fields.get("Max Speed") or fields.get("Current Speed")),
+    }
+
+
+def _dmi_memory(fields):
+    """A memory module of dmidecode's type 17 (an empty bank: None)."""
+    size = _number(fields.get("Size"))
+    if not size:
+        return None
+    unit = _text(fields.get("Size")).upper()
+    return {
+        "manufacturer": _useful(fields.get("Manufacturer")),
+        "model": _useful(fields.get("Part Number")),
+        "serial": _clean_serial(_useful(fields.get("Serial Number"))),
+        "size_mb": _int(size * 1024 if "GB" in unit else size),
+        "speed_mhz": _int(fields.get("Speed")),
+    }
+
+
+def _dmi_battery(fields):
+    """A battery of dmidecode's type 22, or None."""
+    if not _number(fields.get("Design Capacity")):
+        return None
+    return {
+        "manufacturer": _useful(fields.get("Manufacturer")),
+        "model": _useful(fields.get("Name")),
+        "serial": _clean_serial(
+            _useful(fields.get("Serial Number"))
+            or _useful(fields.get("SBDS Serial Number"))
+        ),
+        "design_capacity_mwh": _int(fields.get("Design Capacity")),
+    }
+
+
+# component kind -> (dmidecode structure type, its reader)
+_DMI_COMPONENTS = {
+    "cpu": (4, _dmi_cpu),
+    "memory": (17, _dmi_memory),
+    "battery": (22, _dmi_battery),
+}
+
+
 def _normalise_raw(document):
     """Identity and components from lshw, dmidecode and smartctl."""
     data = document["data"]
@@ -1070,51 +1120,14 @@ def _normalise_raw(document):
                     design_capacity_mwh=_int(node.get("capacity")),
                 )
             )
-    if not any(c["kind"] == "cpu" for c in components):
-        for structure_type, fields in dmi:
-            if structure_type == 4 and _useful(fields.get("Version")):
-                components.append(
-                    _component(
-                        "cpu",
-                        manufacturer=_useful(fields.get("Manufacturer")),
-                        model=_useful(fields.get("Version")),
-                        cores=_int(fields.get("Core Count")),
-                        speed_mhz=_int(
-                            fields.get("Max Speed") or fields.get("Current Speed")
-                        ),
-                    )
-                )
-    if not any(c["kind"] == "memory" for c in components):
-        for structure_type, fields in dmi:
-            size = _number(fields.get("Size"))
-            if structure_type != 17 or not size:
-                continue
-            unit = _text(fields.get("Size")).upper()
-            components.append(
-                _component(
-                    "memory",
-                    manufacturer=_useful(fields.get("Manufacturer")),
-                    model=_useful(fields.get("Part Number")),
-                    serial=_clean_serial(_useful(fields.get("Serial Number"))),
-                    size_mb=_int(size * 1024 if "GB" in unit else size),
-                    speed_mhz=_int(fields.get("Speed")),
-                )
-            )
-    if not any(c["kind"] == "battery" for c in components):
-        for structure_type, fields in dmi:
-            if structure_type == 22 and _number(fields.get("Design Capacity")):
-                components.append(
-                    _component(
-                        "battery",
-                        manufacturer=_useful(fields.get("Manufacturer")),
-                        model=_useful(fields.get("Name")),
-                        serial=_clean_serial(
-                            _useful(fields.get("Serial Number"))
-                            or _useful(fields.get("SBDS Serial Number"))
-                        ),
-                        design_capacity_mwh=_int(fields.get("Design Capacity")),
-                    )
-                )
+    # what lshw did not tell, from dmidecode's structures
+    for kind, (structure_type, read) in _DMI_COMPONENTS.items():
+        if any(c["kind"] == kind for c in components):
+            continue
+        found = [
+            read(fields) for found_type, fields in dmi if found_type == structure_type
+        ]
+        components.extend(_component(kind, **item) for item in found if item)
     # storage: smartctl's reports, then lshw's disks that none of them tells
     storage = [
         component
