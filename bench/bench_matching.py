@@ -1,4 +1,5 @@
-"""Benchmark: the matching engine (reemploi_market/services/matching.py).
+"""Benchmark: the matching engine (reemploi_market/services/lot_matching.py,
+demand_matching.py).
 
 Generates lots and operators spread over a region of ~250 x 250 km around
 Grenoble, and refurbished stock and demands, then prints:
@@ -26,10 +27,13 @@ solver); the last one needs Odoo 18.0 and PostgreSQL (``--skip-db``):
 import argparse
 import dataclasses
 import datetime
+import importlib
 import importlib.util
 import pathlib
 import secrets
+import sys
 import time
+import types
 
 import numpy as np
 
@@ -48,7 +52,13 @@ def load(name, path):
     return module
 
 
-matching = load("matching", ADDON / "services/matching.py")
+# the engines as a package of their own (their shared module is imported
+# relatively), without the addon's services/__init__.py, which needs Odoo
+_services = types.ModuleType("reemploi_market_services")
+_services.__path__ = [str(ADDON / "services")]
+sys.modules[_services.__name__] = _services
+lot_matching = importlib.import_module("reemploi_market_services.lot_matching")
+demand_matching = importlib.import_module("reemploi_market_services.demand_matching")
 baselines = load("matching_baselines", ADDON / "tests/matching_baselines.py")
 bench_import = load("bench_import", ROOT / "bench/bench_import.py")
 
@@ -68,7 +78,7 @@ def make_lots(rng, count):
         quantities = {str(c): int(min(rng.geometric(1 / 12), 300)) for c in codes}
         start = TODAY + datetime.timedelta(days=int(rng.integers(0, 60)))
         lots.append(
-            matching.Lot(
+            lot_matching.Lot(
                 index + 1,
                 quantities,
                 float(lats[index]),
@@ -86,7 +96,7 @@ def make_operators(rng, count):
     for index in range(count):
         accepted = [c for c in CATEGORIES if rng.random() < 0.6] or ["laptop"]
         operators.append(
-            matching.Operator(
+            lot_matching.Operator(
                 index + 1,
                 frozenset(accepted),
                 int(rng.integers(1, 20)),
@@ -107,9 +117,9 @@ def make_stock(rng, operators=50):
     stock = []
     for operator in range(operators):
         for category in CATEGORIES:
-            for rank, grade in enumerate(matching.GRADES):
+            for rank, grade in enumerate(demand_matching.GRADES):
                 stock.append(
-                    matching.StockGroup(
+                    demand_matching.StockGroup(
                         (operator, category, grade),
                         category,
                         grade,
@@ -124,11 +134,11 @@ def make_stock(rng, operators=50):
 
 def make_demands(rng, count):
     return [
-        matching.Demand(
+        demand_matching.Demand(
             index + 1,
             str(rng.choice(CATEGORIES)),
             int(rng.integers(1, 50)),
-            str(rng.choice(matching.GRADES)),
+            str(rng.choice(demand_matching.GRADES)),
             deadline=None
             if rng.random() < 0.3
             else TODAY + datetime.timedelta(days=int(rng.integers(-5, 120))),
@@ -196,12 +206,12 @@ def independent(inputs, total, skip):
 def bench_lots(args, rng):
     lots = make_lots(rng, args.lots)
     operators = make_operators(rng, args.operators)
-    seconds, result = best_of(args.runs, lambda: matching.assign(lots, operators))
+    seconds, result = best_of(args.runs, lambda: lot_matching.assign(lots, operators))
     solve = min(
-        matching.assign(lots, operators).stats["solve_seconds"]
+        lot_matching.assign(lots, operators).stats["solve_seconds"]
         for _ in range(args.runs)
     )
-    arcs = matching.lot_arcs(lots, operators)
+    arcs = lot_matching.lot_arcs(lots, operators)
     inputs = baselines.lot_flow_inputs(arcs)
     greedy_seconds, flow = best_of(args.runs, lambda: baselines.greedy_flow(*inputs))
     total = round(result.total * 100)
@@ -228,10 +238,10 @@ def bench_demands(args, rng):
     demands = make_demands(rng, args.demands)
 
     def run():
-        return matching.match_demand(stock, demands, today=TODAY)
+        return demand_matching.match_demand(stock, demands, today=TODAY)
 
     seconds, result = best_of(args.runs, run)
-    arcs = matching.demand_arcs(stock, demands, today=TODAY)
+    arcs = demand_matching.demand_arcs(stock, demands, today=TODAY)
     inputs = baselines.demand_flow_inputs(arcs)
     greedy_seconds, flow = best_of(args.runs, lambda: baselines.greedy_flow(*inputs))
     total = round(result.total * 100)
@@ -258,8 +268,8 @@ def bench_small(args):
         # a small area, so that the lots compete for the operators
         lots = [_near(lot, rng) for lot in lots]
         operators = [_near(operator, rng) for operator in operators]
-        arcs = matching.lot_arcs(lots, operators)
-        exact = round(matching.assign(lots, operators).total * 100)
+        arcs = lot_matching.lot_arcs(lots, operators)
+        exact = round(lot_matching.assign(lots, operators).total * 100)
         brute = baselines.brute_force_total(*baselines.lot_flow_inputs(arcs))
         equal += exact == brute
     print(f"brute force, {args.small} instances of <= 6 lots x 3 operators: ", end="")

@@ -1,9 +1,9 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ..services import matching
+from ..services import demand_matching
 
-OPEN_STATES = ("open", "matched")
+OPEN_DEMAND_STATES = ("open", "matched")
 
 
 class ReemploiDemand(models.Model):
@@ -82,7 +82,7 @@ class ReemploiDemand(models.Model):
     def action_match_stock(self):
         """Allocate the available refurbished stock to every open demand
         (the stock is shared: all open demands are matched together)."""
-        demands = self.search([("state", "in", OPEN_STATES)])
+        demands = self.search([("state", "in", OPEN_DEMAND_STATES)])
         if not demands:
             raise UserError(self.env._("There is no open demand to match."))
         demands._match_stock(fields.Date.context_today(self))
@@ -101,7 +101,7 @@ class ReemploiDemand(models.Model):
 
     def _stock_groups(self):
         """The pool of available devices grouped by (operator, category,
-        grade), as matching.StockGroup, in one grouped query."""
+        grade), as demand_matching.StockGroup, in one grouped query."""
         Equipment = self.env["reemploi.equipment"]
         # sudo: the pool is counted whoever matches (see _available_domain);
         # only the counts come out
@@ -111,7 +111,7 @@ class ReemploiDemand(models.Model):
             ["__count"],
         )
         return [
-            matching.StockGroup(
+            demand_matching.StockGroup(
                 (company.id, category.id, grade.id),
                 category.id,
                 grade.id,
@@ -131,7 +131,7 @@ class ReemploiDemand(models.Model):
             quantity = demand.quantity - sum(accepted.mapped("quantity"))
             if quantity > 0:
                 engine_demands.append(
-                    matching.Demand(
+                    demand_matching.Demand(
                         demand.id,
                         demand.category_id.id,
                         quantity,
@@ -140,7 +140,7 @@ class ReemploiDemand(models.Model):
                         max_price=demand.max_price or None,
                     )
                 )
-        result = matching.match_demand(
+        result = demand_matching.match_demand(
             self._stock_groups(), engine_demands, today=today, grades=tuple(grades.ids)
         )
         self.match_ids.filtered(lambda m: m.state == "proposed").unlink()

@@ -2,7 +2,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
 from ..services.lot_lifecycle import CANCELLED, DECLARED, MATCHED
-from .reemploi_match_proposal import EXPIRED, OPEN_STATES, PROPOSED
+from .reemploi_match_proposal import EXPIRED, OPEN_PROPOSAL_STATES, PROPOSED
 
 COORDINATOR = "reemploi_asset.group_reemploi_coordinator"
 
@@ -106,7 +106,7 @@ class ReemploiLot(models.Model):
         if target in (MATCHED, CANCELLED):
             # sudo: the user may move these lots (checked by super); their
             # open proposals expire with them, whoever moved them
-            self.sudo().proposal_ids.filtered(lambda p: p.state in OPEN_STATES).write(
+            self.sudo().proposal_ids.filtered(lambda p: p.state in OPEN_PROPOSAL_STATES).write(
                 {"state": EXPIRED}
             )
         return result

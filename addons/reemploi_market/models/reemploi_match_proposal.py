@@ -10,14 +10,14 @@ from odoo.tools.misc import formatLang, get_lang
 
 from odoo.addons.reemploi_asset.models import bulk
 
-from ..services import matching
+from ..services import lot_matching
 
 WAITING = "waiting"
 PROPOSED = "proposed"
 ACCEPTED = "accepted"
 REFUSED = "refused"
 EXPIRED = "expired"
-OPEN_STATES = (WAITING, PROPOSED)
+OPEN_PROPOSAL_STATES = (WAITING, PROPOSED)
 
 STATE_SELECTION = [
     (WAITING, "Waiting"),
@@ -28,7 +28,7 @@ STATE_SELECTION = [
 ]
 
 # The matching weights in the Settings: ir.config_parameter key -> field
-# of matching.Weights.
+# of lot_matching.Weights.
 WEIGHT_PARAMETERS = {
     "reemploi_market.weight_distance": "distance",
     "reemploi_market.distance_reference_km": "distance_reference_km",
@@ -218,17 +218,19 @@ class ReemploiMatchProposal(models.Model):
         """The engine's reasons why operators cannot take a lot."""
         _ = self.env._
         return {
-            matching.EXCLUDED: _("refused the lot"),
-            matching.NO_CAPACITY: _("no lot left in their period"),
-            matching.CATEGORY_NOT_ACCEPTED: _(
+            lot_matching.EXCLUDED: _("refused the lot"),
+            lot_matching.NO_CAPACITY: _("no lot left in their period"),
+            lot_matching.CATEGORY_NOT_ACCEPTED: _(
                 "do not accept every category of the lot"
             ),
-            matching.TOO_FAR: _("too far from the pickup site"),
-            matching.TOO_LARGE: _("the lot has more devices than they take at once"),
-            matching.NOT_AVAILABLE: _(
+            lot_matching.TOO_FAR: _("too far from the pickup site"),
+            lot_matching.TOO_LARGE: _(
+                "the lot has more devices than they take at once"
+            ),
+            lot_matching.NOT_AVAILABLE: _(
                 "the availability window is outside their period"
             ),
-            matching.CAPACITY_TAKEN: _("full with lots they are better placed for"),
+            lot_matching.CAPACITY_TAKEN: _("full with lots they are better placed for"),
         }
 
     def _unassigned_problem(self, reasons):
@@ -250,10 +252,10 @@ class ReemploiMatchProposal(models.Model):
     # ------------------------------------------------------------------
     @api.model
     def _match_weights(self):
-        """(matching.Weights, alternatives) from the Settings."""
+        """(lot_matching.Weights, alternatives) from the Settings."""
         # sudo: only the matching's own parameters are read
         params = self.env["ir.config_parameter"].sudo()
-        defaults = matching.Weights()
+        defaults = lot_matching.Weights()
         values = {}
         for key, name in WEIGHT_PARAMETERS.items():
             raw = params.get_param(key)
@@ -264,7 +266,7 @@ class ReemploiMatchProposal(models.Model):
             if values[name] is None:
                 values[name] = getattr(defaults, name)
         try:
-            weights = matching.Weights(**values)
+            weights = lot_matching.Weights(**values)
         except ValueError as error:
             raise UserError(
                 self.env._(
@@ -283,7 +285,7 @@ class ReemploiMatchProposal(models.Model):
 
     @api.model
     def _engine_lots(self, lots):
-        """(matching.Lot list, {lot id: problem}) of ``lots``, in two queries
+        """(lot_matching.Lot list, {lot id: problem}) of ``lots``, in two queries
         whatever their number."""
         quantities = defaultdict(dict)
         for lot, category, quantity in self.env["reemploi.lot.line"]._read_group(
@@ -303,7 +305,7 @@ class ReemploiMatchProposal(models.Model):
                 problems[lot.id] = self.env._("the lot has no device")
             else:
                 engine_lots.append(
-                    matching.Lot(
+                    lot_matching.Lot(
                         lot.id,
                         quantities[lot.id],
                         place.partner_latitude,
@@ -316,7 +318,7 @@ class ReemploiMatchProposal(models.Model):
 
     @api.model
     def _engine_operators(self, today):
-        """(matching.Operator list, companies left out for lack of
+        """(lot_matching.Operator list, companies left out for lack of
         coordinates), in a constant number of queries."""
         # sudo: users read their own companies only; the matching reads the
         # operators' profiles (categories, capacity, position) to rank them
@@ -330,7 +332,7 @@ class ReemploiMatchProposal(models.Model):
                 continue
             known = company.reemploi_reliability_count > 0
             operators.append(
-                matching.Operator(
+                lot_matching.Operator(
                     company.id,
                     frozenset(company.reemploi_category_ids.ids),
                     remaining[company.id],
@@ -359,9 +361,9 @@ class ReemploiMatchProposal(models.Model):
         if not lots:
             return self
         now = fields.Datetime.now()
-        self.search([("lot_id", "in", lots.ids), ("state", "in", OPEN_STATES)]).write(
-            {"state": EXPIRED}
-        )
+        self.search(
+            [("lot_id", "in", lots.ids), ("state", "in", OPEN_PROPOSAL_STATES)]
+        ).write({"state": EXPIRED})
         excluded = [
             (lot.id, company.id)
             for lot, company in self._read_group(
@@ -372,7 +374,7 @@ class ReemploiMatchProposal(models.Model):
         weights, alternatives = self._match_weights()
         engine_lots, problems = self._engine_lots(lots)
         operators, unplaced = self._engine_operators(fields.Date.context_today(self))
-        result = matching.assign(
+        result = lot_matching.assign(
             engine_lots,
             operators,
             weights,
@@ -552,7 +554,7 @@ class ReemploiMatchProposal(models.Model):
         refused = proposals.filtered(lambda p: p.state == REFUSED).company_id.ids
         waiting = proposals.filtered(lambda p: p.state == WAITING).sorted("sequence")
         remaining = waiting.company_id._reemploi_remaining_capacity()
-        chosen = matching.next_proposal(
+        chosen = lot_matching.next_proposal(
             [_Candidate(p.company_id.id, p) for p in waiting], refused, remaining
         )
         if chosen is None:

@@ -2,11 +2,11 @@ import math
 
 from odoo import Command
 
-from ..services import matching
+from ..services import lot_matching
 from .common import MarketCase
 
 GRENOBLE = (45.1885, 5.7245)
-KM_PER_DEGREE = math.pi * matching.EARTH_RADIUS_KM / 180  # along a meridian
+KM_PER_DEGREE = math.pi * lot_matching.EARTH_RADIUS_KM / 180  # along a meridian
 
 
 def north(km):

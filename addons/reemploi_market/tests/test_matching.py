@@ -11,7 +11,8 @@ from odoo.tests import BaseCase, tagged
 
 from odoo.addons.reemploi_asset.services import grading
 
-from ..services import matching as m
+from ..services import demand_matching as demand_engine
+from ..services import lot_matching as lot_engine
 from .matching_baselines import (
     brute_force_total,
     demand_flow_inputs,
@@ -21,7 +22,7 @@ from .matching_baselines import (
 
 GRENOBLE = (45.1885, 5.7245)
 TODAY = datetime.date(2026, 11, 30)
-KM_PER_DEGREE = math.pi * m.EARTH_RADIUS_KM / 180  # along a meridian
+KM_PER_DEGREE = math.pi * lot_engine.EARTH_RADIUS_KM / 180  # along a meridian
 
 
 def north(km):
@@ -30,11 +31,11 @@ def north(km):
 
 
 def lot(lot_id, km=0.0, **quantities):
-    return m.Lot(lot_id, quantities or {"laptop": 10}, *north(km))
+    return lot_engine.Lot(lot_id, quantities or {"laptop": 10}, *north(km))
 
 
 def operator(operator_id, km=0.0, categories=("laptop",), capacity=1, **values):
-    return m.Operator(
+    return lot_engine.Operator(
         operator_id, frozenset(categories), capacity, *north(km), **values
     )
 
@@ -51,19 +52,25 @@ def total_centi(assignment, arcs):
 @tagged("at_install", "reemploi_unit")
 class TestMatchingScore(BaseCase):
     def test_haversine(self):
-        self.assertAlmostEqual(m.haversine_km(0, 0, 1, 0), KM_PER_DEGREE, places=6)
-        self.assertEqual(m.haversine_km(*GRENOBLE, *GRENOBLE), 0.0)
+        self.assertAlmostEqual(
+            lot_engine.haversine_km(0, 0, 1, 0), KM_PER_DEGREE, places=6
+        )
+        self.assertEqual(lot_engine.haversine_km(*GRENOBLE, *GRENOBLE), 0.0)
         lyon = (45.7640, 4.8357)
-        there = m.haversine_km(*GRENOBLE, *lyon)
-        self.assertAlmostEqual(there, m.haversine_km(*lyon, *GRENOBLE), places=9)
+        there = lot_engine.haversine_km(*GRENOBLE, *lyon)
+        self.assertAlmostEqual(
+            there, lot_engine.haversine_km(*lyon, *GRENOBLE), places=9
+        )
         self.assertAlmostEqual(there, 94.4, delta=1.0)
         # antipodes: no NaN from rounding above 1
         self.assertAlmostEqual(
-            m.haversine_km(0, 0, 0, 180), math.pi * m.EARTH_RADIUS_KM, places=6
+            lot_engine.haversine_km(0, 0, 0, 180),
+            math.pi * lot_engine.EARTH_RADIUS_KM,
+            places=6,
         )
 
     def test_breakdown_explains_the_score(self):
-        breakdown = m.score(
+        breakdown = lot_engine.score(
             lot(1),
             operator(
                 7, km=12, capacity=4, social_economy=True, reliability=0.92,
@@ -92,95 +99,100 @@ class TestMatchingScore(BaseCase):
 
     def test_weights(self):
         candidate = operator(7, social_economy=True)
-        neutral = m.Weights(social_economy=0)
-        parts = {p.criterion: p for p in m.score(lot(1), candidate, neutral).parts}
+        neutral = lot_engine.Weights(social_economy=0)
+        parts = {
+            p.criterion: p for p in lot_engine.score(lot(1), candidate, neutral).parts
+        }
         self.assertEqual(parts["social_economy"].points, 0)
         self.assertEqual(parts["distance"].points, 40)
-        newcomer = {p.criterion: p for p in m.score(lot(1), candidate).parts}
+        newcomer = {p.criterion: p for p in lot_engine.score(lot(1), candidate).parts}
         self.assertEqual(newcomer["reliability"].reason, "reliability_unknown")
         self.assertEqual(newcomer["reliability"].points, 10)  # 20 x 50 %
-        far = {p.criterion: p for p in m.score(lot(1, km=80), candidate).parts}
+        far = {p.criterion: p for p in lot_engine.score(lot(1, km=80), candidate).parts}
         self.assertEqual(far["distance"].points, 0)  # beyond the reference
         for bad in ({"distance": -1}, {"reliability": math.nan},
                     {"distance_reference_km": 0}, {"unknown_reliability": 2}):  # fmt: skip
             with self.assertRaises(ValueError, msg=bad):
-                m.Weights(**bad)
+                lot_engine.Weights(**bad)
 
     def test_no_arc_and_why(self):
         window = {"period_start": TODAY, "period_end": TODAY}
         cases = {
-            m.NO_CAPACITY: (lot(1), operator(7, capacity=0)),
-            m.CATEGORY_NOT_ACCEPTED: (lot(1, monitor=1, laptop=1), operator(7)),
-            m.TOO_FAR: (lot(1, km=31), operator(7, max_distance_km=30)),
-            m.TOO_LARGE: (lot(1, laptop=11), operator(7, max_devices=10)),
-            m.NOT_AVAILABLE: (
-                m.Lot(1, {"laptop": 1}, *GRENOBLE, available_until=TODAY
+            lot_engine.NO_CAPACITY: (lot(1), operator(7, capacity=0)),
+            lot_engine.CATEGORY_NOT_ACCEPTED: (lot(1, monitor=1, laptop=1), operator(7)),
+            lot_engine.TOO_FAR: (lot(1, km=31), operator(7, max_distance_km=30)),
+            lot_engine.TOO_LARGE: (lot(1, laptop=11), operator(7, max_devices=10)),
+            lot_engine.NOT_AVAILABLE: (
+                lot_engine.Lot(1, {"laptop": 1}, *GRENOBLE, available_until=TODAY
                       - datetime.timedelta(days=1)),
                 operator(7, **window),
             ),
         }  # fmt: skip
         for reason, (the_lot, the_operator) in cases.items():
-            breakdown = m.score(the_lot, the_operator)
+            breakdown = lot_engine.score(the_lot, the_operator)
             self.assertEqual(breakdown.blocker, reason)
             self.assertEqual(breakdown.parts, ())
             self.assertEqual(
-                m.assign([the_lot], [the_operator]).unassigned, {1: {reason: 1}}
+                lot_engine.assign([the_lot], [the_operator]).unassigned,
+                {1: {reason: 1}},
             )
         # limits are inclusive
         self.assertIsNone(
-            m.score(lot(1, km=29.9), operator(7, max_distance_km=30)).blocker
+            lot_engine.score(lot(1, km=29.9), operator(7, max_distance_km=30)).blocker
         )
         self.assertIsNone(
-            m.score(lot(1, laptop=10), operator(7, max_devices=10)).blocker
+            lot_engine.score(lot(1, laptop=10), operator(7, max_devices=10)).blocker
         )
-        same_day = m.Lot(1, {"laptop": 1}, *GRENOBLE, available_until=TODAY)
-        self.assertIsNone(m.score(same_day, operator(7, **window)).blocker)
+        same_day = lot_engine.Lot(1, {"laptop": 1}, *GRENOBLE, available_until=TODAY)
+        self.assertIsNone(lot_engine.score(same_day, operator(7, **window)).blocker)
 
     def test_invalid_input_is_refused(self):
         cases = [
-            (m.Lot(1, {"laptop": 1}, math.nan, 5.7), "invalid coordinates"),
-            (m.Lot(1, {"laptop": 1}, 95.0, 5.7), "invalid coordinates"),
-            (m.Lot(1, {"laptop": -2}, *GRENOBLE), "non-negative integer"),
-            (m.Lot(1, {"laptop": 0}, *GRENOBLE), "has no device"),
-            (m.Lot(1, {}, *GRENOBLE), "no quantity per category"),
-            (m.Lot(1, {"laptop": 1}, *GRENOBLE, available_from=TODAY,
+            (lot_engine.Lot(1, {"laptop": 1}, math.nan, 5.7), "invalid coordinates"),
+            (lot_engine.Lot(1, {"laptop": 1}, 95.0, 5.7), "invalid coordinates"),
+            (lot_engine.Lot(1, {"laptop": -2}, *GRENOBLE), "non-negative integer"),
+            (lot_engine.Lot(1, {"laptop": 0}, *GRENOBLE), "has no device"),
+            (lot_engine.Lot(1, {}, *GRENOBLE), "no quantity per category"),
+            (lot_engine.Lot(1, {"laptop": 1}, *GRENOBLE, available_from=TODAY,
                    available_until=TODAY - datetime.timedelta(days=1)), "starts after"),
             (operator(7, capacity=-1), "capacity must be a non-negative integer"),
             (operator(7, reliability=1.5), "reliability must be within 0..1"),
             (operator(7, max_distance_km=-3), "max_distance_km"),
             (operator(7, max_devices=2.5), "max_devices"),
-            (m.Operator(7, "laptop", 1, *GRENOBLE), "not a string"),
+            (lot_engine.Operator(7, "laptop", 1, *GRENOBLE), "not a string"),
         ]  # fmt: skip
         for record, message in cases:
-            lots = [record] if isinstance(record, m.Lot) else [lot(1)]
-            operators = [record] if isinstance(record, m.Operator) else [operator(7)]
+            lots = [record] if isinstance(record, lot_engine.Lot) else [lot(1)]
+            operators = (
+                [record] if isinstance(record, lot_engine.Operator) else [operator(7)]
+            )
             with self.assertRaisesRegex(ValueError, message):
-                m.assign(lots, operators)
+                lot_engine.assign(lots, operators)
         with self.assertRaisesRegex(ValueError, "lot 1 is given twice"):
-            m.assign([lot(1), lot(1)], [operator(7)])
+            lot_engine.assign([lot(1), lot(1)], [operator(7)])
         with self.assertRaisesRegex(ValueError, "comparable"):
-            m.assign([lot(1), lot("a")], [operator(7)])
+            lot_engine.assign([lot(1), lot("a")], [operator(7)])
 
 
 @tagged("at_install", "reemploi_unit")
 class TestMatchingAssign(BaseCase):
     def test_empty_inputs(self):
-        empty = m.assign([], [])
+        empty = lot_engine.assign([], [])
         self.assertEqual(
             (empty.assigned, empty.proposals, empty.unassigned), ({}, {}, {})
         )
         self.assertEqual(empty.total, 0)
-        nobody = m.assign([lot(1), lot(2)], [])
+        nobody = lot_engine.assign([lot(1), lot(2)], [])
         self.assertEqual(nobody.unassigned, {1: {}, 2: {}})
-        self.assertEqual(m.assign([], [operator(7)]).assigned, {})
+        self.assertEqual(lot_engine.assign([], [operator(7)]).assigned, {})
 
     def test_capacity_counts_lots(self):
         # three lots, one operator that can take two of them: the farthest
         # lot stays unassigned, but keeps the operator as its proposal
-        result = m.assign([lot(1, km=1), lot(2, km=20), lot(3, km=2)],
+        result = lot_engine.assign([lot(1, km=1), lot(2, km=20), lot(3, km=2)],
                           [operator(7, capacity=2)])  # fmt: skip
         self.assertEqual(result.assigned, {1: 7, 3: 7})
-        self.assertEqual(result.unassigned, {2: {m.CAPACITY_TAKEN: 1}})
+        self.assertEqual(result.unassigned, {2: {lot_engine.CAPACITY_TAKEN: 1}})
         self.assertEqual([p.operator_id for p in result.proposals[2]], [7])
         self.assertFalse(result.proposals[2][0].assigned)
 
@@ -190,72 +202,80 @@ class TestMatchingAssign(BaseCase):
         lots = [lot(1, km=0), lot(2, km=5, monitor=3)]
         operators = [operator(7, categories=("laptop", "monitor")),
                      operator(8, km=10)]  # fmt: skip
-        arcs = m.lot_arcs(lots, operators)
+        arcs = lot_engine.lot_arcs(lots, operators)
         flow = greedy_flow(*lot_flow_inputs(arcs))
         self.assertEqual(sum(flow), 1)
-        result = m.assign(lots, operators)
+        result = lot_engine.assign(lots, operators)
         self.assertEqual(result.assigned, {1: 8, 2: 7})
         greedy_total = sum(f * int(c) for f, c in zip(flow, arcs.centi, strict=True))
         self.assertGreater(result.total * 100, greedy_total)
 
     def test_proposals_and_refusal(self):
         operators = [operator(i, km=i, capacity=1) for i in range(1, 6)]
-        result = m.assign([lot(1)], operators, alternatives=2)
+        result = lot_engine.assign([lot(1)], operators, alternatives=2)
         proposals = result.proposals[1]
         self.assertEqual([p.operator_id for p in proposals], [1, 2, 3])
         self.assertEqual([p.sequence for p in proposals], [1, 2, 3])
         self.assertEqual([p.assigned for p in proposals], [True, False, False])
         self.assertGreater(proposals[0].score, proposals[1].score)
-        self.assertEqual(m.next_proposal(proposals, refused={1}).operator_id, 2)
         self.assertEqual(
-            m.next_proposal(proposals, refused={1}, remaining={2: 0, 3: 1}).operator_id,
+            lot_engine.next_proposal(proposals, refused={1}).operator_id, 2
+        )
+        self.assertEqual(
+            lot_engine.next_proposal(
+                proposals, refused={1}, remaining={2: 0, 3: 1}
+            ).operator_id,
             3,
         )
-        self.assertIsNone(m.next_proposal(proposals, refused={1, 2, 3}))
+        self.assertIsNone(lot_engine.next_proposal(proposals, refused={1, 2, 3}))
         # the list is exhausted: match again without the refused operators
-        again = m.assign([lot(1)], operators, excluded=[(1, 1), (1, 2), (1, 3)])
+        again = lot_engine.assign(
+            [lot(1)], operators, excluded=[(1, 1), (1, 2), (1, 3)]
+        )
         self.assertEqual(again.assigned, {1: 4})
-        blocked = m.assign([lot(1)], operators[:1], excluded=[(1, 1), (9, 9)])
-        self.assertEqual(blocked.unassigned, {1: {m.EXCLUDED: 1}})
+        blocked = lot_engine.assign([lot(1)], operators[:1], excluded=[(1, 1), (9, 9)])
+        self.assertEqual(blocked.unassigned, {1: {lot_engine.EXCLUDED: 1}})
 
     def test_ties_are_deterministic(self):
         twins = [operator(8), operator(5), operator(6, capacity=0)]
         lots = [lot(3), lot(1), lot(2)]
-        result = m.assign(lots, twins)
+        result = lot_engine.assign(lots, twins)
         # same score: the operator with the smaller id, the rest unassigned
         self.assertEqual(len(result.assigned), 2)
         self.assertEqual(sorted(result.assigned.values()), [5, 8])
         for _attempt in range(5):
             random.shuffle(lots)
             random.shuffle(twins)
-            self.assertEqual(m.assign(lots, twins).assigned, result.assigned)
+            self.assertEqual(lot_engine.assign(lots, twins).assigned, result.assigned)
         # a lot goes to an operator even at 0 points
-        zero = m.Weights(
+        zero = lot_engine.Weights(
             distance=0, social_economy=0, reliability=0, category_fit=0, capacity=0
         )
-        self.assertEqual(m.assign([lot(1)], [operator(7)], zero).assigned, {1: 7})
+        self.assertEqual(
+            lot_engine.assign([lot(1)], [operator(7)], zero).assigned, {1: 7}
+        )
 
     def test_grades_are_the_shared_standard(self):
-        self.assertEqual(m.GRADES, grading.GRADES)
+        self.assertEqual(demand_engine.GRADES, grading.GRADES)
 
 
 @tagged("at_install", "reemploi_unit")
 class TestMatchingDemand(BaseCase):
     def test_allocation(self):
         stock = [
-            m.StockGroup("a", "laptop", "A", 5, price=200.0),
-            m.StockGroup("b", "laptop", "B", 5, price=150.0),
-            m.StockGroup("c", "laptop", "C", 9, price=90.0),
-            m.StockGroup("d", "phone", "A", 2, price=80.0),
+            demand_engine.StockGroup("a", "laptop", "A", 5, price=200.0),
+            demand_engine.StockGroup("b", "laptop", "B", 5, price=150.0),
+            demand_engine.StockGroup("c", "laptop", "C", 9, price=90.0),
+            demand_engine.StockGroup("d", "phone", "A", 2, price=80.0),
         ]
         demands = [
-            m.Demand(1, "laptop", 4, "B", deadline=TODAY + datetime.timedelta(20),
+            demand_engine.Demand(1, "laptop", 4, "B", deadline=TODAY + datetime.timedelta(20),
                      max_price=180.0),
-            m.Demand(2, "laptop", 8, "A"),
-            m.Demand(3, "tablet", 2, "D"),
-            m.Demand(4, "phone", 1, "B", deadline=TODAY - datetime.timedelta(1)),
+            demand_engine.Demand(2, "laptop", 8, "A"),
+            demand_engine.Demand(3, "tablet", 2, "D"),
+            demand_engine.Demand(4, "phone", 1, "B", deadline=TODAY - datetime.timedelta(1)),
         ]  # fmt: skip
-        result = m.match_demand(stock, demands, today=TODAY)
+        result = demand_engine.match_demand(stock, demands, today=TODAY)
         self.assertEqual(
             [(a.stock_id, a.demand_id, a.quantity) for a in result.allocations],
             [("b", 1, 4), ("a", 2, 5)],
@@ -273,49 +293,72 @@ class TestMatchingDemand(BaseCase):
         self.assertEqual(result.total, 645)
 
     def test_reasons(self):
-        group = m.StockGroup(1, "laptop", "C", 3, price=100.0,
+        group = demand_engine.StockGroup(1, "laptop", "C", 3, price=100.0,
                              available_date=TODAY + datetime.timedelta(10))  # fmt: skip
         cases = {
-            m.CATEGORY_MISMATCH: m.Demand(1, "phone", 1, "D"),
-            m.GRADE_TOO_LOW: m.Demand(1, "laptop", 1, "B"),
-            m.OVER_MAX_PRICE: m.Demand(1, "laptop", 1, "D", max_price=99.0),
-            m.DEADLINE_PASSED: m.Demand(
+            demand_engine.CATEGORY_MISMATCH: demand_engine.Demand(1, "phone", 1, "D"),
+            demand_engine.GRADE_TOO_LOW: demand_engine.Demand(1, "laptop", 1, "B"),
+            demand_engine.OVER_MAX_PRICE: demand_engine.Demand(
+                1, "laptop", 1, "D", max_price=99.0
+            ),
+            demand_engine.DEADLINE_PASSED: demand_engine.Demand(
                 1, "laptop", 1, "D", TODAY - datetime.timedelta(1)
             ),
-            m.TOO_LATE: m.Demand(1, "laptop", 1, "D", TODAY + datetime.timedelta(9)),
+            demand_engine.TOO_LATE: demand_engine.Demand(
+                1, "laptop", 1, "D", TODAY + datetime.timedelta(9)
+            ),
         }
         for reason, demand in cases.items():
-            self.assertEqual(m.score_demand(group, demand, today=TODAY).blocker, reason)
             self.assertEqual(
-                m.match_demand([group], [demand], today=TODAY).unfilled, {1: 1}
+                demand_engine.score_demand(group, demand, today=TODAY).blocker, reason
+            )
+            self.assertEqual(
+                demand_engine.match_demand([group], [demand], today=TODAY).unfilled,
+                {1: 1},
             )
         self.assertIsNone(
-            m.score_demand(group, m.Demand(1, "laptop", 1, "D", max_price=100.0),
+            demand_engine.score_demand(group, demand_engine.Demand(1, "laptop", 1, "D", max_price=100.0),
                            today=TODAY).blocker
         )  # fmt: skip
 
     def test_empty_and_invalid(self):
-        empty = m.match_demand([], [], today=TODAY)
+        empty = demand_engine.match_demand([], [], today=TODAY)
         self.assertEqual(
             (empty.allocations, empty.unfilled, empty.leftover), ([], {}, {})
         )
-        only_stock = m.match_demand(
-            [m.StockGroup(1, "laptop", "A", 2)], [], today=TODAY
+        only_stock = demand_engine.match_demand(
+            [demand_engine.StockGroup(1, "laptop", "A", 2)], [], today=TODAY
         )
         self.assertEqual(only_stock.leftover, {1: 2})
         cases = [
-            ([m.StockGroup(1, "laptop", "Z", 2)], [], "unknown grade 'Z'"),
-            ([m.StockGroup(1, "laptop", "A", -2)], [], "non-negative integer"),
-            ([m.StockGroup(1, "laptop", "A", 2, price=math.nan)], [], "invalid price"),
-            ([], [m.Demand(1, "laptop", 1, "A", max_price=-1.0)], "invalid max_price"),
-            ([], [m.Demand(1, "laptop", 1, "E")], "unknown grade 'E'"),
-            ([], [m.Demand(1, "laptop", 1, "A")] * 2, "demand 1 is given twice"),
+            ([demand_engine.StockGroup(1, "laptop", "Z", 2)], [], "unknown grade 'Z'"),
+            (
+                [demand_engine.StockGroup(1, "laptop", "A", -2)],
+                [],
+                "non-negative integer",
+            ),
+            (
+                [demand_engine.StockGroup(1, "laptop", "A", 2, price=math.nan)],
+                [],
+                "invalid price",
+            ),
+            (
+                [],
+                [demand_engine.Demand(1, "laptop", 1, "A", max_price=-1.0)],
+                "invalid max_price",
+            ),
+            ([], [demand_engine.Demand(1, "laptop", 1, "E")], "unknown grade 'E'"),
+            (
+                [],
+                [demand_engine.Demand(1, "laptop", 1, "A")] * 2,
+                "demand 1 is given twice",
+            ),
         ]
         for stock, demands, message in cases:
             with self.assertRaisesRegex(ValueError, message):
-                m.match_demand(stock, demands, today=TODAY)
+                demand_engine.match_demand(stock, demands, today=TODAY)
         with self.assertRaisesRegex(ValueError, "urgency_horizon_days"):
-            m.DemandWeights(urgency_horizon_days=0)
+            demand_engine.DemandWeights(urgency_horizon_days=0)
 
 
 # ------------------------------------------------------ property-based tests
@@ -345,11 +388,13 @@ operator_st = st.fixed_dictionaries(
 
 
 def build(lot_specs, operator_specs):
-    lots = [m.Lot(i + 1, q, *position) for i, (q, position) in enumerate(lot_specs)]
+    lots = [
+        lot_engine.Lot(i + 1, q, *position) for i, (q, position) in enumerate(lot_specs)
+    ]
     operators = []
     for index, spec in enumerate(operator_specs):
         values = {k: v for k, v in spec.items() if k != "position"}
-        operators.append(m.Operator(100 + index, latitude=spec["position"][0],
+        operators.append(lot_engine.Operator(100 + index, latitude=spec["position"][0],
                                     longitude=spec["position"][1], **values))  # fmt: skip
     return lots, operators
 
@@ -361,18 +406,18 @@ class TestMatchingProperties(BaseCase):
            st.randoms(use_true_random=False))  # fmt: skip
     def test_assignment_is_exact(self, lot_specs, operator_specs, rnd):
         lots, operators = build(lot_specs, operator_specs)
-        arcs = m.lot_arcs(lots, operators)
+        arcs = lot_engine.lot_arcs(lots, operators)
         # the vectorised scores are the ones score() shows, arc by arc
         pairs = {(arcs.lots[t].id, arcs.operators[h].id): int(c)
                  for t, h, c in zip(arcs.tail, arcs.head, arcs.centi, strict=True)}  # fmt: skip
         for the_lot in lots:
             for the_operator in operators:
-                breakdown = m.score(the_lot, the_operator)
+                breakdown = lot_engine.score(the_lot, the_operator)
                 key = (the_lot.id, the_operator.id)
                 self.assertEqual(breakdown.blocker is None, key in pairs)
                 if key in pairs:
                     self.assertEqual(breakdown.centi, pairs[key])
-        result = m.assign(lots, operators)
+        result = lot_engine.assign(lots, operators)
         inputs = lot_flow_inputs(arcs)
         centi = total_centi(result, arcs)
         self.assertEqual(round(result.total * 100), centi)
@@ -396,28 +441,28 @@ class TestMatchingProperties(BaseCase):
             self.assertEqual(scores, sorted(scores, reverse=True))
         rnd.shuffle(lots)
         rnd.shuffle(operators)
-        self.assertEqual(m.assign(lots, operators).assigned, result.assigned)
+        self.assertEqual(lot_engine.assign(lots, operators).assigned, result.assigned)
 
     @settings(max_examples=300, deadline=None, database=None)
     @given(
-        st.lists(st.tuples(st.sampled_from(("laptop", "phone")), st.sampled_from(m.GRADES),
+        st.lists(st.tuples(st.sampled_from(("laptop", "phone")), st.sampled_from(demand_engine.GRADES),
                            st.integers(0, 3), st.sampled_from((None, 50.0, 120.0))),
                  max_size=3),
-        st.lists(st.tuples(st.sampled_from(("laptop", "phone")), st.sampled_from(m.GRADES),
+        st.lists(st.tuples(st.sampled_from(("laptop", "phone")), st.sampled_from(demand_engine.GRADES),
                            st.integers(0, 3), st.sampled_from((None, 60.0, 200.0)),
                            st.sampled_from((None, 0, 10, 200))),
                  max_size=3),
     )  # fmt: skip
     def test_allocation_is_exact(self, stock_specs, demand_specs):
         stock = [
-            m.StockGroup(i, c, g, q, price=p)
+            demand_engine.StockGroup(i, c, g, q, price=p)
             for i, (c, g, q, p) in enumerate(stock_specs)
         ]
-        demands = [m.Demand(i, c, q, g, None if d is None
+        demands = [demand_engine.Demand(i, c, q, g, None if d is None
                             else TODAY + datetime.timedelta(d), p)
                    for i, (c, g, q, p, d) in enumerate(demand_specs)]  # fmt: skip
-        arcs = m.demand_arcs(stock, demands, today=TODAY)
-        result = m.match_demand(stock, demands, today=TODAY)
+        arcs = demand_engine.demand_arcs(stock, demands, today=TODAY)
+        result = demand_engine.match_demand(stock, demands, today=TODAY)
         inputs = demand_flow_inputs(arcs)
         self.assertEqual(round(result.total * 100), brute_force_total(*inputs))
         greedy = greedy_flow(*inputs)
