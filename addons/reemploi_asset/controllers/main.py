@@ -8,6 +8,7 @@ from odoo.http import request
 
 from odoo.addons.portal.controllers.portal import pager as portal_pager
 
+from ..models.download import xlsx_response
 from ..services import lifecycle, merkle
 
 TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
@@ -19,6 +20,19 @@ ROOTS_URL = "/tracabilite/racines"
 ROOTS_PER_PAGE = 50
 # entries of the Atom feed: its readers keep what they fetched
 ROOTS_IN_ATOM = 60
+
+
+class ReemploiForecastExport(http.Controller):
+    @http.route("/reemploi/forecast.xlsx", type="http", auth="user")
+    def forecast_xlsx(self, **kwargs):
+        """The supply forecast by category and donor, among the devices the
+        user may read (the backend's export)."""
+        Equipment = request.env["reemploi.equipment"]
+        if not Equipment.has_access("read"):
+            raise NotFound()
+        return xlsx_response(
+            request.env._("supply-forecast.xlsx"), Equipment._forecast_xlsx()
+        )
 
 
 class ReemploiTraceability(http.Controller):

@@ -1,19 +1,12 @@
 from odoo import http
 from odoo.exceptions import AccessError, MissingError
-from odoo.http import content_disposition, request
+from odoo.http import request
 
 from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
 
+from ..models.download import xlsx_response
 from ..services import forecast, lifecycle
-
-# still with their owner; the other devices in progress are in the reuse chain
-WITH_OWNER_STATES = sorted(lifecycle.OWNER_STATES)
-IN_CHAIN_STATES = [
-    state
-    for state in lifecycle.states_of(lifecycle.OUTCOME_IN_PROGRESS)
-    if state not in WITH_OWNER_STATES
-]
 
 
 class ReemploiPortal(CustomerPortal):
@@ -37,11 +30,11 @@ class ReemploiPortal(CustomerPortal):
             "all": {"label": request.env._("All"), "domain": []},
             "in_use": {
                 "label": request.env._("In use"),
-                "domain": [("state", "in", WITH_OWNER_STATES)],
+                "domain": [("state", "in", sorted(lifecycle.OWNER_STATES))],
             },
             "in_progress": {
                 "label": request.env._("In the reuse chain"),
-                "domain": [("state", "in", IN_CHAIN_STATES)],
+                "domain": [("state", "in", lifecycle.CHAIN_STATES)],
             },
             "reused": {
                 "label": request.env._("Reused"),
@@ -147,17 +140,7 @@ class ReemploiPortal(CustomerPortal):
         Equipment = request.env["reemploi.equipment"]
         if not Equipment.has_access("read"):
             return request.redirect("/my")
-        data = Equipment._forecast_xlsx(by_owner=False)
-        return request.make_response(
-            data,
-            headers=[
-                (
-                    "Content-Type",
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                ),
-                ("Content-Disposition", content_disposition("forecast.xlsx")),
-            ],
-        )
+        return xlsx_response("forecast.xlsx", Equipment._forecast_xlsx(by_owner=False))
 
     # ------------------------------------------------------------------
     # Upload of the organisation's inventory

@@ -6,8 +6,8 @@ from odoo.tools import SQL, split_every
 from odoo.tools.sql import create_index
 
 from ..services import custody_chain, lifecycle
+from ..services.lifecycle import STATE_SELECTION
 from . import bulk
-from .reemploi_equipment import STATE_SELECTION
 
 _logger = logging.getLogger(__name__)
 
@@ -169,7 +169,9 @@ class ReemploiCustodyEvent(models.Model):
                        AND (e.%(column)s IS NULL OR e.%(column)s > v.date)
                     """,
                     column=SQL.identifier(column),
-                    rows=SQL(", ").join(SQL("(%s, %s::timestamp)", *row) for row in rows),
+                    rows=SQL(", ").join(
+                        SQL("(%s, %s::timestamp)", *row) for row in rows
+                    ),
                 )
             )
         if changed:

@@ -1,40 +1,11 @@
-import base64
-import io
 import secrets
 
-import qrcode
-import xlsxwriter
-
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.osv import expression
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, escape_psql
 
 from ..services import forecast, identity, lifecycle
-from . import bulk
-from .download import xlsx_download_action
 from .labels import selection_labels
-from .reemploi_tally_mixin import TRUE_OR_FALSE, tally_rules
-
-STATE_SELECTION = [
-    (lifecycle.IN_USE, "In use"),
-    (lifecycle.TO_DECOMMISSION, "To decommission"),
-    (lifecycle.DECLARED, "Declared"),
-    (lifecycle.COLLECTED, "Collected"),
-    (lifecycle.RECEIVED, "Received"),
-    (lifecycle.ERASED, "Erased"),
-    (lifecycle.GRADED, "Graded"),
-    (lifecycle.REFURBISHED, "Refurbished"),
-    (lifecycle.FOR_SALE, "For sale"),
-    (lifecycle.SOLD, "Sold"),
-    (lifecycle.DONATED, "Donated"),
-    (lifecycle.RECYCLED, "Recycled"),
-    (lifecycle.MISSING, "Missing"),
-]
-
-# States a device may be registered in (by hand, an import or the API); it
-# reaches the others only through its lifecycle actions.
-REGISTRATION_STATES = lifecycle.OWNER_STATES
 
 # Context value with which the lifecycle methods write the custody fields.
 # It is an object, not a flag: no RPC, import or URL can send it.
@@ -42,42 +13,24 @@ CUSTODY_WRITE = object()
 # Same, for the grade that a validated grading session gives.
 GRADE_WRITE = object()
 
-# What ``reemploi.equipment.tally`` counts: groupings, filters and aggregates
-# of the register that it answers instead of the devices' table
-TALLY_KEYS = frozenset({"owner_id", "category_id", "state", "active"})
-# the kept counts that answer the register's counts, in the order they are
-# tried, with the fields they count by (``reemploi.equipment.month.tally``
-# answers an operator's user, whose record rule compares the operator)
-MONTH_TALLY_KEYS = frozenset({"company_id", "category_id", "state", "active"})
-TALLIES = (
-    ("reemploi.equipment.tally", TALLY_KEYS),
-    ("reemploi.equipment.month.tally", MONTH_TALLY_KEYS),
-)
-# the devices' fields the tallies count by or sum (kept by triggers, so
-# pending writes are flushed before reading them)
-TALLY_FIELDS = [
-    "owner_id",
-    "company_id",
-    "category_id",
-    "state",
-    "active",
-    "state_date",
-    "expected_end_date",
-    "co2e_avoided_kg",
-]
-TALLY_AGGREGATES = {
-    "__count": "device_count:sum",
-    "co2e_avoided_kg:sum": "co2e_avoided_kg:sum",
-}
-# operators whose meaning does not depend on who searches (no name search
-# nor hierarchy of the comodel)
-TALLY_OPERATORS = frozenset({"=", "!=", "in", "not in"})
-
 
 class ReemploiEquipment(models.Model):
     _name = "reemploi.equipment"
     _description = "Equipment"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    # one mixin per concern, each in its file (docs/ARCHITECTURE.md)
+    _inherit = [
+        "mail.thread",
+        "mail.activity.mixin",
+        "reemploi.custody.guard.mixin",
+        "reemploi.equipment.import.mixin",
+        "reemploi.equipment.tally.read.mixin",
+        "reemploi.equipment.pool.mixin",
+        "reemploi.equipment.label.mixin",
+        "reemploi.equipment.audit.mixin",
+        "reemploi.equipment.bench.mixin",
+        "reemploi.equipment.forecast.mixin",
+        "reemploi.equipment.demo.mixin",
+    ]
     _order = "id desc"
     _rec_names_search = ["serial", "asset_tag", "model", "manufacturer"]
     _check_company_auto = True
@@ -165,7 +118,7 @@ class ReemploiEquipment(models.Model):
         help="Reuse operator that holds the device.",
     )
     state = fields.Selection(
-        STATE_SELECTION,
+        lifecycle.STATE_SELECTION,
         default=lifecycle.IN_USE,
         required=True,
         tracking=True,
@@ -306,7 +259,7 @@ class ReemploiEquipment(models.Model):
         return secrets.token_urlsafe(24)
 
     def _group_expand_states(self, states, domain):
-        return [key for key, _label in STATE_SELECTION]
+        return [key for key, _label in lifecycle.STATE_SELECTION]
 
     @api.depends("serial")
     def _compute_serial_key(self):
@@ -524,20 +477,16 @@ class ReemploiEquipment(models.Model):
             *lifecycle.FIRST_DATE_FIELDS,
         }
 
-    def _custody_write_allowed(self):
-        return (
-            self.env.su
-            or self.env.context.get("reemploi_custody_write") is CUSTODY_WRITE
-        )
-
-    def _write_custody(self, vals):
-        """Write custody fields on behalf of a lifecycle method (which logs
-        the custody event itself)."""
-        return self.with_context(reemploi_custody_write=CUSTODY_WRITE).write(vals)
+    def _custody_token(self):
+        return CUSTODY_WRITE
 
     def _check_registration_state(self, vals):
         state = vals.get("state")
-        if not state or state in REGISTRATION_STATES or self._custody_write_allowed():
+        if (
+            not state
+            or state in lifecycle.OWNER_STATES
+            or self._custody_write_allowed()
+        ):
             return
         # who may not register devices at all hears it first
         self.check_access("create")
@@ -555,65 +504,31 @@ class ReemploiEquipment(models.Model):
             )
         )
 
-    def _check_custody_write(self, vals):
-        """Refuse, whoever calls (web client, JSON-RPC, XML-RPC, import), a
-        change of state, owner or operator outside the lifecycle actions.
-        Values equal to the current ones (an import re-sending them) pass."""
-        names = self._custody_fields().intersection(vals)
-        if not names or not self or self._custody_write_allowed():
-            return
-        for equipment in self:
-            changed = [
-                name
-                for name in sorted(names)
-                if self._fields[name].convert_to_write(equipment[name], equipment)
-                != (vals[name] or False)
-            ]
-            if changed:
-                # who may not write the device at all hears it first
-                equipment.check_access("write")
-                raise UserError(
-                    self.env._(
-                        "%(device)s: %(fields)s can change only through its "
-                        "lifecycle actions (declare, receive, sell...) or its "
-                        "lot's, which record the change in the custody chain. "
-                        "Use the buttons of the device or lot form; to fix a "
-                        "mistake, ask an administrator for a logged correction.",
-                        fields=", ".join(
-                            self._fields[name].get_description(self.env)["string"]
-                            for name in changed
-                        ),
-                        device=equipment.display_name,
-                    )
-                )
+    def _custody_refusal(self, labels):
+        return self.env._(
+            "%(device)s: %(fields)s can change only through its "
+            "lifecycle actions (declare, receive, sell...) or its "
+            "lot's, which record the change in the custody chain. "
+            "Use the buttons of the device or lot form; to fix a "
+            "mistake, ask an administrator for a logged correction.",
+            fields=labels,
+            device=self.display_name,
+        )
 
     def action_admin_correct(self, values, reason):
         """Correct the state, owner or operator of devices by hand, as an
         administrator, with the reason logged as a custody event."""
-        if not self.env.is_system():
-            raise AccessError(
-                self.env._(
-                    "Only an administrator may correct the state, owner or "
-                    "operator of a device."
-                )
-            )
-        reason = (reason or "").strip()
-        values = dict(values or {})
-        if not reason:
-            raise UserError(
-                self.env._(
-                    "Give the reason of the correction: it is kept in the "
-                    "custody chain."
-                )
-            )
-        unknown = set(values) - self._custody_fields()
-        if not values or unknown:
-            raise UserError(
-                self.env._(
-                    "A correction changes only %(fields)s.",
-                    fields=", ".join(sorted(self._custody_fields())),
-                )
-            )
+        values, reason = self._check_admin_correction(
+            values,
+            reason,
+            self.env._(
+                "Only an administrator may correct the state, owner or "
+                "operator of a device."
+            ),
+            self.env._(
+                "Give the reason of the correction: it is kept in the custody chain."
+            ),
+        )
         if "state" in values:
             if values["state"] not in self._state_labels():
                 raise UserError(
@@ -638,137 +553,6 @@ class ReemploiEquipment(models.Model):
                 )
             )
 
-    @api.model
-    def _serial_conflicts(self, vals_list):
-        """Positions in ``vals_list`` (values of new devices) that
-        :meth:`_check_serial_unique` would refuse: a serial number already
-        registered for the same owner and manufacturer, or given twice.
-        One query for the whole list."""
-        identities = [
-            (
-                identity.serial_key(vals.get("serial")),
-                identity.manufacturer_key(vals.get("manufacturer")),
-                vals.get("owner_id") or False,
-            )
-            for vals in vals_list
-        ]
-        keys = list({key for key, _maker, _owner in identities if key})
-        if not keys:
-            return set()
-        self.flush_model(["serial_key", "manufacturer_key", "owner_id"])
-        self.env.cr.execute(
-            """
-            SELECT serial_key, manufacturer_key, owner_id
-              FROM reemploi_equipment
-             WHERE serial_key = ANY(%s)
-            """,
-            [keys],
-        )
-        taken = {}  # (serial key, owner): manufacturer keys
-        for key, maker, owner in self.env.cr.fetchall():
-            taken.setdefault((key, owner or False), []).append(maker or "")
-        conflicts = set()
-        for index, (key, maker, owner) in enumerate(identities):
-            if not key:
-                continue
-            makers = taken.setdefault((key, owner), [])
-            if any(identity.same_maker(maker, other) for other in makers):
-                conflicts.add(index)
-            makers.append(maker)
-        return conflicts
-
-    @api.model
-    def _insert_imported(self, vals_list):
-        """Register new devices of an import with set-based INSERTs; return
-        them.
-
-        The same records as :meth:`create` with these values would give (a
-        test compares the two): defaults, stored computed fields, Python
-        constraints and the sealed 'registered' custody event, without the
-        ORM's per-record work. ``vals_list`` holds stored values only; the
-        caller has set apart the rows :meth:`_serial_conflicts` finds, so
-        that ``create()`` refuses them with its message.
-        """
-        if not vals_list:
-            return self
-        now = fields.Datetime.now()
-        # what each row needs of its category and donor, read once: the
-        # ORM's attribute access per row and field costs more than the rest
-        categories = {
-            category.id: (
-                category.has_data_medium,
-                category.renewal_years,
-                category.co2e_kg,
-            )
-            for category in self.env["reemploi.equipment.category"].browse(
-                {vals["category_id"] for vals in vals_list}
-            )
-        }
-        owners = self.env["res.partner"].browse(
-            {vals["owner_id"] for vals in vals_list if vals.get("owner_id")}
-        )
-        policies = self._renewal_policies(owners)
-        donors = {owner.id: owner.commercial_partner_id.id for owner in owners}
-        plain = [
-            name
-            for name, field in self._fields.items()
-            if field.store and field.column_type and not field.compute
-        ]
-        defaults = self.default_get(plain)
-        end_dates = {}  # (purchase date, years): expected end, dates repeat
-        rows = []
-        for vals in vals_list:
-            row = {**defaults, **vals}
-            category_id = row["category_id"]
-            has_medium, renewal_years, co2e_kg = categories[category_id]
-            row.setdefault("state_date", now)
-            row["qr_token"] = self._default_qr_token()
-            row["serial_key"] = identity.serial_key(row.get("serial"))
-            row["manufacturer_key"] = (
-                identity.manufacturer_key(row.get("manufacturer")) or None
-            )
-            end = row.get("expected_end_override")
-            if not end:
-                years = policies.get(
-                    (donors.get(row.get("owner_id")), category_id), renewal_years
-                )
-                key = (row.get("purchase_date"), years)
-                if key not in end_dates:
-                    end_dates[key] = forecast.expected_end(*key)
-                end = end_dates[key]
-            row["expected_end_date"] = end
-            row["has_data_medium"] = has_medium
-            row["medium_count"] = 1 if has_medium else 0
-            row["erasure_verified"] = not has_medium
-            row["co2e_avoided_kg"] = (
-                co2e_kg if lifecycle.is_reused(row["state"]) else 0.0
-            )
-            rows.append(row)
-        records = self.browse(bulk.insert_rows(self, rows))
-        # stored fields computed elsewhere (other modules) are computed as
-        # create() would; then whatever depends on devices is told of them
-        done = set().union(*rows)
-        with self.env.protecting([self._fields[name] for name in done], records):
-            records.modified(list(done), create=True)
-        for field in self._fields.values():
-            if field.store and field.compute and field.name not in done:
-                self.env.add_to_compute(field, records)
-        records._validate_fields(done, excluded_names=("serial", "manufacturer"))
-        self.env["reemploi.custody.event"]._insert_first_events(
-            [
-                {
-                    "equipment_id": record_id,
-                    "event_type": "registered",
-                    "to_state": row["state"],
-                    "partner_id": row.get("owner_id") or False,
-                    "company_id": row.get("company_id") or False,
-                    "note": self.env._("Device registered"),
-                }
-                for record_id, row in zip(records.ids, rows, strict=True)
-            ]
-        )
-        return records
-
     def init(self):
         # the operators' lead times of the overview (reemploi_market): the
         # devices put on sale since a date, with the columns averaged, read
@@ -782,144 +566,6 @@ class ReemploiEquipment(models.Model):
                 WHERE first_for_sale_date IS NOT NULL
             """
         )
-
-    @api.model
-    def _read_group(
-        self,
-        domain,
-        groupby=(),
-        aggregates=(),
-        having=(),
-        offset=0,
-        limit=None,
-        order=None,
-    ):
-        """Counts and CO2e avoided by donor, category and state (the pivot,
-        grouped lists, the dashboards) from ``reemploi.equipment.tally``
-        when it can answer exactly, otherwise from the devices."""
-        tally = self._read_group_tally_args(domain, groupby, aggregates, having, order)
-        if tally is None:
-            return super()._read_group(
-                domain, groupby, aggregates, having, offset, limit, order
-            )
-        self.browse().check_access("read")
-        # the triggers count what reached the table: pending writes first
-        self.flush_model(TALLY_FIELDS)
-        tally_model, tally_domain, tally_order = tally
-        # sudo: the tally has no record rules of its own; the domain carries
-        # the devices' rules for this user, evaluated as _search() does
-        # (sudo), and the user's own filters only compare the tally's columns
-        rows = (
-            self.env[tally_model]
-            .sudo()
-            ._read_group(
-                tally_domain,
-                groupby,
-                [TALLY_AGGREGATES[spec] for spec in aggregates],
-                # a group whose devices all left it sums to 0: not a group
-                having=[("device_count:sum", ">", 0)] if groupby else (),
-                offset=offset,
-                limit=limit,
-                order=tally_order,
-            )
-        )
-        # the groups' records in the caller's environment, once per record
-        relational = [
-            index
-            for index, spec in enumerate(groupby)
-            if self._fields[spec].type == "many2one"
-        ]
-        counts = [
-            index
-            for index, spec in enumerate(aggregates, start=len(groupby))
-            if spec == "__count"
-        ]
-        records = {}
-        result = []
-        for row in rows:
-            row = list(row)
-            for index in relational:
-                value = row[index]
-                key = (index, value._ids)
-                if key not in records:
-                    records[key] = value.with_env(self.env)
-                row[index] = records[key]
-            for index in counts:
-                row[index] = row[index] or 0
-            result.append(tuple(row))
-        return result
-
-    @api.model
-    def _read_group_format_result(self, rows_dict, lazy_groupby):
-        """As Odoo formats the groups of ``read_group``, with each donor's
-        and category's label read once rather than once per group: a pivot
-        donor x category x state has ~20,000 groups for 200 donors, and
-        Odoo's ``value.sudo().display_name`` per group and field costed
-        most of its time. Only the many2one groupings that come first are
-        formatted here (the groups' domains keep Odoo's order of terms)."""
-        own = []
-        for group in lazy_groupby:
-            if ":" in group or "." in group or self._fields[group].type != "many2one":
-                break
-            own.append(group)
-        for group in own:
-            labels = {}
-            for row in rows_dict:
-                value = row[group]
-                if isinstance(value, models.BaseModel):
-                    if value and value.id not in labels:
-                        # sudo: as Odoo does, the group's label whoever reads
-                        labels[value.id] = (value.id, value.sudo().display_name)
-                    row[group] = labels[value.id] if value else False
-                    value = value.id
-                row["__domain"] = expression.AND(
-                    [row["__domain"], [(group, "=", value)]]
-                )
-        return super()._read_group_format_result(rows_dict, lazy_groupby[len(own) :])
-
-    @api.model
-    def _read_group_tally_args(self, domain, groupby, aggregates, having, order):
-        """(tally model, domain, order) of the same grouping on a tally
-        (TALLIES), the devices' record rules included, or None when none
-        can answer it."""
-        if having or self.env.context.get("reemploi_no_tally"):
-            return None
-        if not set(aggregates) <= set(TALLY_AGGREGATES):
-            return None
-        leaves = []
-        for leaf in expression.normalize_domain(domain or []):
-            if not expression.is_leaf(leaf) or tuple(leaf) in TRUE_OR_FALSE:
-                continue
-            left, operator, right = leaf
-            if operator not in TALLY_OPERATORS:
-                return None
-            values = right if isinstance(right, list | tuple) else [right]
-            if left not in self._fields or (
-                self._fields[left].type == "many2one"
-                and any(isinstance(value, str) for value in values)
-            ):
-                return None  # a name search of the comodel, as the user
-            leaves.append(left)
-        terms = []
-        for term in (order or "").split(","):
-            words = term.split()
-            if words:
-                terms.append((TALLY_AGGREGATES.get(words[0], words[0]), words[1:]))
-        for tally_model, keys in TALLIES:
-            if not set(groupby) <= keys or not set(leaves) <= keys:
-                continue
-            if any(
-                name not in keys and name not in TALLY_AGGREGATES.values()
-                for name, _words in terms
-            ):
-                continue
-            rules = tally_rules(self.env, self._name, keys)
-            if rules is None:
-                continue
-            tally_domain = expression.AND([domain or [], rules]) if rules else domain
-            tally_order = ", ".join(" ".join([name, *words]) for name, words in terms)
-            return tally_model, tally_domain or [], tally_order or None
-        return None
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_custody_history(self):
@@ -1099,9 +745,11 @@ class ReemploiEquipment(models.Model):
         verified to "erased" (an erasure report imported, a report's drive
         matched to its device): the same transition as "Erasure done"."""
         done = self.filtered(
-            lambda equipment: equipment.state == lifecycle.RECEIVED
-            and equipment.has_data_medium
-            and not equipment._erasure_gaps()
+            lambda equipment: (
+                equipment.state == lifecycle.RECEIVED
+                and equipment.has_data_medium
+                and not equipment._erasure_gaps()
+            )
         )
         if done:
             done.action_mark_erased()
@@ -1124,8 +772,9 @@ class ReemploiEquipment(models.Model):
                 # "Erasure done" is needed; otherwise say what is missing
                 equipment._check_erasure_verified(lifecycle.GRADED)
         received = self.filtered(
-            lambda equipment: equipment.state == lifecycle.RECEIVED
-            and equipment.has_data_medium
+            lambda equipment: (
+                equipment.state == lifecycle.RECEIVED and equipment.has_data_medium
+            )
         )
         if received:
             received.action_mark_erased()
@@ -1230,318 +879,6 @@ class ReemploiEquipment(models.Model):
         for equipment, lot in zip(todo, lots, strict=True):
             equipment.lot_id = lot
 
-    # ------------------------------------------------------------------
-    # The pool of available devices
-    # ------------------------------------------------------------------
-    @api.model
-    def _available_domain(self, partner=None):
-        """The pool of available devices, as a domain: in an operator's
-        hands, graded at least and not gone yet (``lifecycle.POOL_STATES``),
-        promised to nobody.
-
-        The refurbished shop, the demand matching of reemploi_market and the
-        fair allocation of reemploi_social hand out this one pool. Each addon
-        that promises devices extends this method to leave out what it
-        promised itself, and nothing else; the consumers add their scope (a
-        product, a category, an operator), never an exclusion.
-
-        ``partner`` (a commercial partner): the devices promised to it stay
-        in, for the order that delivers what was promised. A new promise
-        never passes one: a device is promised once.
-
-        Search it as superuser: a promise holds whoever looks, also for who
-        may not read it.
-        """
-        return [
-            ("state", "in", sorted(lifecycle.POOL_STATES)),
-            ("company_id", "!=", False),
-            ("grade_id", "!=", False),
-        ]
-
-    def _pool_take(self, partner=None):
-        """Take these devices from the pool for a promise that this
-        transaction records (a sale, a demand accepted, an allocation
-        confirmed): return those that are available, in ``self``'s
-        environment; the caller refuses or replaces the others.
-
-        Every promise writes the rows of its devices before it commits, as
-        the checkout of the shop has always done by selling them. At Odoo's
-        REPEATABLE READ isolation, of two transactions writing the same row
-        the second waits for the first and, if the first commits, fails with
-        a serialization error: Odoo runs its request again, and the new run
-        finds the first promise in the pool's domain. Under READ COMMITTED,
-        the pool read after the lock finds it at once. The rows are locked in
-        id order, so that promises of overlapping devices do not deadlock.
-        """
-        if not self:
-            return self
-        ids = tuple(sorted(set(self.ids)))
-        self.env.cr.execute(
-            SQL(
-                "SELECT id FROM reemploi_equipment WHERE id IN %s "
-                "ORDER BY id FOR NO KEY UPDATE",
-                ids,
-            )
-        )
-        self.env.cr.execute(
-            SQL(
-                "UPDATE reemploi_equipment SET write_date = %s, write_uid = %s "
-                "WHERE id IN %s",
-                self.env.cr.now(),
-                self.env.uid,
-                ids,
-            )
-        )
-        self.invalidate_recordset(["write_date", "write_uid"])
-        # sudo: the promises of every path count, whoever takes the devices;
-        # only the ids of the available ones are used
-        available = set(
-            self.sudo()
-            .search([("id", "in", ids), *self._available_domain(partner)])
-            .ids
-        )
-        return self.filtered(lambda device: device.id in available)
-
-    def _pool_holder_labels(self, public=False):
-        """{device: what holds it, in words} for those of these devices that
-        a promise holds, to say why one is not available. Addons that promise
-        devices extend it with their own promises; ``public``: words that
-        name nobody, for a visitor of the shop."""
-        return {}
-
-    # ------------------------------------------------------------------
-    # QR label and public page
-    # ------------------------------------------------------------------
-    def _qr_code_png(self, box_size=6):
-        self.ensure_one()
-        qr = qrcode.QRCode(
-            error_correction=qrcode.constants.ERROR_CORRECT_M,
-            box_size=box_size,
-            border=2,
-        )
-        qr.add_data(self.traceability_url)
-        qr.make(fit=True)
-        buffer = io.BytesIO()
-        qr.make_image().save(buffer, format="PNG")
-        return buffer.getvalue()
-
-    def _label_sheet_pages(self, rows, columns):
-        """Split the devices into pages of rows of labels for the A4 sheet."""
-        per_page = rows * columns
-        return [
-            [
-                self[start + offset : start + offset + columns]
-                for offset in range(0, min(per_page, len(self) - start), columns)
-            ]
-            for start in range(0, len(self), per_page)
-        ]
-
-    def _qr_code_data_uri(self):
-        return "data:image/png;base64," + base64.b64encode(self._qr_code_png()).decode()
-
-    def _public_traceability_values(self):
-        """Values shown on the public page: no donor data, no person's name."""
-        self.ensure_one()
-        labels = self._state_labels()
-        steps = []
-        for event in self.custody_event_ids.sorted("sequence"):
-            if event.event_type == "state" or event.sequence == 1:
-                steps.append(
-                    {
-                        "state": labels.get(event.to_state, event.to_state or ""),
-                        "date": event.date.date(),
-                    }
-                )
-        return {
-            "category": self.category_id.name,
-            "manufacturer": self.manufacturer or "",
-            "model": self.model or "",
-            "grade": self.grade_id.code or "",
-            "grade_name": self.grade_id.name or "",
-            "state": labels[self.state],
-            "steps": steps,
-            "has_data_medium": self.has_data_medium,
-            "erasure_verified": self.erasure_verified,
-            "co2e_avoided_kg": self.co2e_avoided_kg,
-            "co2e_potential_kg": self.category_id.co2e_kg,
-        }
-
-    def _public_custody_values(self):
-        """What the public page shows of the custody chain: the proof of the
-        device against the latest published root (None while no root holds
-        it, see reemploi.custody.root._proofs) and the number, date and hash
-        of each event, oldest first. Hashes, numbers and dates only: nothing
-        about anyone."""
-        self.ensure_one()
-        Root = self.env["reemploi.custody.root"]
-        return {
-            "proof": Root._latest_proofs(self).get(self.id),
-            "chain": [
-                {"sequence": event.sequence, "date": event.date, "hash": event.hash}
-                for event in self.custody_event_ids.sorted("sequence")
-            ],
-        }
-
     @api.model
     def _cron_verify_custody_chains(self):
         return self.env["reemploi.custody.event"]._verify_chains()
-
-    # ------------------------------------------------------------------
-    # Demo data
-    # ------------------------------------------------------------------
-    @api.model
-    def _demo_walk_lifecycle(self, targets):
-        """Bring demo devices to their target states through the real actions."""
-        path = {
-            lifecycle.IN_USE: [],
-            lifecycle.TO_DECOMMISSION: [lifecycle.TO_DECOMMISSION],
-            lifecycle.DECLARED: [lifecycle.TO_DECOMMISSION, lifecycle.DECLARED],
-            lifecycle.MISSING: [lifecycle.DECLARED, lifecycle.MISSING],
-        }
-        intake = [lifecycle.DECLARED, lifecycle.COLLECTED, lifecycle.RECEIVED]
-        path[lifecycle.COLLECTED] = intake[:2]
-        path[lifecycle.RECEIVED] = intake
-        path[lifecycle.RECYCLED] = intake + [lifecycle.RECYCLED]
-        path[lifecycle.ERASED] = intake + [lifecycle.ERASED]
-        path[lifecycle.GRADED] = path[lifecycle.ERASED] + [lifecycle.GRADED]
-        path[lifecycle.DONATED] = path[lifecycle.GRADED] + [lifecycle.DONATED]
-        path[lifecycle.REFURBISHED] = path[lifecycle.GRADED] + [lifecycle.REFURBISHED]
-        path[lifecycle.FOR_SALE] = path[lifecycle.REFURBISHED] + [lifecycle.FOR_SALE]
-        path[lifecycle.SOLD] = path[lifecycle.FOR_SALE] + [lifecycle.SOLD]
-        actions = {
-            lifecycle.TO_DECOMMISSION: "action_to_decommission",
-            lifecycle.DECLARED: "action_declare",
-            lifecycle.COLLECTED: "action_collect",
-            lifecycle.RECEIVED: "action_receive",
-            lifecycle.REFURBISHED: "action_refurbish",
-            lifecycle.FOR_SALE: "action_publish",
-            lifecycle.SOLD: "action_sell",
-            lifecycle.DONATED: "action_donate",
-            lifecycle.RECYCLED: "action_recycle",
-            lifecycle.MISSING: "action_mark_missing",
-        }
-        for equipment_id, target in targets.items():
-            equipment = self.browse(int(equipment_id)).with_company(
-                self.browse(int(equipment_id)).company_id or self.env.company
-            )
-            for step in path[target]:
-                if step == lifecycle.ERASED and not equipment.has_data_medium:
-                    continue
-                if step == lifecycle.RECYCLED and not equipment.erasure_verified:
-                    equipment._demo_erase(method="destroy")
-                    equipment.action_recycle()
-                elif step == lifecycle.ERASED:
-                    equipment._demo_erase()
-                    equipment.action_mark_erased()
-                elif step == lifecycle.GRADED:
-                    equipment._demo_grade()
-                    equipment.action_grade()
-                else:
-                    getattr(equipment, actions[step])()
-        return True
-
-    def _demo_erase(self, method="purge"):
-        """The device's verified erasure (or destruction), as the demo story
-        records them (reemploi_equipment_demo.py)."""
-        self.ensure_one()
-        return self._demo_record_erasures(destroy=method == "destroy")
-
-    def _demo_grade(self):
-        """A validated grading of the device giving B (a minor scratch)."""
-        self.ensure_one()
-        return self._demo_record_gradings({self.id: "B"})
-
-    # ------------------------------------------------------------------
-    # Supply forecast
-    # ------------------------------------------------------------------
-    @api.model
-    def _forecast_domain(self, start, years=3):
-        return [
-            ("state", "in", sorted(lifecycle.OWNER_STATES)),
-            ("expected_end_date", "!=", False),
-            ("expected_end_date", "<=", forecast.horizon_end(start, years)),
-        ]
-
-    @api.model
-    def _forecast(self, start=None, years=3, by_owner=True):
-        """Devices expected per quarter, by category (and donor), among the
-        devices the user may read. Return (quarters, keys, counts)."""
-        start = start or fields.Date.context_today(self)
-        # by month: the forecast counts by quarter, and the window ends with
-        # a quarter
-        groupby = ["expected_end_date:month", "category_id"]
-        if by_owner:
-            groupby.append("owner_id")
-        domain = self._forecast_domain(start, years)
-        rules = (
-            None
-            if by_owner
-            else tally_rules(self.env, self._name, {"category_id", "state", "active"})
-        )
-        if rules is None or not self.has_access("read"):
-            rows = self._read_group(domain, groupby, ["__count"])
-        else:
-            # the devices in use of the whole territory: the kept counts
-            # by expected end, without reading every device in use
-            self.flush_model(TALLY_FIELDS)
-            tally_domain = [
-                ("expected_end_month" if leaf[0] == "expected_end_date" else leaf[0],)
-                + tuple(leaf[1:])
-                for leaf in domain
-            ]
-            # sudo: the user reads every device (no record rule compares
-            # another field than the tally's, and they are added)
-            rows = (
-                self.env["reemploi.equipment.forecast.tally"]
-                .sudo()
-                ._read_group(
-                    expression.AND([tally_domain, rules]),
-                    ["expected_end_month:month", "category_id"],
-                    ["device_count:sum"],
-                    having=[("device_count:sum", ">", 0)],
-                )
-            )
-        items = []
-        for row in rows:
-            date, category = row[0], row[1]
-            owner = row[2] if by_owner else self.env["res.partner"]
-            key = (category.name or "", owner.commercial_partner_id.name or "")
-            items.append((date, key, row[-1]))
-        return forecast.matrix(items, start, years)
-
-    @api.model
-    def _forecast_xlsx(self, start=None, years=3, by_owner=True):
-        """The forecast as an XLSX workbook (bytes)."""
-        window, keys, counts = self._forecast(start, years, by_owner)
-        buffer = io.BytesIO()
-        workbook = xlsxwriter.Workbook(
-            buffer, {"in_memory": True, "strings_to_formulas": False}
-        )
-        sheet = workbook.add_worksheet(self.env._("Forecast"))
-        bold = workbook.add_format({"bold": True})
-        titles = [self.env._("Category")]
-        if by_owner:
-            titles.append(self.env._("Donor"))
-        titles += [forecast.quarter_label(q) for q in window] + [self.env._("Total")]
-        for column, title in enumerate(titles):
-            sheet.write_string(0, column, title, bold)
-        offset = len(titles) - len(window) - 1
-        for line, key in enumerate(sorted(keys), start=1):
-            sheet.write_string(line, 0, key[0])
-            if by_owner:
-                sheet.write_string(line, 1, key[1])
-            total = 0
-            for column, quarter in enumerate(window, start=offset):
-                count = counts.get((quarter, key), 0)
-                total += count
-                sheet.write_number(line, column, count)
-            sheet.write_number(line, offset + len(window), total, bold)
-        sheet.set_column(0, offset - 1, 28)
-        workbook.close()
-        return buffer.getvalue()
-
-    @api.model
-    def action_export_forecast(self):
-        return xlsx_download_action(
-            self.env, self.env._("supply-forecast.xlsx"), self._forecast_xlsx()
-        )

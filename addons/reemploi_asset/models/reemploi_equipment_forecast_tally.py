@@ -1,6 +1,6 @@
 from odoo import fields, models
 
-from .reemploi_equipment import STATE_SELECTION
+from ..services.lifecycle import STATE_SELECTION
 
 
 class ReemploiEquipmentForecastTally(models.Model):

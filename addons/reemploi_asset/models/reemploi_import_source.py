@@ -4,7 +4,7 @@ import time
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from ..services import import_mapping, tabular
+from ..services import import_mapping, lifecycle, tabular
 from ..services.connectors import base as connector_base
 from ..services.connectors import glpi, glpi_hl, ocs, snipeit
 
@@ -225,11 +225,10 @@ class ReemploiImportSource(models.Model):
                 ),
                 retryable=False,
             )
-        data = tabular.write_csv(page.header, page.rows)
-        run = self.env["reemploi.import.run"]._import_file(
+        run = self.env["reemploi.import.run"]._import_table(
             self,
-            data,
-            self.env._("GLPI webhook %(ref)s", ref=page.rows[0]["ID"]) + ".csv",
+            lambda: (page.header, tabular.rows_of(page.header, page.rows)),
+            self.env._("GLPI webhook %(ref)s", ref=page.rows[0]["ID"]),
         )
         return run, run.message or ""
 
@@ -393,9 +392,9 @@ class ReemploiImportSource(models.Model):
             )
             return run._fail(message, started)
         retried, lines = self._rejected_rows_to_retry(page)
-        data = tabular.write_csv(page.header, page.rows + retried)
-        run = Run.with_context(reemploi_cursor_after=page.cursor)._import_file(
-            self, data, self._sync_label() + ".csv"
+        rows = tabular.rows_of(page.header, page.rows + retried)
+        run = Run.with_context(reemploi_cursor_after=page.cursor)._import_table(
+            self, lambda: (page.header, rows), self._sync_label()
         )
         if run.state != "failed" and lines:
             # tried again: the new run keeps those still rejected
@@ -516,7 +515,11 @@ class ReemploiImportMapping(models.Model):
         "reemploi.import.source", required=True, ondelete="cascade", index=True
     )
     mapping_type = fields.Selection(
-        [("column", "Column"), ("state", "State"), ("category", "Category (type / model)")],
+        [
+            ("column", "Column"),
+            ("state", "State"),
+            ("category", "Category (type / model)"),
+        ],
         string="Mapping of",
         required=True,
         default="column",
@@ -547,7 +550,11 @@ class ReemploiImportMapping(models.Model):
         string="Field",
     )
     target_state = fields.Selection(
-        [("in_use", "In use"), ("to_decommission", "To decommission")],
+        [
+            (state, label)
+            for state, label in lifecycle.STATE_SELECTION
+            if state in lifecycle.OWNER_STATES
+        ],
         string="Our state",
     )
     category_id = fields.Many2one("reemploi.equipment.category", string="Our category")

@@ -1,6 +1,6 @@
 """Map the text cells of an inventory export to equipment values.
 
-Plain Python: the import engine (``models/reemploi_import_run.py``) gives
+Plain Python: the import engine (``reemploi.import.run``) gives
 each row's ``{header: text}`` and gets back the values to write, or the
 reasons why the row is rejected. The presets know the column names of the
 exports of GLPI, OCS Inventory and Snipe-IT; a source can override them.
@@ -238,9 +238,6 @@ DEFAULT_CATEGORIES = {
 # (3: a yes/no column of classified or restricted data is read)
 MAPPING_VERSION = 3
 
-# Lifecycle states an import may set: only the donor's side of the life.
-IMPORTABLE_STATES = lifecycle.OWNER_STATES
-
 
 # how a yes/no cell is written, after normalise()
 YES = frozenset({"1", "x", "o", "oui", "y", "yes", "true", "vrai"})
@@ -465,7 +462,7 @@ class Mapping:
                     vals[field] = _yes_no(column, text)
                 elif kind == "state":
                     state = self.states.get(normalise(text))
-                    if state not in IMPORTABLE_STATES:
+                    if state not in lifecycle.OWNER_STATES:
                         raise ValueError(
                             Message(
                                 _(

@@ -25,21 +25,24 @@ DONATED = "donated"
 RECYCLED = "recycled"
 MISSING = "missing"
 
-STATES = [
-    IN_USE,
-    TO_DECOMMISSION,
-    DECLARED,
-    COLLECTED,
-    RECEIVED,
-    ERASED,
-    GRADED,
-    REFURBISHED,
-    FOR_SALE,
-    SOLD,
-    DONATED,
-    RECYCLED,
-    MISSING,
+# The states in lifecycle order, with their labels (translated where the
+# selection is a field's).
+STATE_SELECTION = [
+    (IN_USE, "In use"),
+    (TO_DECOMMISSION, "To decommission"),
+    (DECLARED, "Declared"),
+    (COLLECTED, "Collected"),
+    (RECEIVED, "Received"),
+    (ERASED, "Erased"),
+    (GRADED, "Graded"),
+    (REFURBISHED, "Refurbished"),
+    (FOR_SALE, "For sale"),
+    (SOLD, "Sold"),
+    (DONATED, "Donated"),
+    (RECYCLED, "Recycled"),
+    (MISSING, "Missing"),
 ]
+STATES = [state for state, _label in STATE_SELECTION]
 
 FINAL_STATES = frozenset({SOLD, DONATED, RECYCLED})
 
@@ -47,6 +50,22 @@ FINAL_STATES = frozenset({SOLD, DONATED, RECYCLED})
 # not declared in a lot yet. Imports and registration may set them; the
 # donor's portal lists them as its park; flows and reports start after them.
 OWNER_STATES = frozenset({IN_USE, TO_DECOMMISSION})
+
+# States a device may have been declared in a lot from, or still be
+# declared in: what a pickup or a check-in may take.
+TAKEABLE_STATES = OWNER_STATES | {DECLARED}
+
+# States of a device of a lot still waiting for its operator's work
+# (erasure, grading).
+WAITING_STATES = frozenset({DECLARED, COLLECTED, RECEIVED})
+
+# States in which a device is at its operator's bench, waiting for its
+# grading (a scanned label opens a new grading).
+BENCH_STATES = frozenset({RECEIVED, ERASED, GRADED})
+
+# States in which a device is at its operator's, where an audit may write
+# its specifications and components.
+AUDIT_STATES = frozenset({RECEIVED, ERASED, GRADED, REFURBISHED, FOR_SALE})
 
 # States in which the device is in an operator's hands.
 OPERATOR_STATES = frozenset(
@@ -85,6 +104,14 @@ REUSE_OUTCOMES = frozenset({OUTCOME_SOLD, OUTCOME_DONATED})
 REUSED_STATES = frozenset(
     state for state, out in OUTCOME_BY_STATE.items() if out in REUSE_OUTCOMES
 )
+
+# States of a device that left its owner and is still on its way to an
+# outcome (the reuse chain), in the order of the lifecycle.
+CHAIN_STATES = [
+    state
+    for state in STATES
+    if state not in OUTCOME_BY_STATE and state not in OWNER_STATES
+]
 
 # States of a device ready to leave its operator: graded at least, not yet
 # sold, donated or recycled. The pool of available devices that the shop, the

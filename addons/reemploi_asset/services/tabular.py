@@ -643,6 +643,17 @@ def _lines(text):
         start = end
 
 
+def _clean_cells(record):
+    """A record's cells cleaned and trimmed, without its trailing empty
+    cells (an empty list: an empty record)."""
+    cells = [
+        cell.strip() if cell.isprintable() else clean_text(cell) for cell in record
+    ]
+    while cells and not cells[-1]:
+        cells.pop()
+    return cells
+
+
 def _csv_records(text, delimiter, filename):
     """(line, cells) of the non-empty records, one at a time, cells cleaned
     and trimmed."""
@@ -652,12 +663,7 @@ def _csv_records(text, delimiter, filename):
         for record in reader:
             start = last + 1
             last = reader.line_num
-            cells = [
-                cell.strip() if cell.isprintable() else clean_text(cell)
-                for cell in record
-            ]
-            while cells and not cells[-1]:
-                cells.pop()
+            cells = _clean_cells(record)
             if cells:
                 yield start, cells
     except csv.Error:
@@ -863,17 +869,17 @@ def read_table(data, filename="", expected_headers=()):
     return table
 
 
-def write_csv(header, rows):
-    """Serialise rows (dicts keyed by ``header``) as UTF-8 ``;`` CSV bytes.
+def rows_of(header, records):
+    """The :class:`Row` objects of ``records`` (dicts keyed by ``header``,
+    whose names are unique, as a connector gives them), their cells cleaned
+    as a file's are: the rows of a tool reach the import engine as they
+    are, without going through a file. Empty records are left out; lines
+    count from 2, as if the header were the first line."""
 
-    Used to hand what a connector pulled to the same import path as a file,
-    so that large synchronisations are processed in the background too.
-    """
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\n")
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow(
-            ["" if row.get(name) is None else str(row[name]) for name in header]
+    def cells(record):
+        return _clean_cells(
+            ["" if record.get(name) is None else str(record[name]) for name in header]
         )
-    return buffer.getvalue().encode("utf-8")
+
+    numbered = ((line, cells(record)) for line, record in enumerate(records, start=2))
+    return _rows(header, ((line, found) for line, found in numbered if found))

@@ -94,10 +94,25 @@ class TestForecast(ReemploiCase, HttpCase):
         self.assertEqual(sheet.cell(row=2, column=14).value, 1)
 
     def test_coordinator_export(self):
-        action = self.Equipment.with_user(
-            self.user_coordinator
-        ).action_export_forecast()
-        self.assertIn("/web/content/", action["url"])
+        # the coordinator's menu "Export the forecast (XLSX)", as the web
+        # client loads its action
+        menu = self.env.ref("reemploi_asset.reemploi_forecast_export_menu")
+        Menu = self.env["ir.ui.menu"].with_user(self.user_coordinator)
+        self.assertIn(menu.id, Menu._visible_menu_ids())
+        action = menu.action.with_user(self.user_coordinator).read(["url"])[0]
+        attachments = self.env["ir.attachment"].search_count([])
+        self.user_coordinator.password = "coordinator"
+        self.authenticate(self.user_coordinator.login, "coordinator")
+        response = self.url_open(action["url"])
+        self.assertEqual(response.status_code, 200)
+        sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+        self.assertEqual(sheet.cell(row=1, column=2).value, "Donor")
+        # computed by the request, stored nowhere
+        self.assertEqual(self.env["ir.attachment"].search_count([]), attachments)
+        # a user who may not read the register gets no file
+        self.authenticate(None, None)
+        response = self.url_open(action["url"], allow_redirects=False)
+        self.assertNotEqual(response.status_code, 200)
 
     def test_portal_forecast_page(self):
         self.user_donor_a.password = "donor_a"

@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ..models.reemploi_equipment import STATE_SELECTION
+from ..services.lifecycle import STATE_SELECTION
 from .correction import correction_defaults, correction_values
 
 # the fields a correction may change (action_admin_correct)

@@ -31,6 +31,7 @@ class ReemploiReceivedDevice(models.Model):
     """
 
     _name = "reemploi.received.device"
+    _inherit = ["reemploi.sql.view.mixin"]
     _description = "Device received by an operator"
     _auto = False
     _order = "date_received desc, id desc"
@@ -113,15 +114,6 @@ class ReemploiReceivedDevice(models.Model):
             # and those whose devices it received
             done_states=tuple(sorted(lot_lifecycle.DONE_STATES)),
             received_states=tuple(sorted(lot_lifecycle.RECEIVED_STATES)),
-        )
-
-    def init(self):
-        self.env.cr.execute(
-            SQL(
-                "CREATE OR REPLACE VIEW %s AS (%s)",
-                SQL.identifier(self._table),
-                self._query(),
-            )
         )
 
     @api.model

@@ -9,18 +9,12 @@ from odoo.addons.reemploi_asset.services import http_input, lifecycle
 
 from ..services.lot_lifecycle import (
     CANCELLED,
-    COLLECTED,
-    DECLARED,
+    DONE_STATES,
     DRAFT,
-    MATCHED,
-    PROCESSED,
-    RECEIVED,
-    REPORTED,
-    SCHEDULED,
+    IN_PROGRESS_STATES,
 )
 
 # Declarable devices of the donor's register (the model checks again).
-PICKABLE_STATES = sorted(lifecycle.OWNER_STATES)
 # At most this many devices are offered at once: filters narrow the list.
 PICKER_LIMIT = 50
 PHOTO_MAX_BYTES = 10 * 1024 * 1024
@@ -59,17 +53,11 @@ class ReemploiLotPortal(ReemploiPortal):
             },
             "in_progress": {
                 "label": request.env._("In progress"),
-                "domain": [
-                    (
-                        "state",
-                        "in",
-                        (DECLARED, MATCHED, SCHEDULED, COLLECTED, RECEIVED),
-                    )
-                ],
+                "domain": [("state", "in", sorted(IN_PROGRESS_STATES))],
             },
             "done": {
                 "label": request.env._("Done"),
-                "domain": [("state", "in", (PROCESSED, REPORTED))],
+                "domain": [("state", "in", sorted(DONE_STATES))],
             },
             "cancelled": {
                 "label": request.env._("Cancelled"),
@@ -267,7 +255,7 @@ class ReemploiLotPortal(ReemploiPortal):
             [
                 ("id", "in", list(posted)),
                 ("owner_id", "child_of", request.env.user.commercial_partner_id.id),
-                ("state", "in", PICKABLE_STATES),
+                ("state", "in", sorted(lifecycle.OWNER_STATES)),
             ]
         )
         if len(devices) != len(posted):
@@ -331,7 +319,7 @@ class ReemploiLotPortal(ReemploiPortal):
         """Devices offered in the form: the filtered register plus the chosen ones."""
         domain = [
             ("owner_id", "child_of", request.env.user.commercial_partner_id.id),
-            ("state", "in", PICKABLE_STATES),
+            ("state", "in", sorted(lifecycle.OWNER_STATES)),
         ]
         if form.get("device_state", "to_decommission") == "to_decommission":
             domain.append(("state", "=", "to_decommission"))

@@ -3,8 +3,8 @@ from odoo.http import content_disposition, request
 
 from odoo.addons.reemploi_asset.models.download import XLSX_MIMETYPE
 
-from ..services.lot_lifecycle import PROCESSED, REPORTED
-from ..models.reemploi_lot_takeback import MIMETYPES
+from ..models.reemploi_lot_takeback_mixin import MIMETYPES
+from ..services.lot_lifecycle import DONE_STATES, REPORTED
 from .portal import ReemploiLotPortal
 
 
@@ -37,7 +37,7 @@ class ReemploiTakebackPortal(ReemploiLotPortal):
     )
     def portal_lot_takeback_xlsx(self, lot_id, access_token=None, **kwargs):
         lot_sudo = self._lot_check_access(lot_id, access_token)
-        if lot_sudo.state not in (PROCESSED, REPORTED):
+        if lot_sudo.state not in DONE_STATES:
             raise request.not_found()
         lot_sudo = lot_sudo.with_context(lang=request.env.lang)
         return self._takeback_file(

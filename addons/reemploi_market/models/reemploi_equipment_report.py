@@ -1,7 +1,6 @@
-from odoo import fields, models, tools
+from odoo import fields, models
 from odoo.tools import SQL
 
-from odoo.addons.reemploi_asset.models.reemploi_equipment import STATE_SELECTION
 from odoo.addons.reemploi_asset.services import lifecycle
 
 OUTCOME_SELECTION = [
@@ -19,7 +18,6 @@ ERASURE_RESULT_SELECTION = [
 ]
 
 # devices still with their owner are not in the reuse chain yet
-OUTSIDE_STATES = sorted(lifecycle.OWNER_STATES)
 
 
 class ReemploiEquipmentReport(models.Model):
@@ -27,6 +25,7 @@ class ReemploiEquipmentReport(models.Model):
     by donor, operator, category, grade, outcome and month."""
 
     _name = "reemploi.equipment.report"
+    _inherit = ["reemploi.sql.view.mixin"]
     _description = "Reuse volumes"
     _auto = False
     _order = "date desc, id desc"
@@ -40,7 +39,7 @@ class ReemploiEquipmentReport(models.Model):
         "reemploi.equipment.category", string="Category", readonly=True
     )
     grade_id = fields.Many2one("reemploi.grade", string="Grade", readonly=True)
-    state = fields.Selection(STATE_SELECTION, readonly=True)
+    state = fields.Selection(lifecycle.STATE_SELECTION, readonly=True)
     outcome = fields.Selection(OUTCOME_SELECTION, readonly=True)
     erasure_result = fields.Selection(
         ERASURE_RESULT_SELECTION, string="Erasure", readonly=True
@@ -94,16 +93,6 @@ class ReemploiEquipmentReport(models.Model):
             """,
             outcome_cases=outcome_cases,
             in_progress=lifecycle.OUTCOME_IN_PROGRESS,
-            outside=OUTSIDE_STATES,
+            outside=sorted(lifecycle.OWNER_STATES),
             reused=sorted(lifecycle.REUSED_STATES),
-        )
-
-    def init(self):
-        tools.drop_view_if_exists(self.env.cr, self._table)
-        self.env.cr.execute(
-            SQL(
-                "CREATE OR REPLACE VIEW %s AS (%s)",
-                SQL.identifier(self._table),
-                self._query(),
-            )
         )

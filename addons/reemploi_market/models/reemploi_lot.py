@@ -1,9 +1,12 @@
-from odoo import api, fields, models
+from collections import defaultdict
+
+from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
 from odoo.addons.reemploi_asset.models.labels import selection_labels
 from odoo.addons.reemploi_asset.services import lifecycle
 
+from ..services import webhooks
 from ..services.lot_lifecycle import (
     CANCELLED,
     COLLECTED,
@@ -18,11 +21,7 @@ from ..services.lot_lifecycle import (
     STATE_SELECTION,
     TRANSITIONS,
 )
-
-# Devices still waiting for the operator's work (erasure, grading...).
-WAITING_DEVICE_STATES = frozenset(
-    {lifecycle.DECLARED, lifecycle.COLLECTED, lifecycle.RECEIVED}
-)
+from .reemploi_match_proposal import EXPIRED, OPEN_PROPOSAL_STATES, PROPOSED
 
 # Fields that only the workflow sets: portal users (donors) never write them
 # directly, whatever they send through RPC.
@@ -39,10 +38,21 @@ CUSTODY_FIELDS = ("company_id", "partner_id", "state")
 CUSTODY_WRITE = object()
 
 
+COORDINATOR = "reemploi_asset.group_reemploi_coordinator"
+
+
 class ReemploiLot(models.Model):
     _name = "reemploi.lot"
     _description = "Lot declared by a donor"
-    _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin"]
+    _inherit = [
+        "portal.mixin",
+        "mail.thread",
+        "mail.activity.mixin",
+        "reemploi.custody.guard.mixin",
+        # one mixin per concern beside the lot's workflow (docs/ARCHITECTURE.md)
+        "reemploi.lot.takeback.mixin",
+        "reemploi.lot.demo.mixin",
+    ]
     _order = "id desc"
     _rec_names_search = ["name", "partner_id"]
 
@@ -228,82 +238,44 @@ class ReemploiLot(models.Model):
                 )
             )
 
-    def _custody_write_allowed(self):
-        return (
-            self.env.su
-            or self.env.context.get("reemploi_custody_write") is CUSTODY_WRITE
-        )
+    def _custody_fields(self):
+        return set(CUSTODY_FIELDS)
 
-    def _check_custody_write(self, vals):
-        """Refuse a change of state, donor or operator outside the workflow
-        actions, for every caller (web client, JSON-RPC, XML-RPC, import).
-        Values equal to the current ones pass."""
-        names = [name for name in CUSTODY_FIELDS if name in vals]
-        if not names or not self or self._custody_write_allowed():
-            return
-        coordinator = self.env.user.has_group(
-            "reemploi_asset.group_reemploi_coordinator"
+    def _custody_token(self):
+        return CUSTODY_WRITE
+
+    def _custody_change_allowed(self, name):
+        if name == "company_id" and self.state in (DRAFT, DECLARED):
+            # the coordinator picks the operator, then confirms the match
+            return self.env.user.has_group("reemploi_asset.group_reemploi_coordinator")
+        # nothing was promised yet; the lines' constraint keeps the devices
+        # the donor's own
+        return name == "partner_id" and self.state == DRAFT
+
+    def _custody_refusal(self, labels):
+        return self.env._(
+            "Lot %(lot)s: %(fields)s can change only through its "
+            "workflow buttons (declare, confirm the operator, "
+            "collect, receive, cancel...), which move its devices "
+            "with it. To fix a mistake, ask an administrator for a "
+            "logged correction.",
+            fields=labels,
+            lot=self.name,
         )
-        for lot in self:
-            changed = []
-            for name in names:
-                current = self._fields[name].convert_to_write(lot[name], lot)
-                if current == (vals[name] or False):
-                    continue
-                if (
-                    name == "company_id"
-                    and coordinator
-                    and lot.state in (DRAFT, DECLARED)
-                ):
-                    # the coordinator picks the operator, then confirms the match
-                    continue
-                if name == "partner_id" and lot.state == DRAFT:
-                    # nothing was promised yet; the lines' constraint keeps
-                    # the devices the donor's own
-                    continue
-                changed.append(name)
-            if changed:
-                # who may not write the lot at all hears it first
-                lot.check_access("write")
-                raise UserError(
-                    self.env._(
-                        "Lot %(lot)s: %(fields)s can change only through its "
-                        "workflow buttons (declare, confirm the operator, "
-                        "collect, receive, cancel...), which move its devices "
-                        "with it. To fix a mistake, ask an administrator for a "
-                        "logged correction.",
-                        fields=", ".join(
-                            self._fields[name].get_description(self.env)["string"]
-                            for name in changed
-                        ),
-                        lot=lot.name,
-                    )
-                )
 
     def action_admin_correct(self, values, reason):
         """Correct the state, donor or operator of lots by hand, as an
         administrator; the reason is posted on each lot."""
-        if not self.env.is_system():
-            raise AccessError(
-                self.env._(
-                    "Only an administrator may correct the state, donor or "
-                    "operator of a lot."
-                )
-            )
-        reason = (reason or "").strip()
-        values = dict(values or {})
-        if not reason:
-            raise UserError(
-                self.env._("Give the reason of the correction: it is kept on the lot.")
-            )
-        if not values or set(values) - set(CUSTODY_FIELDS):
-            raise UserError(
-                self.env._(
-                    "A correction changes only %(fields)s.",
-                    fields=", ".join(CUSTODY_FIELDS),
-                )
-            )
-        self.with_context(reemploi_custody_write=CUSTODY_WRITE).write(values)
+        values, reason = self._check_admin_correction(
+            values,
+            reason,
+            self.env._(
+                "Only an administrator may correct the state, donor or "
+                "operator of a lot."
+            ),
+            self.env._("Give the reason of the correction: it is kept on the lot."),
+        )
+        self._write_custody(values)
         for lot in self:
             lot.message_post(
                 body=self.env._("Administrator correction: %(reason)s", reason=reason),
@@ -339,7 +311,17 @@ class ReemploiLot(models.Model):
                 self.env._("A lot stays with the organisation that declared it.")
             )
         self._check_custody_write(vals)
-        return super().write(vals)
+        if "state" not in vals:
+            return super().write(vals)
+        # webhooks of the lots' state changes, whatever workflow step makes
+        # them: the workflow methods stay unaware of the partner API
+        previous = {lot.id: lot.state for lot in self}
+        result = super().write(vals)
+        changed = self.filtered(lambda lot: lot.state != previous[lot.id])
+        self.env["reemploi.webhook.delivery"]._enqueue(
+            webhooks.LOT_STATE_CHANGED, changed, previous
+        )
+        return result
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_open(self):
@@ -381,12 +363,20 @@ class ReemploiLot(models.Model):
                 )
 
     def _set_state(self, target, **values):
-        """Move the lots to ``target`` (the caller checked the preconditions)."""
+        """Move the lots to ``target`` (the caller checked the preconditions);
+        date the match; a lot matched or cancelled closes its proposals."""
         self._check_transition(target)
         self.check_access("write")
+        if target == MATCHED:
+            values.setdefault("date_matched", fields.Datetime.now())
         # sudo: the user may write these lots (checked just above); sudo only
         # lets the workflow set its own fields, which donors cannot write
         self.sudo().write(dict(values, state=target))
+        if target in (MATCHED, CANCELLED):
+            # their open proposals expire with them, whoever moved them
+            self.sudo().proposal_ids.filtered(
+                lambda p: p.state in OPEN_PROPOSAL_STATES
+            ).write({"state": EXPIRED})
         return True
 
     def _declaration_problems(self):
@@ -526,7 +516,7 @@ class ReemploiLot(models.Model):
         self._check_transition(PROCESSED)
         for lot in self:
             waiting = lot.equipment_ids.filtered(
-                lambda d: d.state in WAITING_DEVICE_STATES
+                lambda d: d.state in lifecycle.WAITING_STATES
             )
             if waiting:
                 raise UserError(
@@ -541,7 +531,16 @@ class ReemploiLot(models.Model):
         return self._set_state(PROCESSED)
 
     def action_report(self):
-        return self._set_state(REPORTED)
+        """Send the take-back report: the lot keeps its PDF, which the donor
+        downloads on the portal."""
+        self._set_state(REPORTED)
+        # while modules load (demo data), wkhtmltopdf would wait for the
+        # stylesheets of this very server: the portal makes the PDF when the
+        # donor first asks for it
+        if self.env.registry.ready:
+            for lot in self:
+                lot._attach_takeback_pdf()
+        return True
 
     def action_cancel(self):
         """Withdraw the lot: its devices go back to the donor's register."""
@@ -655,3 +654,313 @@ class ReemploiLot(models.Model):
                         lot.with_company(operator or self.env.company), actions[step]
                     )()
         return True
+
+    # Webhooks of the lots' state changes (sent by write())
+    def _webhook_scope(self):
+        """(operator, donor organisation) that may hear of this lot."""
+        self.ensure_one()
+        return self.company_id, self.partner_id.commercial_partner_id
+
+    def _webhook_data(self, previous_state):
+        """Values of this lot in the webhooks' payloads."""
+        self.ensure_one()
+        return {
+            "id": self.id,
+            "name": self.name,
+            "state": self.state,
+            "previous_state": previous_state,
+            "donor_id": self.partner_id.commercial_partner_id.id or None,
+            "operator_id": self.company_id.id or None,
+            "device_count": self.device_count,
+        }
+
+    # The matching of the lots: proposals of operators (reemploi.match.proposal).
+    proposal_ids = fields.One2many(
+        "reemploi.match.proposal", "lot_id", string="Proposals", readonly=True
+    )
+    proposal_count = fields.Integer(compute="_compute_proposal_count")
+    current_proposal_id = fields.Many2one(
+        "reemploi.match.proposal",
+        string="Offered to",
+        compute="_compute_proposal_count",
+        help="Proposal waiting for the operator's answer.",
+    )
+    date_matched = fields.Datetime(
+        string="Matched on",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="When the lot was matched with its operator: counts in the "
+        "operator's capacity for its period.",
+    )
+    match_problem = fields.Text(
+        string="Why no operator is proposed", readonly=True, copy=False
+    )
+    # the position of the pickup place (site, else donor), which the
+    # matching needs: coordinators fix it here when the address gave none
+    pickup_latitude = fields.Float(
+        string="Pickup latitude",
+        digits=(10, 7),
+        compute="_compute_pickup_position",
+        inverse="_inverse_pickup_position",
+        help="Latitude of the pickup site (or of the donor without a site), "
+        "in decimal degrees, e.g. 45.1885 for Grenoble.",
+    )
+    pickup_longitude = fields.Float(
+        string="Pickup longitude",
+        digits=(10, 7),
+        compute="_compute_pickup_position",
+        inverse="_inverse_pickup_position",
+        help="Longitude of the pickup site (or of the donor without a site), "
+        "in decimal degrees, e.g. 5.7245 for Grenoble.",
+    )
+
+    @api.depends("proposal_ids.state")
+    def _compute_proposal_count(self):
+        for lot in self:
+            lot.proposal_count = len(lot.proposal_ids)
+            lot.current_proposal_id = lot.proposal_ids.filtered(
+                lambda p: p.state == PROPOSED
+            )[:1]
+
+    @api.depends(
+        "site_id.partner_latitude",
+        "site_id.partner_longitude",
+        "partner_id.partner_latitude",
+        "partner_id.partner_longitude",
+    )
+    def _compute_pickup_position(self):
+        for lot in self:
+            place = lot.site_id or lot.partner_id
+            lot.pickup_latitude = place.partner_latitude
+            lot.pickup_longitude = place.partner_longitude
+
+    def _inverse_pickup_position(self):
+        self._check_place_editor()
+        for lot in self:
+            place = lot.site_id or lot.partner_id
+            values = {
+                "partner_latitude": lot.pickup_latitude,
+                "partner_longitude": lot.pickup_longitude,
+            }
+            if place and any(place[name] != value for name, value in values.items()):
+                # sudo: coordinators keep the places of the lots without
+                # write access to contacts; only the two coordinates change
+                place.sudo().write(values)
+        # the coordinates typed: the lots waiting for them are offered
+        self._propose_when_placed()
+
+    def _check_place_editor(self):
+        """Only coordinators place the lots' pickup sites."""
+        if not (self.env.su or self.env.user.has_group(COORDINATOR)):
+            raise AccessError(
+                self.env._(
+                    "Only the territory coordinators may change the position "
+                    "of a pickup site."
+                )
+            )
+        self.check_access("write")
+
+    def action_propose(self):
+        """Rank the operators that can take the lots and offer each lot to
+        the first one (see reemploi.match.proposal)."""
+        self._check_transition(MATCHED)
+        self.check_access("write")
+        self.env["reemploi.match.proposal"]._propose(self)
+        return True
+
+    def action_locate_pickup_site(self):
+        """Place the pickup sites on the map from their address (Odoo's
+        geocoder), then propose operators again for the lots declared."""
+        self._check_place_editor()
+        places = self.mapped(lambda lot: lot.site_id or lot.partner_id)
+        # sudo: as in _inverse_pickup_position, only the coordinates change
+        places.sudo().action_reemploi_geolocate()
+        self._propose_when_placed()
+        return True
+
+    def _propose_when_placed(self):
+        """Propose operators again for the declared lots that have none,
+        now that their pickup place is on the map."""
+        declared = self.filtered(
+            lambda lot: (
+                lot.state == DECLARED
+                and not lot.current_proposal_id
+                and lot.pickup_latitude
+                and lot.pickup_longitude
+            )
+        )
+        if declared:
+            self.env["reemploi.match.proposal"]._propose(declared)
+
+    def action_view_proposals(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "reemploi_market.reemploi_match_proposal_action"
+        )
+        action["domain"] = [("lot_id", "=", self.id)]
+        action["context"] = {"default_lot_id": self.id}
+        return action
+
+    @api.model
+    def _cron_propose(self):
+        """Scheduled: update the operators' reliability, then propose
+        operators for every declared lot not offered to any."""
+        self.env["res.company"]._reemploi_update_reliability()
+        lots = self.search(
+            [
+                ("state", "=", DECLARED),
+                ("proposal_ids", "not any", [("state", "=", PROPOSED)]),
+            ]
+        )
+        self.env["reemploi.match.proposal"]._propose(lots)
+        return True
+
+    # A lot's collection: its round, its stock receipt, its check-in.
+    round_id = fields.Many2one(
+        "reemploi.collection.round",
+        string="Collection round",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        tracking=True,
+    )
+    collection_area = fields.Char(
+        string="Area",
+        compute="_compute_collection_area",
+        store=True,
+        help="Postcode and commune of the pickup site: rounds group lots by area.",
+    )
+    picking_id = fields.Many2one(
+        "stock.picking",
+        string="Receipt",
+        readonly=True,
+        copy=False,
+        help="Incoming transfer of the devices in the operator's stock.",
+    )
+    checkin_ids = fields.One2many("reemploi.lot.checkin", "lot_id", string="Check-ins")
+    checkin_id = fields.Many2one(
+        "reemploi.lot.checkin", string="Check-in", compute="_compute_checkin_id"
+    )
+
+    @api.depends("site_id.zip", "site_id.city", "partner_id.zip", "partner_id.city")
+    def _compute_collection_area(self):
+        for lot in self:
+            place = (
+                lot.site_id if lot.site_id.zip or lot.site_id.city else lot.partner_id
+            )
+            lot.collection_area = " ".join(filter(None, (place.zip, place.city)))
+
+    @api.depends("checkin_ids")
+    def _compute_checkin_id(self):
+        for lot in self:
+            lot.checkin_id = lot.checkin_ids[:1]
+
+    # ------------------------------------------------------------------
+    # Stock receipt
+    # ------------------------------------------------------------------
+    def _receipt_picking_type(self):
+        self.ensure_one()
+        warehouse = self.company_id._reemploi_warehouse()
+        if not warehouse.in_type_id:
+            raise UserError(
+                self.env._(
+                    "%(operator)s has no warehouse with a receipt operation: "
+                    "configure its warehouse before planning the collection "
+                    "of lot %(lot)s.",
+                    operator=self.company_id.name,
+                    lot=self.name,
+                )
+            )
+        return warehouse.in_type_id
+
+    def _create_receipt_pickings(self):
+        """One incoming transfer per lot in its operator's company, one move
+        per stock product (the product of each category) with the quantity
+        declared. Categories without a stock product stay out of stock."""
+        for lot in self.filtered(lambda lot: not lot.picking_id):
+            quantities = defaultdict(int)
+            for line in lot.line_ids:
+                if line.category_id.product_id:
+                    quantities[line.category_id.product_id] += line.quantity
+            if not quantities:
+                continue
+            company = lot.company_id
+            picking_type = lot.with_company(company)._receipt_picking_type()
+            source = picking_type.default_location_src_id
+            if not source:
+                source = self.env.ref("stock.stock_location_suppliers")
+            destination = picking_type.default_location_dest_id
+            picking = (
+                self.env["stock.picking"]
+                .with_company(company)
+                .create(
+                    {
+                        "picking_type_id": picking_type.id,
+                        "company_id": company.id,
+                        "partner_id": lot.partner_id.id,
+                        "origin": lot.name,
+                        "scheduled_date": lot.round_id.date or lot.date_from,
+                        "location_id": source.id,
+                        "location_dest_id": destination.id,
+                        "move_ids": [
+                            Command.create(
+                                lot._receipt_move_values(
+                                    product, quantity, source, destination
+                                )
+                            )
+                            for product, quantity in quantities.items()
+                        ],
+                    }
+                )
+            )
+            picking.action_confirm()
+            lot.picking_id = picking
+
+    def _release_receipts(self):
+        """Lots leaving their round: their receipts, with nothing received
+        yet, are cancelled."""
+        pickings = self.picking_id.filtered(lambda p: p.state != "done")
+        pickings.action_cancel()
+        self.filtered(lambda lot: lot.picking_id in pickings).write(
+            {"picking_id": False}
+        )
+
+    def _receipt_move_values(self, product, quantity, source, destination):
+        self.ensure_one()
+        return {
+            "name": product.display_name,
+            "product_id": product.id,
+            "product_uom_qty": quantity,
+            "product_uom": product.uom_id.id,
+            "location_id": source.id,
+            "location_dest_id": destination.id,
+            "company_id": self.company_id.id,
+            "origin": self.name,
+        }
+
+    # ------------------------------------------------------------------
+    # Check-in
+    # ------------------------------------------------------------------
+    def _get_checkin(self):
+        """The check-in of the lot, created with what was declared; a lot
+        checked in has been collected."""
+        self.ensure_one()
+        if not self.checkin_id and self.state not in (SCHEDULED, COLLECTED):
+            raise UserError(
+                self.env._(
+                    "Lot %(lot)s is %(state)s: only a lot scheduled for "
+                    "collection, or collected, is checked in.",
+                    lot=self.name,
+                    state=self._state_labels()[self.state].lower(),
+                )
+            )
+        if self.state == SCHEDULED:
+            self.action_collect()
+        return self.checkin_id or self.env["reemploi.lot.checkin"].create(
+            {"lot_id": self.id}
+        )
+
+    def action_open_checkin(self):
+        self.ensure_one()
+        return self._get_checkin().action_open_screen()

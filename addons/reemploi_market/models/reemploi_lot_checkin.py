@@ -9,10 +9,6 @@ from odoo.addons.reemploi_asset.services import identity, lifecycle
 from ..services import collection
 from ..services.lot_lifecycle import RECEIVED, SCHEDULED
 
-# devices of the donor's register that are declared when they come undeclared
-UNDECLARED_STATES = lifecycle.OWNER_STATES
-# devices of the donor's register that may come with a lot undeclared
-TAKEABLE_STATES = UNDECLARED_STATES | {lifecycle.DECLARED}
 # fields the validation writes once; nothing is written afterwards
 FROZEN_FIELDS = frozenset({"state", "snapshot", "date_done", "user_done_id"})
 
@@ -227,7 +223,7 @@ class ReemploiLotCheckin(models.Model):
         device = self._find_in_register(kind, value)
         lot = device.reemploi_lot_id
         if device and (
-            device.state not in TAKEABLE_STATES
+            device.state not in lifecycle.TAKEABLE_STATES
             or (lot and lot != self.lot_id and lot.state != "cancelled")
         ):
             line = self._add_line(
@@ -497,7 +493,7 @@ class ReemploiLotCheckin(models.Model):
         devices = devices.sudo()
         devices.write({"company_id": lot.company_id.id, "reemploi_lot_id": lot.id})
         devices._log_custody("transfer", note=note, document_ref=lot.name)
-        devices.filtered(lambda d: d.state in UNDECLARED_STATES)._transition(
+        devices.filtered(lambda d: d.state in lifecycle.OWNER_STATES)._transition(
             lifecycle.DECLARED,
             note=self.env._("Came undeclared with lot %(lot)s", lot=lot.name),
             document_ref=lot.name,

@@ -10,7 +10,6 @@ from odoo.addons.reemploi_asset.services import identity, lifecycle
 
 from ..services import collection
 from ..services.lot_lifecycle import COLLECTED, OPEN_STATES, SCHEDULED
-from .reemploi_lot_checkin import TAKEABLE_STATES, UNDECLARED_STATES
 from .reemploi_lot_pickup_line import PICKUP_WRITE
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -238,7 +237,7 @@ class ReemploiLotPickup(models.Model):
                 code=code,
                 other=other.name,
             )
-        if device.state not in TAKEABLE_STATES:
+        if device.state not in lifecycle.TAKEABLE_STATES:
             return self.env._(
                 "%(code)s is %(state)s: it cannot be collected.",
                 code=code,
@@ -612,7 +611,7 @@ class ReemploiLotPickup(models.Model):
         devices = devices.sudo()
         devices.write({"company_id": lot.company_id.id, "reemploi_lot_id": lot.id})
         devices._log_custody("transfer", note=note, document_ref=self.round_id.name)
-        devices.filtered(lambda d: d.state in UNDECLARED_STATES)._transition(
+        devices.filtered(lambda d: d.state in lifecycle.OWNER_STATES)._transition(
             lifecycle.DECLARED,
             note=self.env._("Came undeclared with lot %(lot)s", lot=lot.name),
             document_ref=lot.name,

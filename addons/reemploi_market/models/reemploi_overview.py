@@ -18,28 +18,19 @@ from odoo.osv import expression
 from odoo.tools import SQL
 from odoo.tools.misc import format_date
 
-from odoo.addons.reemploi_asset.models.reemploi_equipment import (
+from odoo.addons.reemploi_asset.models.reemploi_equipment_tally_read_mixin import (
     MONTH_TALLY_KEYS,
     TALLY_FIELDS,
 )
 from odoo.addons.reemploi_asset.models.reemploi_tally_mixin import tally_rules
 from odoo.addons.reemploi_asset.services import forecast, lifecycle
 
-from .reemploi_equipment_report import OUTSIDE_STATES
-from .reemploi_lot import COLLECTED, DECLARED, MATCHED, RECEIVED, SCHEDULED
-from .res_config_settings_directory import DEFAULT_TILE_ATTRIBUTION
+from ..services import lot_lifecycle
+from .res_config_settings import DEFAULT_TILE_ATTRIBUTION
 
-# Lots on their way from the donor to the operator's workshop.
-LOTS_IN_PROGRESS = (DECLARED, MATCHED, SCHEDULED, COLLECTED, RECEIVED)
 # The flows charted month by month: a device entering one of these states.
 FLOW_COLLECTED = lifecycle.MONTHLY_FLOWS["collected"]
-FLOW_OUTCOMES = (lifecycle.SOLD, lifecycle.DONATED, lifecycle.RECYCLED)
-# Devices that left their owner and are still on their way to an outcome.
-CHAIN_STATES = [
-    state
-    for state in lifecycle.states_of(lifecycle.OUTCOME_IN_PROGRESS)
-    if state not in OUTSIDE_STATES
-]
+FLOW_OUTCOMES = tuple(s for s in lifecycle.STATES if s in lifecycle.FINAL_STATES)
 # How many months the charts over time show, the current one included.
 MONTHS = 12
 # How many organisations the CO2 ranking lists.
@@ -91,7 +82,7 @@ class ReemploiOverview(models.AbstractModel):
         )
         Equipment = self.env["reemploi.equipment"]
         with_owner = (
-            Equipment.search_count([("state", "in", OUTSIDE_STATES)])
+            Equipment.search_count([("state", "in", sorted(lifecycle.OWNER_STATES))])
             if Equipment.has_access("read")
             else 0
         )
@@ -101,7 +92,9 @@ class ReemploiOverview(models.AbstractModel):
             "outcome_labels": outcomes,
             "total": sum(devices.values()),
             "co2e_avoided_kg": self._co2_total(),
-            "lots_in_progress": lots.search_count([("state", "in", LOTS_IN_PROGRESS)])
+            "lots_in_progress": lots.search_count(
+                [("state", "in", sorted(lot_lifecycle.IN_PROGRESS_STATES))]
+            )
             if lots.has_access("read")
             else 0,
             "co2_over_time": self._co2_over_time(months),
@@ -170,10 +163,10 @@ class ReemploiOverview(models.AbstractModel):
         # a count by state: reemploi.equipment.tally answers it when the
         # user's record rules allow it, without counting the devices
         [(chain,)] = self.env["reemploi.equipment"]._read_group(
-            [("state", "in", CHAIN_STATES)], [], ["__count"]
+            [("state", "in", lifecycle.CHAIN_STATES)], [], ["__count"]
         )
         lots = self.env["reemploi.lot"].search_count(
-            [("state", "in", LOTS_IN_PROGRESS)]
+            [("state", "in", sorted(lot_lifecycle.IN_PROGRESS_STATES))]
         )
         reused = counts[lifecycle.OUTCOME_SOLD] + counts[lifecycle.OUTCOME_DONATED]
         device = "reemploi.equipment"
@@ -185,7 +178,7 @@ class ReemploiOverview(models.AbstractModel):
                 "action": self._action(
                     _("Lots in progress"),
                     "reemploi.lot",
-                    [("state", "in", LOTS_IN_PROGRESS)],
+                    [("state", "in", sorted(lot_lifecycle.IN_PROGRESS_STATES))],
                 ),
             },
             {
@@ -195,7 +188,7 @@ class ReemploiOverview(models.AbstractModel):
                 "action": self._action(
                     _("Devices in the reuse chain"),
                     device,
-                    [("state", "in", CHAIN_STATES)],
+                    [("state", "in", lifecycle.CHAIN_STATES)],
                 ),
             },
             {
@@ -241,7 +234,9 @@ class ReemploiOverview(models.AbstractModel):
         Lot = self.env["reemploi.lot"]
         # lots in progress, by pickup site (the donor itself when none)
         in_progress = Lot._read_group(
-            [("state", "in", LOTS_IN_PROGRESS)], ["site_id", "partner_id"], ["__count"]
+            [("state", "in", sorted(lot_lifecycle.IN_PROGRESS_STATES))],
+            ["site_id", "partner_id"],
+            ["__count"],
         )
         lots_by_place = {}
         for site, donor, count in in_progress:
@@ -277,7 +272,7 @@ class ReemploiOverview(models.AbstractModel):
                         place.display_name,
                         "reemploi.lot" if lots else "reemploi.equipment",
                         [
-                            ("state", "in", LOTS_IN_PROGRESS),
+                            ("state", "in", sorted(lot_lifecycle.IN_PROGRESS_STATES)),
                             "|",
                             ("site_id", "=", place.id),
                             "&",
@@ -305,7 +300,7 @@ class ReemploiOverview(models.AbstractModel):
                         "reemploi.lot",
                         [
                             ("company_id", "=", company.id),
-                            ("state", "in", LOTS_IN_PROGRESS),
+                            ("state", "in", sorted(lot_lifecycle.IN_PROGRESS_STATES)),
                         ],
                     ),
                 }
@@ -639,7 +634,7 @@ class ReemploiOverview(models.AbstractModel):
             company.id: count
             for company, count in Lot._read_group(
                 [
-                    ("state", "in", LOTS_IN_PROGRESS),
+                    ("state", "in", sorted(lot_lifecycle.IN_PROGRESS_STATES)),
                     ("company_id", "in", companies.ids),
                 ],
                 ["company_id"],
@@ -665,7 +660,7 @@ class ReemploiOverview(models.AbstractModel):
                         "reemploi.lot",
                         [
                             ("company_id", "=", company.id),
-                            ("state", "in", LOTS_IN_PROGRESS),
+                            ("state", "in", sorted(lot_lifecycle.IN_PROGRESS_STATES)),
                         ],
                     ),
                 }

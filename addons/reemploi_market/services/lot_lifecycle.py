@@ -56,3 +56,6 @@ COLLECTED_STATES = frozenset({COLLECTED, RECEIVED, PROCESSED, REPORTED})
 RECEIVED_STATES = frozenset({RECEIVED, PROCESSED, REPORTED})
 # Lots whose devices are all processed.
 DONE_STATES = frozenset({PROCESSED, REPORTED})
+# Lots declared and not processed yet: the work in progress of the chain
+# (the overview, the donor's portal).
+IN_PROGRESS_STATES = OPEN_STATES - DONE_STATES

@@ -2,7 +2,7 @@ from odoo import fields, models
 
 from odoo.addons.reemploi_asset.models.download import xlsx_download_action
 
-from ..models.reemploi_lot_takeback import REPORT_REF
+from ..models.reemploi_lot_takeback_mixin import REPORT_REF
 
 
 class ReemploiTakebackWizard(models.TransientModel):

@@ -1,7 +1,7 @@
 from odoo import fields, models
 from odoo.tools import SQL
 
-from .reemploi_equipment_allocation import ACTIVE_LINE_STATES
+from .reemploi_equipment import ACTIVE_LINE_STATES
 
 
 class ReemploiAllocationLine(models.Model):

@@ -1,9 +1,7 @@
-import io
-
-import xlsxwriter
-
-from odoo import api, fields, models, tools
+from odoo import api, fields, models
 from odoo.tools import SQL
+
+from odoo.addons.reemploi_asset.models.download import XlsxBook
 
 from ..services import social_report
 
@@ -30,6 +28,7 @@ class ReemploiSocialReport(models.Model):
     """
 
     _name = "reemploi.social.report"
+    _inherit = ["reemploi.sql.view.mixin"]
     _description = "Solidarity devices"
     _auto = False
     _order = "date desc, id desc"
@@ -139,16 +138,6 @@ class ReemploiSocialReport(models.Model):
             association_col=SQL.identifier(communes.column1),
         )
 
-    def init(self):
-        tools.drop_view_if_exists(self.env.cr, self._table)
-        self.env.cr.execute(
-            SQL(
-                "CREATE OR REPLACE VIEW %s AS (%s)",
-                SQL.identifier(self._table),
-                self._query(),
-            )
-        )
-
     # ------------------------------------------------------------------
     # The metropolis' report (PDF and XLSX)
     # ------------------------------------------------------------------
@@ -209,11 +198,8 @@ class ReemploiSocialReport(models.Model):
         """The XLSX workbook (bytes) of the metropolis' report ``document``:
         a summary sheet, then one sheet per table."""
         _ = self.env._
-        buffer = io.BytesIO()
-        workbook = xlsxwriter.Workbook(
-            buffer, {"in_memory": True, "strings_to_formulas": False}
-        )
-        bold = workbook.add_format({"bold": True})
+        book = XlsxBook()
+        workbook, bold = book.workbook, book.bold
         formats = {
             "amount": workbook.add_format({"num_format": "0.00"}),
             "co2e_kg": workbook.add_format({"num_format": "0.0"}),
@@ -284,8 +270,7 @@ class ReemploiSocialReport(models.Model):
                     )
             sheet.set_column(0, 0, 30)
             sheet.set_column(1, len(figures), 16)
-        workbook.close()
-        return buffer.getvalue()
+        return book.data()
 
 
 def _period_label(document):

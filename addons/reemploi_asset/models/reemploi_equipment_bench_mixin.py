@@ -3,14 +3,12 @@ from odoo.exceptions import UserError
 
 from ..services import lifecycle
 
-# where a device is on its operator's bench, waiting for its grading
-BENCH_STATES = (lifecycle.RECEIVED, lifecycle.ERASED, lifecycle.GRADED)
 
-
-class ReemploiEquipment(models.Model):
+class ReemploiEquipmentBenchMixin(models.AbstractModel):
     """The grading bench: a scanned label opens the device's new grading."""
 
-    _inherit = "reemploi.equipment"
+    _name = "reemploi.equipment.bench.mixin"
+    _description = "Equipment: grading bench"
 
     @api.model
     def action_bench_scan(self, code):
@@ -20,7 +18,9 @@ class ReemploiEquipment(models.Model):
         no device, or several, or one not on the bench, answers to it."""
         code = (code or "").strip()
         if not code:
-            raise UserError(self.env._("Scan the label of the device, or type its serial number."))
+            raise UserError(
+                self.env._("Scan the label of the device, or type its serial number.")
+            )
         # the check-in's and the erasure queue's reading of a scan
         devices = self._find_by_scan(code)
         if not devices:
@@ -40,7 +40,7 @@ class ReemploiEquipment(models.Model):
                     code=code,
                 )
             )
-        if devices.state not in BENCH_STATES:
+        if devices.state not in lifecycle.BENCH_STATES:
             labels = self._state_labels()
             raise UserError(
                 self.env._(

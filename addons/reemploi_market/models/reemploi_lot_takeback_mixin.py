@@ -1,11 +1,8 @@
-import io
 import json
-
-import xlsxwriter
 
 from odoo import api, fields, models
 
-from odoo.addons.reemploi_asset.models.download import xlsx_download_action
+from odoo.addons.reemploi_asset.models.download import XlsxBook, xlsx_download_action
 from odoo.addons.reemploi_asset.models.labels import selection_labels
 
 from ..services import lot_lifecycle, takeback
@@ -14,8 +11,13 @@ REPORT_REF = "reemploi_market.action_report_takeback"
 MIMETYPES = {"pdf": "application/pdf", "html": "text/html"}
 
 
-class ReemploiLot(models.Model):
-    _inherit = "reemploi.lot"
+class ReemploiLotTakebackMixin(models.AbstractModel):
+    """The take-back report of lots (PDF, HTML, XLSX) for their donor:
+    what became of each device and of its data.
+    Inherited by ``reemploi.lot`` (docs/ARCHITECTURE.md)."""
+
+    _name = "reemploi.lot.takeback.mixin"
+    _description = "Lot: take-back reports"
 
     takeback_attachment_id = fields.Many2one(
         "ir.attachment",
@@ -155,12 +157,9 @@ class ReemploiLot(models.Model):
     def _takeback_xlsx(self, document):
         """The XLSX workbook (bytes) of a take-back ``document``."""
         _ = self.env._
-        buffer = io.BytesIO()
-        workbook = xlsxwriter.Workbook(
-            buffer, {"in_memory": True, "strings_to_formulas": False}
-        )
+        book = XlsxBook()
+        workbook, bold = book.workbook, book.bold
         sheet = workbook.add_worksheet(_("Devices"))
-        bold = workbook.add_format({"bold": True})
         kg = workbook.add_format({"num_format": "0.00"})
         co2 = workbook.add_format({"num_format": "0.0"})
         sheet.write_string(0, 0, document["title"], bold)
@@ -221,8 +220,7 @@ class ReemploiLot(models.Model):
         sheet.set_column(1, 6, 16)
         sheet.set_column(7, 8, 14)
         self._takeback_xlsx_proofs(workbook, document, bold)
-        workbook.close()
-        return buffer.getvalue()
+        return book.data()
 
     def _takeback_xlsx_proofs(self, workbook, document, bold):
         """The sheet of the devices' proofs against the latest custody root
@@ -261,19 +259,9 @@ class ReemploiLot(models.Model):
     # ------------------------------------------------------------------
     # Actions
     # ------------------------------------------------------------------
-    def action_report(self):
-        """Send the take-back report: the lot keeps its PDF, which the donor
-        downloads on the portal."""
-        result = super().action_report()
-        # while modules load (demo data), wkhtmltopdf would wait for the
-        # stylesheets of this very server: the portal makes the PDF when the
-        # donor first asks for it
-        if self.env.registry.ready:
-            for lot in self:
-                lot._attach_takeback_pdf()
-        return result
-
     def _attach_takeback_pdf(self):
+        """Keep the lot's take-back report (PDF) as its attachment, which the
+        donor downloads on the portal (sent by ``action_report()``)."""
         self.ensure_one()
         # sudo: the user just reported this lot (write access checked by the
         # workflow); the attachment is the lot's document, read by the donor

@@ -1,12 +1,19 @@
 from odoo import fields, models
 
+DEFAULT_TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+
+DEFAULT_TILE_ATTRIBUTION = (
+    '© <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>'
+)
+
 
 class ResConfigSettings(models.TransientModel):
-    """The weights of the matching (services.matching.Weights)."""
+    """The settings of the market: the weights of the matching
+    (services/lot_matching.py: Weights), the shop, the public directory's map."""
 
     _inherit = "res.config.settings"
 
-    # defaults: those of services.matching.Weights
+    # defaults: those of services/lot_matching.py: Weights
     reemploi_weight_distance = fields.Float(
         string="Distance (points)",
         default=40.0,
@@ -52,4 +59,26 @@ class ResConfigSettings(models.TransientModel):
         config_parameter="reemploi_market.match_alternatives",
         help="Operators ranked after the first one, offered the lot in turn "
         "when the ones before refuse it.",
+    )
+
+    reemploi_waste_compensation = fields.Boolean(
+        related="company_id.reemploi_waste_compensation", readonly=False
+    )
+    website_reemploi_territory_shop = fields.Boolean(
+        related="website_id.reemploi_territory_shop", readonly=False
+    )
+
+    # The map of the public directory: where its tiles come from.
+    reemploi_directory_tile_url = fields.Char(
+        string="Map tiles",
+        default=DEFAULT_TILE_URL,
+        config_parameter="reemploi_market.directory_tile_url",
+        help="Address of the map tiles of the public directory, with {z}, {x} "
+        "and {y}. Empty: the directory shows its list without a map.",
+    )
+    reemploi_directory_tile_attribution = fields.Char(
+        string="Map credits",
+        default=DEFAULT_TILE_ATTRIBUTION,
+        config_parameter="reemploi_market.directory_tile_attribution",
+        help="Credits of the tiles shown on the map, as their provider asks.",
     )

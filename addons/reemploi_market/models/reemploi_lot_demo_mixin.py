@@ -45,10 +45,12 @@ DESTROYED_SHARE = 0.04
 SHOP_SHARE, SOLD_SHARE = 0.45, 0.7
 
 
-class ReemploiLot(models.Model):
-    """Demo data: eighteen months of lots, played at their own dates."""
+class ReemploiLotDemoMixin(models.AbstractModel):
+    """Demo data: eighteen months of lots, played at their own dates.
+    Inherited by ``reemploi.lot`` (docs/ARCHITECTURE.md)."""
 
-    _inherit = "reemploi.lot"
+    _name = "reemploi.lot.demo.mixin"
+    _description = "Lot: demo data"
 
     @api.model
     def _demo_play_story(self, lots, seed=2025):

@@ -26,10 +26,13 @@ SERIAL_SHAPES = {
 }
 
 
-class ReemploiEquipment(models.Model):
-    """Demo data: the parks of the donors of the demo story."""
+class ReemploiEquipmentDemoMixin(models.AbstractModel):
+    """Demo data: the parks of the donors of the demo story, brought to their
+    states through the real lifecycle actions. Inherited by
+    ``reemploi.equipment`` (docs/ARCHITECTURE.md)."""
 
-    _inherit = "reemploi.equipment"
+    _name = "reemploi.equipment.demo.mixin"
+    _description = "Equipment: demo data"
 
     @api.model
     def _demo_catalogue(self):
@@ -228,3 +231,65 @@ class ReemploiEquipment(models.Model):
         gradings = self.env["reemploi.grading"].create(vals_list)
         gradings.action_done()
         return gradings
+
+    @api.model
+    def _demo_walk_lifecycle(self, targets):
+        """Bring demo devices to their target states through the real actions."""
+        path = {
+            lifecycle.IN_USE: [],
+            lifecycle.TO_DECOMMISSION: [lifecycle.TO_DECOMMISSION],
+            lifecycle.DECLARED: [lifecycle.TO_DECOMMISSION, lifecycle.DECLARED],
+            lifecycle.MISSING: [lifecycle.DECLARED, lifecycle.MISSING],
+        }
+        intake = [lifecycle.DECLARED, lifecycle.COLLECTED, lifecycle.RECEIVED]
+        path[lifecycle.COLLECTED] = intake[:2]
+        path[lifecycle.RECEIVED] = intake
+        path[lifecycle.RECYCLED] = intake + [lifecycle.RECYCLED]
+        path[lifecycle.ERASED] = intake + [lifecycle.ERASED]
+        path[lifecycle.GRADED] = path[lifecycle.ERASED] + [lifecycle.GRADED]
+        path[lifecycle.DONATED] = path[lifecycle.GRADED] + [lifecycle.DONATED]
+        path[lifecycle.REFURBISHED] = path[lifecycle.GRADED] + [lifecycle.REFURBISHED]
+        path[lifecycle.FOR_SALE] = path[lifecycle.REFURBISHED] + [lifecycle.FOR_SALE]
+        path[lifecycle.SOLD] = path[lifecycle.FOR_SALE] + [lifecycle.SOLD]
+        actions = {
+            lifecycle.TO_DECOMMISSION: "action_to_decommission",
+            lifecycle.DECLARED: "action_declare",
+            lifecycle.COLLECTED: "action_collect",
+            lifecycle.RECEIVED: "action_receive",
+            lifecycle.REFURBISHED: "action_refurbish",
+            lifecycle.FOR_SALE: "action_publish",
+            lifecycle.SOLD: "action_sell",
+            lifecycle.DONATED: "action_donate",
+            lifecycle.RECYCLED: "action_recycle",
+            lifecycle.MISSING: "action_mark_missing",
+        }
+        for equipment_id, target in targets.items():
+            equipment = self.browse(int(equipment_id)).with_company(
+                self.browse(int(equipment_id)).company_id or self.env.company
+            )
+            for step in path[target]:
+                if step == lifecycle.ERASED and not equipment.has_data_medium:
+                    continue
+                if step == lifecycle.RECYCLED and not equipment.erasure_verified:
+                    equipment._demo_erase(method="destroy")
+                    equipment.action_recycle()
+                elif step == lifecycle.ERASED:
+                    equipment._demo_erase()
+                    equipment.action_mark_erased()
+                elif step == lifecycle.GRADED:
+                    equipment._demo_grade()
+                    equipment.action_grade()
+                else:
+                    getattr(equipment, actions[step])()
+        return True
+
+    def _demo_erase(self, method="purge"):
+        """The device's verified erasure (or destruction), as the demo story
+        records them (below)."""
+        self.ensure_one()
+        return self._demo_record_erasures(destroy=method == "destroy")
+
+    def _demo_grade(self):
+        """A validated grading of the device giving B (a minor scratch)."""
+        self.ensure_one()
+        return self._demo_record_gradings({self.id: "B"})

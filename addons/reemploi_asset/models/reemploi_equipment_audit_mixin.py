@@ -6,17 +6,6 @@ from odoo.exceptions import UserError
 from ..services import audit_snapshot, identity, lifecycle
 from ..services.messages import translate
 
-# states in which a device is at its operator's bench, where an audit may
-# write its specifications and components
-AUDIT_STATES = frozenset(
-    {
-        lifecycle.RECEIVED,
-        lifecycle.ERASED,
-        lifecycle.GRADED,
-        lifecycle.REFURBISHED,
-        lifecycle.FOR_SALE,
-    }
-)
 # component fields an audit gives, compared to tell a changed audit
 COMPONENT_FIELDS = (
     "kind",
@@ -39,10 +28,11 @@ SPEC_FIELDS = ("cpu", "ram_gb", "storage_gb", "storage_type")
 FILL_FIELDS = ("manufacturer", "model", "os_name")
 
 
-class ReemploiEquipment(models.Model):
+class ReemploiEquipmentAuditMixin(models.AbstractModel):
     """Audit snapshots (services/audit_snapshot.py) applied to the register."""
 
-    _inherit = "reemploi.equipment"
+    _name = "reemploi.equipment.audit.mixin"
+    _description = "Equipment: hardware audits"
 
     @api.model
     def _audit_import(self, data, filename=""):
@@ -115,7 +105,7 @@ class ReemploiEquipment(models.Model):
                     )
                 )
             return self
-        if device.state not in AUDIT_STATES:
+        if device.state not in lifecycle.AUDIT_STATES:
             labels = self._state_labels()
             raise UserError(
                 self.env._(
