@@ -99,10 +99,12 @@ class TestForecast(ReemploiCase, HttpCase):
         menu = self.env.ref("reemploi_asset.reemploi_forecast_export_menu")
         Menu = self.env["ir.ui.menu"].with_user(self.user_coordinator)
         self.assertIn(menu.id, Menu._visible_menu_ids())
-        action = menu.action.with_user(self.user_coordinator).read(["url"])[0]
         attachments = self.env["ir.attachment"].search_count([])
         self.user_coordinator.password = "coordinator"
         self.authenticate(self.user_coordinator.login, "coordinator")
+        action = self.make_jsonrpc_request(
+            "/web/action/load", {"action_id": menu.action.id}
+        )
         response = self.url_open(action["url"])
         self.assertEqual(response.status_code, 200)
         sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
