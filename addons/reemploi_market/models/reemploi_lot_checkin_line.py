@@ -1,5 +1,4 @@
 from odoo import api, fields, models
-from odoo.exceptions import UserError
 
 KIND_SELECTION = [
     ("device", "Declared device"),
@@ -24,6 +23,7 @@ class ReemploiLotCheckinLine(models.Model):
     code that matched nothing. Never changed once the check-in is done."""
 
     _name = "reemploi.lot.checkin.line"
+    _inherit = ["reemploi.lot.evidence.line"]
     _description = "Check-in line"
     _order = "checkin_id, sequence, id"
 
@@ -86,31 +86,15 @@ class ReemploiLotCheckinLine(models.Model):
             else:
                 line.status = "missing" if done else "pending"
 
-    def _check_draft(self):
-        self.checkin_id._check_draft()
+    def _evidence(self):
+        return self.checkin_id
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        lines = super().create(vals_list)
-        lines._check_draft()
-        return lines
-
-    def write(self, vals):
-        self._check_draft()
-        return super().write(vals)
-
-    @api.ondelete(at_uninstall=False)
-    def _unlink_only_draft(self):
-        self._check_draft()
-        declared = self.filtered(lambda line: line.kind in ("device", "count"))
-        if declared:
-            raise UserError(
-                self.env._(
-                    "%(line)s was declared by the donor: it stays in the "
-                    "check-in, received or missing.",
-                    line=declared[0].label,
-                )
-            )
+    def _declared_line_message(self):
+        return self.env._(
+            "%(line)s was declared by the donor: it stays in the "
+            "check-in, received or missing.",
+            line=self.label,
+        )
 
     def _count_against_declared(self):
         """An undeclared device of a category the donor declared a quantity

@@ -53,3 +53,47 @@ class ReemploiLotEvidence(models.AbstractModel):
 
     def _foreign_line_message(self):
         raise NotImplementedError
+
+
+class ReemploiLotEvidenceLine(models.AbstractModel):
+    """A line of a lot's evidence (pickup or check-in): it changes only while
+    its evidence is a draft, and a line the donor declared (a device or a
+    quantity) is never removed: it stays, handed over or missing.
+
+    A model that inherits it has ``kind`` and ``label``, gives its evidence
+    (``_evidence()``) and its words (``_declared_line_message()``), and may
+    guard its writes further (``_check_line_write()``).
+    """
+
+    _name = "reemploi.lot.evidence.line"
+    _description = "Line of the evidence of a lot's hand-over"
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._check_line_write()
+        lines = super().create(vals_list)
+        lines._evidence()._check_draft()
+        return lines
+
+    def write(self, vals):
+        self._evidence()._check_draft()
+        self._check_line_write()
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_declared(self):
+        self._evidence()._check_draft()
+        declared = self.filtered(lambda line: line.kind in ("device", "count"))
+        if declared:
+            raise UserError(declared[0]._declared_line_message())
+
+    def _evidence(self):
+        """The pickup or check-in of these lines."""
+        raise NotImplementedError
+
+    def _check_line_write(self):
+        """Refuse a write that only the evidence's own methods make."""
+
+    def _declared_line_message(self):
+        """Why this line, declared by the donor, is not removed."""
+        raise NotImplementedError

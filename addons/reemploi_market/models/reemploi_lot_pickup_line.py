@@ -27,6 +27,7 @@ class ReemploiLotPickupLine(models.Model):
     donor that was not declared, or a code that matched no device."""
 
     _name = "reemploi.lot.pickup.line"
+    _inherit = ["reemploi.lot.evidence.line"]
     _description = "Pickup line"
     _order = "pickup_id, sequence, id"
 
@@ -71,7 +72,10 @@ class ReemploiLotPickupLine(models.Model):
             else:
                 line.status = "pending"
 
-    def _check_pickup_write(self):
+    def _evidence(self):
+        return self.pickup_id
+
+    def _check_line_write(self):
         """Lines change only through the screen's methods (scan, count,
         missing), which check what is scanned; not by a direct write."""
         if self.env.context.get("reemploi_pickup_write") is not PICKUP_WRITE:
@@ -82,30 +86,12 @@ class ReemploiLotPickupLine(models.Model):
                 )
             )
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        self._check_pickup_write()
-        lines = super().create(vals_list)
-        lines.pickup_id._check_draft()
-        return lines
-
-    def write(self, vals):
-        self.pickup_id._check_draft()
-        self._check_pickup_write()
-        return super().write(vals)
-
-    @api.ondelete(at_uninstall=False)
-    def _unlink_only_extra(self):
-        self.pickup_id._check_draft()
-        declared = self.filtered(lambda line: line.kind in ("device", "count"))
-        if declared:
-            raise UserError(
-                self.env._(
-                    "%(line)s was declared by the donor: it stays on the "
-                    "pickup, collected or missing.",
-                    line=declared[0].label,
-                )
-            )
+    def _declared_line_message(self):
+        return self.env._(
+            "%(line)s was declared by the donor: it stays on the "
+            "pickup, collected or missing.",
+            line=self.label,
+        )
 
     def _screen_values(self, labels):
         self.ensure_one()
