@@ -693,6 +693,54 @@ def _summary(values, components):
     return values
 
 
+def _agent_memory(memory):
+    """A memory module of an agent's inventory (an empty slot: None)."""
+    if not isinstance(memory, dict) or not _int(memory.get("capacity")):
+        return None
+    return {
+        "manufacturer": _text(memory.get("manufacturer")),
+        "model": _text(memory.get("model") or memory.get("type")),
+        "serial": _clean_serial(memory.get("serialnumber")),
+        "size_mb": _int(memory.get("capacity")),
+        "speed_mhz": _int(memory.get("speed")),
+    }
+
+
+def _agent_cpu(cpu):
+    """A processor of an agent's inventory, or None."""
+    if not isinstance(cpu, dict):
+        return None
+    return {
+        "manufacturer": _text(cpu.get("manufacturer")),
+        "model": _text(cpu.get("name") or cpu.get("model")),
+        "serial": _clean_serial(cpu.get("serial")),
+        "cores": _int(cpu.get("core") or cpu.get("corecount")),
+        "speed_mhz": _int(cpu.get("speed")),
+    }
+
+
+def _agent_battery(battery):
+    """A battery of an agent's inventory, or None."""
+    if not isinstance(battery, dict):
+        return None
+    return {
+        "manufacturer": _text(battery.get("manufacturer")),
+        "model": _text(battery.get("name")),
+        "serial": _clean_serial(battery.get("serial")),
+        "design_capacity_mwh": _int(battery.get("capacity")),
+        "current_capacity_mwh": _int(battery.get("real_capacity")),
+    }
+
+
+# section of an agent's inventory (glpi-agent, fusioninventory) -> (component
+# kind, its reader), in the order the components are listed
+_AGENT_COMPONENTS = {
+    "memories": ("memory", _agent_memory),
+    "cpus": ("cpu", _agent_cpu),
+    "batteries": ("battery", _agent_battery),
+}
+
+
 def _normalise_glpi(document):
     content = document["content"]
     bios = content.get("bios") or {}
@@ -747,48 +795,9 @@ def _normalise_glpi(document):
                 capacity_gb=round(size_mb / 1000.0, 1),
             )
         )
-    for memory in _list(content.get("memories")):
-        if not isinstance(memory, dict):
-            continue
-        size = _int(memory.get("capacity"))
-        if not size:
-            continue  # an empty slot
-        components.append(
-            _component(
-                "memory",
-                manufacturer=_text(memory.get("manufacturer")),
-                model=_text(memory.get("model") or memory.get("type")),
-                serial=_clean_serial(memory.get("serialnumber")),
-                size_mb=size,
-                speed_mhz=_int(memory.get("speed")),
-            )
-        )
-    for cpu in _list(content.get("cpus")):
-        if not isinstance(cpu, dict):
-            continue
-        components.append(
-            _component(
-                "cpu",
-                manufacturer=_text(cpu.get("manufacturer")),
-                model=_text(cpu.get("name") or cpu.get("model")),
-                serial=_clean_serial(cpu.get("serial")),
-                cores=_int(cpu.get("core") or cpu.get("corecount")),
-                speed_mhz=_int(cpu.get("speed")),
-            )
-        )
-    for battery in _list(content.get("batteries")):
-        if not isinstance(battery, dict):
-            continue
-        components.append(
-            _component(
-                "battery",
-                manufacturer=_text(battery.get("manufacturer")),
-                model=_text(battery.get("name")),
-                serial=_clean_serial(battery.get("serial")),
-                design_capacity_mwh=_int(battery.get("capacity")),
-                current_capacity_mwh=_int(battery.get("real_capacity")),
-            )
-        )
+    for section, (kind, read) in _AGENT_COMPONENTS.items():
+        found = [read(item) for item in _list(content.get(section))]
+        components.extend(_component(kind, **item) for item in found if item)
     return _summary(values, components)
 
 
