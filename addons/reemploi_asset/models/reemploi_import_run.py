@@ -116,10 +116,10 @@ class ReemploiImportRun(models.Model):
 
     @api.model
     def _import_table(self, source, read, label=""):
-        """Import the rows of ``read()`` (a :class:`tabular.Table`, or
-        (header, rows) of :class:`tabular.Row`) for ``source``; always return
-        the run, named ``label``. A connector hands its rows as they are
-        (:func:`tabular.rows_of`), a file its parsed table.
+        """Import the rows of ``read()`` (a :class:`tabular.Table`) for
+        ``source``; always return the run, named ``label``. A file gives its
+        parsed table, a connector its rows as they are
+        (:func:`tabular.table_of`).
 
         The rows are read at once, so that a table that cannot be read is
         refused while the user waits; more than BACKGROUND_ROWS rows are
@@ -136,12 +136,7 @@ class ReemploiImportRun(models.Model):
         limit = self._background_rows()
         try:
             table = read()
-            header, rows = (
-                (table.header, table.rows)
-                if isinstance(table, tabular.Table)
-                else table
-            )
-            rows = iter(rows)
+            header, rows = table.header, iter(table.rows)
             first = list(itertools.islice(rows, limit + 1))
             run.write({"header": json.dumps(header, ensure_ascii=False)})
             if len(first) <= limit:

@@ -227,7 +227,7 @@ class ReemploiImportSource(models.Model):
             )
         run = self.env["reemploi.import.run"]._import_table(
             self,
-            lambda: (page.header, tabular.rows_of(page.header, page.rows)),
+            lambda: tabular.table_of(page.header, page.rows),
             self.env._("GLPI webhook %(ref)s", ref=page.rows[0]["ID"]),
         )
         return run, run.message or ""
@@ -392,9 +392,10 @@ class ReemploiImportSource(models.Model):
             )
             return run._fail(message, started)
         retried, lines = self._rejected_rows_to_retry(page)
-        rows = tabular.rows_of(page.header, page.rows + retried)
         run = Run.with_context(reemploi_cursor_after=page.cursor)._import_table(
-            self, lambda: (page.header, rows), self._sync_label()
+            self,
+            lambda: tabular.table_of(page.header, page.rows + retried),
+            self._sync_label(),
         )
         if run.state != "failed" and lines:
             # tried again: the new run keeps those still rejected

@@ -63,14 +63,13 @@ WAITING_STATES = frozenset({DECLARED, COLLECTED, RECEIVED})
 # grading (a scanned label opens a new grading).
 BENCH_STATES = frozenset({RECEIVED, ERASED, GRADED})
 
-# States in which a device is at its operator's, where an audit may write
-# its specifications and components.
-AUDIT_STATES = frozenset({RECEIVED, ERASED, GRADED, REFURBISHED, FOR_SALE})
-
 # States in which the device is in an operator's hands.
 OPERATOR_STATES = frozenset(
     {RECEIVED, ERASED, GRADED, REFURBISHED, FOR_SALE, SOLD, DONATED, RECYCLED}
 )
+# States in which a device is at its operator's and has not left yet, where
+# an audit may write its specifications and components.
+AUDIT_STATES = OPERATOR_STATES - FINAL_STATES
 
 # Outcome of a device: what became of it once it left its owner.
 OUTCOME_SOLD = "sold"

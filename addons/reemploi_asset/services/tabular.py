@@ -869,12 +869,12 @@ def read_table(data, filename="", expected_headers=()):
     return table
 
 
-def rows_of(header, records):
-    """The :class:`Row` objects of ``records`` (dicts keyed by ``header``,
-    whose names are unique, as a connector gives them), their cells cleaned
-    as a file's are: the rows of a tool reach the import engine as they
-    are, without going through a file. Empty records are left out; lines
-    count from 2, as if the header were the first line."""
+def table_of(header, records):
+    """The :class:`Table` of ``records`` (dicts keyed by ``header``, whose
+    names are unique, as a connector gives them), their cells cleaned as a
+    file's are: the rows of a tool reach the import engine as they are,
+    without going through a file. Empty records are left out; lines count
+    from 2, as if the header were the first line."""
 
     def cells(record):
         return _clean_cells(
@@ -882,4 +882,5 @@ def rows_of(header, records):
         )
 
     numbered = ((line, cells(record)) for line, record in enumerate(records, start=2))
-    return _rows(header, ((line, found) for line, found in numbered if found))
+    rows = _rows(header, ((line, found) for line, found in numbered if found))
+    return Table(list(header), rows, "rows", None, None, 1)
