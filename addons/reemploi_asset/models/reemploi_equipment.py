@@ -5,7 +5,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, escape_psql
 
 from ..services import forecast, identity, lifecycle
-from .labels import selection_labels
+from .labels import selection_labels, state_word
 
 # Context value with which the lifecycle methods write the custody fields.
 # It is an object, not a flag: no RPC, import or URL can send it.
@@ -490,7 +490,6 @@ class ReemploiEquipment(models.Model):
             return
         # who may not register devices at all hears it first
         self.check_access("create")
-        labels = self._state_labels()
         raise UserError(
             self.env._(
                 "%(device)s cannot be registered as %(state)s: register it in "
@@ -500,7 +499,7 @@ class ReemploiEquipment(models.Model):
                 device=vals.get("serial")
                 or vals.get("model")
                 or self.env._("A device"),
-                state=labels.get(state, state).lower(),
+                state=state_word(self, state),
             )
         )
 
@@ -647,7 +646,7 @@ class ReemploiEquipment(models.Model):
                         "verified (%(gaps)s). Record a verified erasure for every "
                         "storage medium first.",
                         device=equipment.display_name,
-                        target=self._state_labels()[target].lower(),
+                        target=state_word(self, target),
                         gaps=", ".join(gaps),
                     )
                 )

@@ -5,6 +5,7 @@ from odoo.exceptions import UserError
 
 from ..services import audit_snapshot, identity, lifecycle
 from ..services.messages import translate
+from .labels import state_word
 
 # component fields an audit gives, compared to tell a changed audit
 COMPONENT_FIELDS = (
@@ -106,13 +107,12 @@ class ReemploiEquipmentAuditMixin(models.AbstractModel):
                 )
             return self
         if device.state not in lifecycle.AUDIT_STATES:
-            labels = self._state_labels()
             raise UserError(
                 self.env._(
                     "%(device)s is %(state)s: an audit updates only the devices "
                     "received at the operator's (check its lot in first).",
                     device=device.display_name,
-                    state=labels.get(device.state, device.state).lower(),
+                    state=state_word(device),
                 )
             )
         return device

@@ -2,6 +2,7 @@ from odoo import api, models
 from odoo.exceptions import UserError
 
 from ..services import lifecycle
+from .labels import state_word
 
 
 class ReemploiEquipmentBenchMixin(models.AbstractModel):
@@ -41,13 +42,12 @@ class ReemploiEquipmentBenchMixin(models.AbstractModel):
                 )
             )
         if devices.state not in lifecycle.BENCH_STATES:
-            labels = self._state_labels()
             raise UserError(
                 self.env._(
                     "%(device)s is %(state)s: only a device received at the "
                     "workshop is graded.",
                     device=devices.display_name,
-                    state=labels.get(devices.state, devices.state).lower(),
+                    state=state_word(devices),
                 )
             )
         # called by the bench's field, not a button: the web client's

@@ -1,7 +1,7 @@
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from odoo.addons.reemploi_asset.models.labels import selection_labels
+from odoo.addons.reemploi_asset.models.labels import selection_labels, state_word
 
 from ..services import collection
 from ..services.lot_lifecycle import COLLECTED, MATCHED, SCHEDULED
@@ -190,7 +190,7 @@ class ReemploiCollectionRound(models.Model):
                     "Lot %(lot)s is %(state)s: only lots matched with the "
                     "operator and not collected yet can join a round.",
                     lot=wrong[0].name,
-                    state=wrong[0]._state_labels()[wrong[0].state].lower(),
+                    state=state_word(wrong[0]),
                 )
             )
 

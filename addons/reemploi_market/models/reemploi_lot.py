@@ -3,7 +3,8 @@ from collections import defaultdict
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
-from odoo.addons.reemploi_asset.models.labels import selection_labels
+from odoo.addons.reemploi_asset.models.actions import related_records_action
+from odoo.addons.reemploi_asset.models.labels import selection_labels, state_word
 from odoo.addons.reemploi_asset.services import lifecycle
 
 from ..services import webhooks
@@ -331,7 +332,7 @@ class ReemploiLot(models.Model):
                     self.env._(
                         "Lot %(lot)s is %(state)s: cancel it instead of deleting it.",
                         lot=lot.name,
-                        state=lot._state_labels()[lot.state].lower(),
+                        state=state_word(lot),
                     )
                 )
 
@@ -794,13 +795,7 @@ class ReemploiLot(models.Model):
             self.env["reemploi.match.proposal"]._propose(declared)
 
     def action_view_proposals(self):
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "reemploi_market.reemploi_match_proposal_action"
-        )
-        action["domain"] = [("lot_id", "=", self.id)]
-        action["context"] = {"default_lot_id": self.id}
-        return action
+        return related_records_action(self, "reemploi_market.reemploi_match_proposal_action", "lot_id")
 
     @api.model
     def _cron_propose(self):
@@ -952,7 +947,7 @@ class ReemploiLot(models.Model):
                     "Lot %(lot)s is %(state)s: only a lot scheduled for "
                     "collection, or collected, is checked in.",
                     lot=self.name,
-                    state=self._state_labels()[self.state].lower(),
+                    state=state_word(self),
                 )
             )
         if self.state == SCHEDULED:

@@ -3,7 +3,7 @@ import json
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from odoo.addons.reemploi_asset.models.labels import selection_labels
+from odoo.addons.reemploi_asset.models.labels import selection_labels, state_word
 from odoo.addons.reemploi_asset.services import identity, lifecycle
 
 from ..services import collection
@@ -232,7 +232,7 @@ class ReemploiLotCheckin(models.Model):
                 label=self.env._(
                     "%(device)s (%(state)s, lot %(lot)s)",
                     device=device.display_name,
-                    state=device._state_labels()[device.state].lower(),
+                    state=state_word(device),
                     lot=lot.name or "-",
                 ),
             )

@@ -5,7 +5,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import html2plaintext
 
-from odoo.addons.reemploi_asset.models.labels import selection_labels
+from odoo.addons.reemploi_asset.models.labels import selection_labels, state_word
 from odoo.addons.reemploi_asset.services import identity, lifecycle
 
 from ..services import collection
@@ -188,7 +188,7 @@ class ReemploiLotPickup(models.Model):
                     "Lot %(lot)s is %(state)s: only a lot scheduled for "
                     "collection is picked up.",
                     lot=self.lot_id.name,
-                    state=self.lot_id._state_labels()[self.lot_id.state].lower(),
+                    state=state_word(self.lot_id),
                 )
             )
 
@@ -241,7 +241,7 @@ class ReemploiLotPickup(models.Model):
             return self.env._(
                 "%(code)s is %(state)s: it cannot be collected.",
                 code=code,
-                state=device._state_labels()[device.state].lower(),
+                state=state_word(device),
             )
         return None
 

@@ -3,6 +3,8 @@ import secrets
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from odoo.addons.reemploi_asset.models.actions import related_records_action
+
 from ..services import webhooks
 
 
@@ -162,10 +164,4 @@ class ReemploiWebhook(models.Model):
         return True
 
     def action_open_deliveries(self):
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "reemploi_market.reemploi_webhook_delivery_action"
-        )
-        action["domain"] = [("webhook_id", "=", self.id)]
-        action["context"] = {"default_webhook_id": self.id}
-        return action
+        return related_records_action(self, "reemploi_market.reemploi_webhook_delivery_action", "webhook_id")

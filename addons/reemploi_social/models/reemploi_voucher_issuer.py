@@ -3,6 +3,8 @@ from dateutil.relativedelta import relativedelta
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
+from odoo.addons.reemploi_asset.models.actions import related_records_action
+
 ISSUER_TYPES = [
     ("ccas", "Social action centre (CCAS/CIAS)"),
     ("social_services", "Social services (département, CAF…)"),
@@ -89,13 +91,7 @@ class ReemploiVoucherIssuer(models.Model):
             group.sudo().write({"users": [Command.link(u.id) for u in users]})
 
     def action_view_vouchers(self):
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "reemploi_social.reemploi_voucher_action"
-        )
-        action["domain"] = [("issuer_id", "=", self.id)]
-        action["context"] = {"default_issuer_id": self.id}
-        return action
+        return related_records_action(self, "reemploi_social.reemploi_voucher_action", "issuer_id")
 
     # ------------------------------------------------------------------
     # Business methods
