@@ -86,17 +86,6 @@ class ReemploiLotCheckin(models.Model):
                 checkin.line_ids.filtered(lambda line: line.kind == "unknown")
             )
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        for vals in vals_list:
-            self._check_validation_fields(vals)
-        checkins = super().create(vals_list)
-        # the expected lines: what the donor declared
-        self.env["reemploi.lot.checkin.line"].create(
-            [vals for checkin in checkins for vals in checkin._expected_line_values()]
-        )
-        return checkins
-
     def _check_validation_fields(self, vals):
         """A check-in is validated only by its "Validate" button, which
         receives the devices and writes these fields itself."""
@@ -210,9 +199,7 @@ class ReemploiLotCheckin(models.Model):
     def scan_code(self, code):
         """Record one scan; return the result for the screen."""
         self._check_scannable()
-        kind, value = collection.parse_scan(code)
-        if not kind:
-            raise UserError(self.env._("Scan a QR label or type a serial number."))
+        kind, value = self._parse_scan(code)
         line = self._match_line(kind, value)
         if line:
             line = line.sudo(False)
@@ -238,29 +225,15 @@ class ReemploiLotCheckin(models.Model):
             )
             return self._scan_result("elsewhere", line)
         if device:
-            line = self._add_line(
-                "extra",
-                code=value,
-                equipment_id=device.id,
-                category_id=device.category_id.id,
-                label=device.display_name,
-            )
+            line = self._add_extra_device(device, value)
             line._count_against_declared()
             return self._scan_result("extra", line)
         line = self._add_line("unknown", code=value, label=value)
         return self._scan_result("unknown", line)
 
-    def _add_line(self, kind, **values):
-        return self.env["reemploi.lot.checkin.line"].create(
-            dict(
-                values,
-                checkin_id=self.id,
-                kind=kind,
-                sequence=1000,
-                received_qty=0 if kind == "unknown" else 1,
-                scan_date=fields.Datetime.now(),
-            )
-        )
+    def _scanned_quantity(self, kind):
+        # an unknown code is received once it is given a category
+        return {"received_qty": 0 if kind == "unknown" else 1}
 
     def _scan_result(self, result, line):
         item = line.label or line.code
@@ -397,7 +370,8 @@ class ReemploiLotCheckin(models.Model):
         lines = self.line_ids
         declared = lines.filtered(lambda line: line.kind == "device")
         existing = lines.filtered(lambda line: line.kind == "extra").equipment_id
-        self._take_undeclared_devices(existing, note)
+        # found in this lot's donor register by the scan (_find_in_register)
+        self._take_undeclared_devices(existing, note, lot.name)
         received = (
             declared.filtered("received_qty").equipment_id
             | existing
@@ -473,31 +447,13 @@ class ReemploiLotCheckin(models.Model):
                         "count_line_id": line.id,
                     }
                 )
-        self.env["reemploi.lot.checkin.line"].create(new_lines)
+        self._lines().create(new_lines)
         devices._transition(
             lifecycle.DECLARED,
             note=self.env._("Came undeclared with lot %(lot)s", lot=lot.name),
             document_ref=lot.name,
         )
         return devices
-
-    def _take_undeclared_devices(self, devices, note):
-        """Devices of the donor's register that came undeclared: the operator
-        takes custody of them in this lot."""
-        if not devices:
-            return
-        lot = self.lot_id
-        # sudo: the scan found these devices in this lot's donor register
-        # (see _find_in_register); the operator takes custody of them as of
-        # the lot's declared devices
-        devices = devices.sudo()
-        devices.write({"company_id": lot.company_id.id, "reemploi_lot_id": lot.id})
-        devices._log_custody("transfer", note=note, document_ref=lot.name)
-        devices.filtered(lambda d: d.state in lifecycle.OWNER_STATES)._transition(
-            lifecycle.DECLARED,
-            note=self.env._("Came undeclared with lot %(lot)s", lot=lot.name),
-            document_ref=lot.name,
-        )
 
     def _validate_picking(self, devices):
         """Validate the lot's receipt with the serials actually received;

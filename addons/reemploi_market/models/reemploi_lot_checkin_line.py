@@ -1,12 +1,5 @@
 from odoo import api, fields, models
 
-KIND_SELECTION = [
-    ("device", "Declared device"),
-    ("count", "Declared quantity"),
-    ("extra", "Not declared"),
-    ("unknown", "Unknown code"),
-]
-
 STATUS_SELECTION = [
     ("pending", "To check"),
     ("received", "Received"),
@@ -35,15 +28,7 @@ class ReemploiLotCheckinLine(models.Model):
         index=True,
     )
     company_id = fields.Many2one(related="checkin_id.company_id", store=True)
-    sequence = fields.Integer(default=10)
-    kind = fields.Selection(KIND_SELECTION, string="Type", required=True, readonly=True)
-    equipment_id = fields.Many2one(
-        "reemploi.equipment", string="Device", readonly=True, index="btree_not_null"
-    )
     category_id = fields.Many2one("reemploi.equipment.category")
-    label = fields.Char(string="Description", readonly=True)
-    code = fields.Char(string="Scanned code", readonly=True)
-    expected_qty = fields.Integer(string="Expected", readonly=True)
     received_qty = fields.Integer(string="Received")
     count_line_id = fields.Many2one(
         "reemploi.lot.checkin.line",
@@ -59,7 +44,6 @@ class ReemploiLotCheckinLine(models.Model):
     status = fields.Selection(
         STATUS_SELECTION, compute="_compute_status", store=True, index=True
     )
-    scan_date = fields.Datetime(string="Scanned on", readonly=True)
 
     _sql_constraints = [
         (
@@ -119,17 +103,9 @@ class ReemploiLotCheckinLine(models.Model):
         return "counted" if self.count_line_id else self.kind
 
     def _screen_values(self, labels):
-        self.ensure_one()
-        return {
-            "id": self.id,
-            "kind": self.kind,
-            "label": self.label or self.code or "",
-            "code": self.code or "",
-            "category": self.category_id.name or "",
-            "category_id": self.category_id.id,
-            "expected": self.expected_qty,
-            "received": self.received_qty,
-            "status": self.status,
-            "status_label": labels[self.status],
-            "counted_in": self.count_line_id.label or "",
-        }
+        return dict(
+            super()._screen_values(labels),
+            category_id=self.category_id.id,
+            received=self.received_qty,
+            counted_in=self.count_line_id.label or "",
+        )

@@ -110,16 +110,6 @@ class ReemploiLotPickup(models.Model):
             )
             pickup.photo_count = len(pickup.photo_ids)
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        for vals in vals_list:
-            self._check_validation_fields(vals)
-        pickups = super().create(vals_list)
-        self._lines().create(
-            [vals for pickup in pickups for vals in pickup._expected_line_values()]
-        )
-        return pickups
-
     def _check_validation_fields(self, vals):
         if (
             FROZEN_FIELDS.intersection(vals)
@@ -260,9 +250,7 @@ class ReemploiLotPickup(models.Model):
             self._check_recorder()
             return self._scan_result(known)
         self._check_recordable()
-        kind, value = collection.parse_scan(code)
-        if not kind:
-            raise UserError(self.env._("Scan a QR label or type a serial number."))
+        kind, value = self._parse_scan(code)
         result, message, line = self._record_scan(kind, value)
         scan = Scan.create(
             {
@@ -296,13 +284,7 @@ class ReemploiLotPickup(models.Model):
             refusal = self._refusal(device, value)
             if refusal:
                 return "refused", refusal, line
-            line = self._add_line(
-                "extra",
-                code=value,
-                equipment_id=device.id,
-                category_id=device.category_id.id,
-                label=device.display_name,
-            )
+            line = self._add_extra_device(device, value)
             message = self.env._(
                 "%(item)s was not declared: added as an extra device.",
                 item=line.label,
@@ -327,20 +309,11 @@ class ReemploiLotPickup(models.Model):
 
     def _lines(self, lines=None):
         """Lines (or the line model) that the pickup's own methods write."""
-        lines = self.env["reemploi.lot.pickup.line"] if lines is None else lines
-        return lines.with_context(reemploi_pickup_write=PICKUP_WRITE)
+        return super()._lines(lines).with_context(reemploi_pickup_write=PICKUP_WRITE)
 
-    def _add_line(self, kind, **values):
-        return self._lines().create(
-            dict(
-                values,
-                pickup_id=self.id,
-                kind=kind,
-                sequence=1000,
-                collected_qty=1,
-                scan_date=fields.Datetime.now(),
-            )
-        )
+    def _scanned_quantity(self, kind):
+        # an unknown code is collected too: registered at the check-in
+        return {"collected_qty": 1}
 
     def _scan_result(self, scan):
         return {
@@ -548,7 +521,9 @@ class ReemploiLotPickup(models.Model):
             signer=signer_name,
         )
         location = lot.collection_area or lot.partner_id.display_name
-        self._take_extra_devices(extras.equipment_id, note)
+        # each extra was checked above (_refusal) to be this donor's and free
+        # of any other open lot
+        self._take_undeclared_devices(extras.equipment_id, note, round_.name)
         collected = scanned.equipment_id | extras.equipment_id
         collected._transition(
             lifecycle.COLLECTED, note=note, document_ref=round_.name, location=location
@@ -597,24 +572,6 @@ class ReemploiLotPickup(models.Model):
                 "signature": signature,
                 "validation_key": key,
             }
-        )
-
-    def _take_extra_devices(self, devices, note):
-        """Devices of the donor's register handed over undeclared: the
-        operator takes custody of them in this lot."""
-        if not devices:
-            return
-        lot = self.lot_id
-        # sudo: each device was checked (_refusal) to be this donor's and
-        # free of any other open lot; the operator takes custody of them as
-        # of the lot's declared devices
-        devices = devices.sudo()
-        devices.write({"company_id": lot.company_id.id, "reemploi_lot_id": lot.id})
-        devices._log_custody("transfer", note=note, document_ref=self.round_id.name)
-        devices.filtered(lambda d: d.state in lifecycle.OWNER_STATES)._transition(
-            lifecycle.DECLARED,
-            note=self.env._("Came undeclared with lot %(lot)s", lot=lot.name),
-            document_ref=lot.name,
         )
 
     def _receipt_recipients(self):

@@ -1,13 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-KIND_SELECTION = [
-    ("device", "Declared device"),
-    ("count", "Declared quantity"),
-    ("extra", "Not declared"),
-    ("unknown", "Unknown code"),
-]
-
 # Context value with which the pickup's own methods (scan, count, missing)
 # write its lines. It is an object, not a flag: no RPC, import or URL can
 # send it.
@@ -35,18 +28,9 @@ class ReemploiLotPickupLine(models.Model):
         "reemploi.lot.pickup", required=True, ondelete="cascade", index=True
     )
     company_id = fields.Many2one(related="pickup_id.company_id", store=True)
-    sequence = fields.Integer(default=10)
-    kind = fields.Selection(KIND_SELECTION, string="Type", required=True, readonly=True)
-    equipment_id = fields.Many2one(
-        "reemploi.equipment", string="Device", readonly=True, index="btree_not_null"
-    )
     category_id = fields.Many2one("reemploi.equipment.category", readonly=True)
-    label = fields.Char(string="Description", readonly=True)
-    code = fields.Char(string="Scanned code", readonly=True)
-    expected_qty = fields.Integer(string="Expected", readonly=True)
     collected_qty = fields.Integer(string="Collected")
     missing_reason = fields.Char(string="Reason missing")
-    scan_date = fields.Datetime(string="Scanned on", readonly=True)
     custody_hash = fields.Char(
         readonly=True, help="Hash of the custody event written at the pickup."
     )
@@ -94,19 +78,11 @@ class ReemploiLotPickupLine(models.Model):
         )
 
     def _screen_values(self, labels):
-        self.ensure_one()
-        return {
-            "id": self.id,
-            "kind": self.kind,
-            "label": self.label or self.code or "",
-            "code": self.code or "",
+        return dict(
+            super()._screen_values(labels),
             # sudo: an extra device of the donor's register is not the
             # operator's before the validation; only its serial is shown
-            "serial": self.equipment_id.sudo().serial or "",
-            "category": self.category_id.name or "",
-            "expected": self.expected_qty,
-            "collected": self.collected_qty,
-            "missing_reason": self.missing_reason or "",
-            "status": self.status,
-            "status_label": labels[self.status],
-        }
+            serial=self.equipment_id.sudo().serial or "",
+            collected=self.collected_qty,
+            missing_reason=self.missing_reason or "",
+        )

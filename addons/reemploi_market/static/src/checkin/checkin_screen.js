@@ -1,9 +1,9 @@
-import { Component, onMounted, onWillStart, useState } from "@odoo/owl";
+import { onMounted, onWillStart, useState } from "@odoo/owl";
 import { ConfirmationDialog } from "@web/core/confirmation_dialog/confirmation_dialog";
 import { _t } from "@web/core/l10n/translation";
 import { registry } from "@web/core/registry";
 import { useService } from "@web/core/utils/hooks";
-import { ScanField } from "./scan_field";
+import { ScanScreen } from "./scan_screen";
 
 const MODEL = "reemploi.lot.checkin";
 
@@ -13,18 +13,26 @@ const MODEL = "reemploi.lot.checkin";
  * keyboard fill the code field. Each scan is matched on the server against
  * what the donor declared.
  */
-export class CheckinScreen extends Component {
+export class CheckinScreen extends ScanScreen {
     static template = "reemploi_market.CheckinScreen";
-    static props = ["*"];
-    static components = { ScanField };
+    static recordModel = MODEL;
+    static recordParam = "checkin_id";
+    static alertClasses = {
+        received: "alert-success",
+        duplicate: "alert-info",
+        extra: "alert-warning",
+    };
+    static badgeClasses = {
+        received: "text-bg-success",
+        missing: "text-bg-danger",
+        partial: "text-bg-warning",
+        extra: "text-bg-warning",
+        unknown: "text-bg-secondary",
+    };
 
     setup() {
-        this.orm = useService("orm");
-        this.action = useService("action");
-        this.notification = useService("notification");
+        super.setup();
         this.dialog = useService("dialog");
-        this.checkinId =
-            this.props.action.params?.checkin_id || this.props.action.context?.active_id;
         this.state = useState({ screen: null, last: null, busy: false });
         onWillStart(() => this.reload());
         onMounted(() => this.focusInput());
@@ -43,13 +51,13 @@ export class CheckinScreen extends Component {
     }
 
     async reload() {
-        this.state.screen = await this.orm.call(MODEL, "get_screen_data", [[this.checkinId]]);
+        this.state.screen = await this.orm.call(MODEL, "get_screen_data", [[this.recordId]]);
     }
 
     async call(method, args) {
         this.state.busy = true;
         try {
-            return await this.orm.call(MODEL, method, [[this.checkinId], ...args]);
+            return await this.orm.call(MODEL, method, [[this.recordId], ...args]);
         } finally {
             this.state.busy = false;
             this.focusInput();
@@ -96,37 +104,6 @@ export class CheckinScreen extends Component {
                 await this.reload();
             },
             cancel: () => {},
-        });
-    }
-
-    badgeClass(line) {
-        return (
-            {
-                received: "text-bg-success",
-                missing: "text-bg-danger",
-                partial: "text-bg-warning",
-                extra: "text-bg-warning",
-                unknown: "text-bg-secondary",
-            }[line.status] || "text-bg-light"
-        );
-    }
-
-    get alertClass() {
-        return (
-            {
-                received: "alert-success",
-                duplicate: "alert-info",
-                extra: "alert-warning",
-            }[this.state.last?.result] || "alert-danger"
-        );
-    }
-
-    openRecord() {
-        this.action.doAction({
-            type: "ir.actions.act_window",
-            res_model: MODEL,
-            res_id: this.checkinId,
-            views: [[false, "form"]],
         });
     }
 }

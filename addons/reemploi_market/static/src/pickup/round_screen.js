@@ -1,11 +1,11 @@
-import { Component, onMounted, onWillStart, onWillUnmount, useRef, useState } from "@odoo/owl";
+import { onMounted, onWillStart, onWillUnmount, useRef, useState } from "@odoo/owl";
 import { browser } from "@web/core/browser/browser";
 import { deserializeDate, formatDate } from "@web/core/l10n/dates";
 import { _t } from "@web/core/l10n/translation";
 import { ConnectionLostError, RPCError } from "@web/core/network/rpc";
 import { registry } from "@web/core/registry";
 import { useService } from "@web/core/utils/hooks";
-import { ScanField } from "../checkin/scan_field";
+import { ScanScreen } from "../checkin/scan_screen";
 import { OfflineQueue } from "./offline_queue";
 
 const ROUND = "reemploi.collection.round";
@@ -21,18 +21,28 @@ const PHOTO_MAX_SIDE = 1280;
  * (see OfflineQueue) and sent in order; without network the screen keeps
  * working and sends them when the connection is back.
  */
-export class RoundScreen extends Component {
+export class RoundScreen extends ScanScreen {
     static template = "reemploi_market.RoundScreen";
-    static props = ["*"];
-    static components = { ScanField };
+    static recordModel = ROUND;
+    static recordParam = "round_id";
+    static alertClasses = {
+        scanned: "alert-success",
+        duplicate: "alert-info",
+        extra: "alert-warning",
+        unknown: "alert-warning",
+        queued: "alert-secondary",
+    };
+    static badgeClasses = {
+        scanned: "text-bg-success",
+        done: "text-bg-success",
+        missing: "text-bg-danger",
+        extra: "text-bg-warning",
+    };
+    static badgeFallback = "text-bg-light border";
 
     setup() {
-        this.orm = useService("orm");
-        this.action = useService("action");
-        this.notification = useService("notification");
-        this.roundId =
-            this.props.action.params?.round_id || this.props.action.context?.active_id;
-        this.queue = new OfflineQueue(`reemploi_pickup_queue_${this.roundId}`);
+        super.setup();
+        this.queue = new OfflineQueue(`reemploi_pickup_queue_${this.recordId}`);
         this.canvas = useRef("signature");
         this.ink = false;
         this.state = useState({
@@ -72,7 +82,7 @@ export class RoundScreen extends Component {
     // ------------------------------------------------------------------
     async reload() {
         try {
-            this.state.round = await this.orm.call(ROUND, "get_pickup_screen", [[this.roundId]]);
+            this.state.round = await this.orm.call(ROUND, "get_pickup_screen", [[this.recordId]]);
             browser.localStorage.setItem(this.cacheKey, JSON.stringify(this.state.round));
         } catch (error) {
             const cached = browser.localStorage.getItem(this.cacheKey);
@@ -89,7 +99,7 @@ export class RoundScreen extends Component {
     }
 
     get cacheKey() {
-        return `reemploi_pickup_round_${this.roundId}`;
+        return `reemploi_pickup_round_${this.recordId}`;
     }
 
     get stop() {
@@ -376,41 +386,6 @@ export class RoundScreen extends Component {
             signature,
             reasons,
         ]);
-    }
-
-    // ------------------------------------------------------------------
-    // Display
-    // ------------------------------------------------------------------
-    badgeClass(status) {
-        return (
-            {
-                scanned: "text-bg-success",
-                done: "text-bg-success",
-                missing: "text-bg-danger",
-                extra: "text-bg-warning",
-            }[status] || "text-bg-light border"
-        );
-    }
-
-    get alertClass() {
-        return (
-            {
-                scanned: "alert-success",
-                duplicate: "alert-info",
-                extra: "alert-warning",
-                unknown: "alert-warning",
-                queued: "alert-secondary",
-            }[this.state.last?.result] || "alert-danger"
-        );
-    }
-
-    openRecord() {
-        this.action.doAction({
-            type: "ir.actions.act_window",
-            res_model: ROUND,
-            res_id: this.roundId,
-            views: [[false, "form"]],
-        });
     }
 }
 
