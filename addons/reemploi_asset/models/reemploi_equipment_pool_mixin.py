@@ -1,7 +1,22 @@
+from typing import NamedTuple
+
 from odoo import api, models
 from odoo.tools import SQL
 
 from ..services import lifecycle
+
+
+class PoolHold(NamedTuple):
+    """A kind of promise that holds devices out of the pool: ``field``, the
+    devices' field to the promises; ``held``, the domain of the promises
+    that hold (an accepted demand match, a reserved allocation line);
+    ``partner_field``, the promise's field to the commercial partner it is
+    made to. The promise's model says what holds a device in words
+    (``_pool_hold_label(public)``)."""
+
+    field: str
+    held: tuple
+    partner_field: str
 
 
 class ReemploiEquipmentPoolMixin(models.AbstractModel):
@@ -31,11 +46,25 @@ class ReemploiEquipmentPoolMixin(models.AbstractModel):
         Search it as superuser: a promise holds whoever looks, also for who
         may not read it.
         """
-        return [
+        domain = [
             ("state", "in", sorted(lifecycle.POOL_STATES)),
             ("company_id", "!=", False),
             ("grade_id", "!=", False),
         ]
+        for hold in self._pool_holds():
+            held = list(hold.held)
+            if partner:
+                held.append(
+                    (hold.partner_field, "!=", partner.commercial_partner_id.id)
+                )
+            domain.append((hold.field, "not any", held))
+        return domain
+
+    @api.model
+    def _pool_holds(self):
+        """The kinds of promise that hold devices (``PoolHold``): each addon
+        that promises devices extends this list with its own, once."""
+        return []
 
     def _pool_take(self, partner=None):
         """Take these devices from the pool for a promise that this
@@ -83,7 +112,15 @@ class ReemploiEquipmentPoolMixin(models.AbstractModel):
 
     def _pool_holder_labels(self, public=False):
         """{device: what holds it, in words} for those of these devices that
-        a promise holds, to say why one is not available. Addons that promise
-        devices extend it with their own promises; ``public``: words that
-        name nobody, for a visitor of the shop."""
-        return {}
+        a promise holds, to say why one is not available; ``public``: words
+        that name nobody, for a visitor of the shop."""
+        labels = {}
+        # sudo: whoever sells or promises a device must know what holds it;
+        # only the words of a message come out
+        devices = self.sudo()
+        for hold in self._pool_holds():
+            for device in devices:
+                promise = device[hold.field].filtered_domain(list(hold.held))[:1]
+                if promise and device not in labels:
+                    labels[device.sudo(False)] = promise._pool_hold_label(public)
+        return labels

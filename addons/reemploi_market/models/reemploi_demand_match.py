@@ -100,6 +100,17 @@ class ReemploiDemandMatch(models.Model):
     # ------------------------------------------------------------------
     # Actions of the operator (and the coordinator)
     # ------------------------------------------------------------------
+    def _pool_hold_label(self, public=False):
+        """What holds the devices of this accepted match, in words
+        (reemploi.equipment._pool_holder_labels)."""
+        if public:
+            return self.env._("the demand of a reseller or an association")
+        return self.env._(
+            'the demand "%(demand)s" of %(partner)s',
+            demand=self.demand_id.name,
+            partner=self.partner_id.name,
+        )
+
     def action_accept(self):
         """Promise the allocated devices to the demand: the best devices of
         the operator's stock of that category and grade are taken from the

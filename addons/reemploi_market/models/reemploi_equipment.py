@@ -1,6 +1,7 @@
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 
+from odoo.addons.reemploi_asset.models.reemploi_equipment_pool_mixin import PoolHold
 from odoo.addons.reemploi_asset.services import lifecycle
 
 from ..services import webhooks
@@ -346,41 +347,13 @@ class ReemploiEquipment(models.Model):
         copy=False,
     )
 
-    def _available_domain(self, partner=None):
-        """Without the devices of accepted demand allocations (except, for
-        ``partner``, those promised to its own demands)."""
-        held = [("state", "=", "accepted")]
-        if partner:
-            held.append(
-                (
-                    "partner_id.commercial_partner_id",
-                    "!=",
-                    partner.commercial_partner_id.id,
-                )
-            )
+    def _pool_holds(self):
+        # a device promised to a demand by an accepted demand match
         return [
-            *super()._available_domain(partner),
-            ("demand_match_ids", "not any", held),
+            *super()._pool_holds(),
+            PoolHold(
+                "demand_match_ids",
+                (("state", "=", "accepted"),),
+                "partner_id.commercial_partner_id",
+            ),
         ]
-
-    def _pool_holder_labels(self, public=False):
-        labels = super()._pool_holder_labels(public=public)
-        # sudo: whoever sells or promises a device must know which demand
-        # holds it; only the words of a message come out
-        matches = (
-            self.env["reemploi.demand.match"]
-            .sudo()
-            .search([("equipment_ids", "in", self.ids), ("state", "=", "accepted")])
-        )
-        for match in matches:
-            if public:
-                label = self.env._("the demand of a reseller or an association")
-            else:
-                label = self.env._(
-                    'the demand "%(demand)s" of %(partner)s',
-                    demand=match.demand_id.name,
-                    partner=match.partner_id.name,
-                )
-            for device in match.equipment_ids & self:
-                labels.setdefault(device, label)
-        return labels

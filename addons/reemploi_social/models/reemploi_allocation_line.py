@@ -53,6 +53,16 @@ class ReemploiAllocationLine(models.Model):
         index="btree_not_null",
     )
 
+    def _pool_hold_label(self, public=False):
+        """What holds the device of this reserved line, in words
+        (reemploi.equipment._pool_holder_labels)."""
+        if public:
+            return self.env._("an association by a fair allocation")
+        return self.env._(
+            "%(association)s by a fair allocation",
+            association=self.allocation_id.association_id.name,
+        )
+
     def init(self):
         # At most one allocation holds a device: a partial unique index, which
         # _sql_constraints cannot express. Two associations confirming at the
