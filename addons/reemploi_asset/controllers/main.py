@@ -8,7 +8,7 @@ from odoo.http import request
 
 from odoo.addons.portal.controllers.portal import pager as portal_pager
 
-from ..models.download import xlsx_response
+from ..models.download import file_response
 from ..services import lifecycle, merkle
 
 TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
@@ -30,7 +30,7 @@ class ReemploiForecastExport(http.Controller):
         Equipment = request.env["reemploi.equipment"]
         if not Equipment.has_access("read"):
             raise NotFound()
-        return xlsx_response(
+        return file_response(
             request.env._("supply-forecast.xlsx"), Equipment._forecast_xlsx()
         )
 

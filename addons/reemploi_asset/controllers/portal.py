@@ -5,7 +5,7 @@ from odoo.http import request
 from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
 
-from ..models.download import xlsx_response
+from ..models.download import file_response
 from ..services import forecast, lifecycle
 
 
@@ -19,11 +19,14 @@ class ReemploiPortal(CustomerPortal):
     def _prepare_home_portal_values(self, counters):
         values = super()._prepare_home_portal_values(counters)
         if "equipment_count" in counters:
-            Equipment = request.env["reemploi.equipment"]
-            values["equipment_count"] = (
-                Equipment.search_count([]) if Equipment.has_access("read") else 0
-            )
+            values["equipment_count"] = self._portal_count("reemploi.equipment")
         return values
+
+    def _portal_count(self, model):
+        """How many records of ``model`` the user reads (0 without access):
+        a counter of the portal's home page."""
+        records = request.env[model]
+        return records.search_count([]) if records.has_access("read") else 0
 
     def _equipment_searchbar_filters(self):
         return {
@@ -49,12 +52,24 @@ class ReemploiPortal(CustomerPortal):
         }
 
     def _portal_list_values(
-        self, records, url, sortings, filters, page, sortby, filterby
+        self, model, url, filters, page, sortby, filterby, sorting=None
     ):
-        """Values of a portal list of ``records`` (a model the user reads,
-        through its record rules): one page, its pager, sortings and filters.
-        """
-        sortby = sortby if sortby in sortings else next(iter(sortings))
+        """Values of a portal list of ``model``'s records (those the user
+        reads, through its record rules): one page, its pager, sortings
+        (newest, ``sorting`` = (key, label, order) if given, state) and
+        ``filters``; None when the user may not read ``model``."""
+        records = request.env[model]
+        if not records.has_access("read"):
+            return None
+        sortings = {"date": {"label": request.env._("Newest"), "order": "id desc"}}
+        if sorting:
+            key, label, order = sorting
+            sortings[key] = {"label": label, "order": order}
+        sortings["state"] = {
+            "label": request.env._("State"),
+            "order": "state, id desc",
+        }
+        sortby = sortby if sortby in sortings else "date"
         filterby = filterby if filterby in filters else "all"
         domain = filters[filterby]["domain"]
         pager = portal_pager(
@@ -90,28 +105,22 @@ class ReemploiPortal(CustomerPortal):
         website=True,
     )
     def portal_my_equipment(self, page=1, sortby="date", filterby="all", **kwargs):
-        Equipment = request.env["reemploi.equipment"]
-        if not Equipment.has_access("read"):
-            return request.redirect("/my")
-        sortings = {
-            "date": {"label": request.env._("Newest"), "order": "id desc"},
-            "serial": {"label": request.env._("Serial number"), "order": "serial"},
-            "state": {"label": request.env._("State"), "order": "state, id desc"},
-        }
         values = self._portal_list_values(
-            Equipment,
+            "reemploi.equipment",
             "/my/equipment",
-            sortings,
             self._equipment_searchbar_filters(),
             page,
             sortby,
             filterby,
+            sorting=("serial", request.env._("Serial number"), "serial"),
         )
+        if values is None:
+            return request.redirect("/my")
         values.update(
             devices=values["records"],
             page_name="reemploi_equipment",
             # the labels once, not a t-field per row
-            state_labels=Equipment._state_labels(),
+            state_labels=values["records"]._state_labels(),
         )
         return request.render("reemploi_asset.portal_my_equipment", values)
 
@@ -140,7 +149,7 @@ class ReemploiPortal(CustomerPortal):
         Equipment = request.env["reemploi.equipment"]
         if not Equipment.has_access("read"):
             return request.redirect("/my")
-        return xlsx_response("forecast.xlsx", Equipment._forecast_xlsx(by_owner=False))
+        return file_response("forecast.xlsx", Equipment._forecast_xlsx(by_owner=False))
 
     # ------------------------------------------------------------------
     # Upload of the organisation's inventory
@@ -161,8 +170,7 @@ class ReemploiPortal(CustomerPortal):
                 "name": request.env._(
                     "Portal uploads — %(organisation)s", organisation=organisation.name
                 ),
-                "owner_id": organisation.id,
-            }
+            },
         )
 
     @http.route(

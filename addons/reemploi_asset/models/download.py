@@ -55,13 +55,15 @@ def xlsx_download_action(env, filename, data, record):
     }
 
 
-def xlsx_response(filename, data):
-    """The HTTP response that downloads ``data`` (XLSX bytes), stored
-    nowhere: for a file computed on each request."""
+def file_response(filename, data, mimetype=XLSX_MIMETYPE):
+    """The HTTP response that downloads ``data`` (bytes of ``mimetype``, an
+    XLSX workbook by default), stored nowhere: for a file computed on each
+    request."""
     return request.make_response(
         data,
         headers=[
-            ("Content-Type", XLSX_MIMETYPE),
+            ("Content-Type", mimetype),
+            ("Content-Length", len(data)),
             ("Content-Disposition", content_disposition(filename)),
         ],
     )

@@ -40,8 +40,7 @@ class ReemploiLotPortal(ReemploiPortal):
     def _prepare_home_portal_values(self, counters):
         values = super()._prepare_home_portal_values(counters)
         if "lot_count" in counters:
-            Lot = request.env["reemploi.lot"]
-            values["lot_count"] = Lot.search_count([]) if Lot.has_access("read") else 0
+            values["lot_count"] = self._portal_count("reemploi.lot")
         return values
 
     def _lot_searchbar_filters(self):
@@ -72,23 +71,17 @@ class ReemploiLotPortal(ReemploiPortal):
         website=True,
     )
     def portal_my_lots(self, page=1, sortby="date", filterby="all", **kwargs):
-        Lot = request.env["reemploi.lot"]
-        if not Lot.has_access("read"):
-            return request.redirect("/my")
-        sortings = {
-            "date": {"label": request.env._("Newest"), "order": "id desc"},
-            "name": {"label": request.env._("Reference"), "order": "name desc"},
-            "state": {"label": request.env._("State"), "order": "state, id desc"},
-        }
         values = self._portal_list_values(
-            Lot,
+            "reemploi.lot",
             "/my/lots",
-            sortings,
             self._lot_searchbar_filters(),
             page,
             sortby,
             filterby,
+            sorting=("name", request.env._("Reference"), "name desc"),
         )
+        if values is None:
+            return request.redirect("/my")
         values.update(lots=values["records"], page_name="reemploi_lot")
         return request.render("reemploi_market.portal_my_lots", values)
 

@@ -1,7 +1,7 @@
 from odoo import fields, http
-from odoo.http import content_disposition, request
+from odoo.http import request
 
-from odoo.addons.reemploi_asset.models.download import XLSX_MIMETYPE
+from odoo.addons.reemploi_asset.models.download import file_response
 
 from ..models.reemploi_lot_takeback_mixin import MIMETYPES
 from ..services.lot_lifecycle import DONE_STATES, REPORTED
@@ -12,16 +12,6 @@ class ReemploiTakebackPortal(ReemploiLotPortal):
     """Donors download the take-back reports of their lots, and of their
     organisation for a period."""
 
-    def _takeback_file(self, data, filename, mimetype):
-        return request.make_response(
-            data,
-            headers=[
-                ("Content-Type", mimetype),
-                ("Content-Length", len(data)),
-                ("Content-Disposition", content_disposition(filename)),
-            ],
-        )
-
     @http.route(
         "/my/lots/<int:lot_id>/takeback.pdf", type="http", auth="public", website=True
     )
@@ -30,7 +20,7 @@ class ReemploiTakebackPortal(ReemploiLotPortal):
         if lot_sudo.state != REPORTED:
             raise request.not_found()
         attachment = lot_sudo.takeback_attachment_id or lot_sudo._attach_takeback_pdf()
-        return self._takeback_file(attachment.raw, attachment.name, attachment.mimetype)
+        return file_response(attachment.name, attachment.raw, attachment.mimetype)
 
     @http.route(
         "/my/lots/<int:lot_id>/takeback.xlsx", type="http", auth="public", website=True
@@ -40,10 +30,9 @@ class ReemploiTakebackPortal(ReemploiLotPortal):
         if lot_sudo.state not in DONE_STATES:
             raise request.not_found()
         lot_sudo = lot_sudo.with_context(lang=request.env.lang)
-        return self._takeback_file(
-            lot_sudo._takeback_xlsx(lot_sudo._takeback_document()),
+        return file_response(
             lot_sudo._takeback_filename("xlsx"),
-            XLSX_MIMETYPE,
+            lot_sudo._takeback_xlsx(lot_sudo._takeback_document()),
         )
 
     # ------------------------------------------------------------------
@@ -92,9 +81,9 @@ class ReemploiTakebackPortal(ReemploiLotPortal):
         donor, date_from, date_to, lots = self._takeback_period(kwargs)
         data = lots._takeback_period_data(donor, date_from, date_to)
         content, kind = lots._takeback_pdf(data)
-        return self._takeback_file(
-            content,
+        return file_response(
             f"rapport-reprise-{data['date_from']}-{data['date_to']}.{kind}",
+            content,
             MIMETYPES[kind],
         )
 
@@ -103,8 +92,6 @@ class ReemploiTakebackPortal(ReemploiLotPortal):
         donor, date_from, date_to, lots = self._takeback_period(kwargs)
         lots = lots.with_context(lang=request.env.lang)
         document = lots._takeback_document(donor, date_from, date_to)
-        return self._takeback_file(
-            lots._takeback_xlsx(document),
-            f"rapport-reprise-{date_from}-{date_to}.xlsx",
-            XLSX_MIMETYPE,
+        return file_response(
+            f"rapport-reprise-{date_from}-{date_to}.xlsx", lots._takeback_xlsx(document)
         )

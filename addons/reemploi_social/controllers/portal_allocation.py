@@ -17,11 +17,9 @@ class ReemploiAllocationPortal(ReemploiPortal):
     def _prepare_home_portal_values(self, counters):
         values = super()._prepare_home_portal_values(counters)
         if "allocation_count" in counters:
-            Allocation = request.env["reemploi.allocation"]
             values["allocation_count"] = (
-                Allocation.search_count([])
-                if Allocation.has_access("read")
-                and request.env.user.has_group(
+                self._portal_count("reemploi.allocation")
+                if request.env.user.has_group(
                     "reemploi_social.group_reemploi_association"
                 )
                 else 0
@@ -56,11 +54,6 @@ class ReemploiAllocationPortal(ReemploiPortal):
     )
     def portal_my_allocations(self, page=1, sortby="date", filterby="all", **kw):
         self._allocation_association()
-        Allocation = request.env["reemploi.allocation"]
-        sortings = {
-            "date": {"label": request.env._("Newest"), "order": "id desc"},
-            "state": {"label": request.env._("State"), "order": "state, id desc"},
-        }
         filters = {
             "all": {"label": request.env._("All"), "domain": []},
             "proposed": {
@@ -73,14 +66,15 @@ class ReemploiAllocationPortal(ReemploiPortal):
             },
         }
         values = self._portal_list_values(
-            Allocation,
+            "reemploi.allocation",
             "/my/allocations",
-            sortings,
             filters,
             page,
             sortby,
             filterby,
         )
+        if values is None:
+            return request.redirect("/my")
         values.update(
             allocations=values["records"],
             # the association's open requests, waiting for a run
@@ -124,12 +118,29 @@ class ReemploiAllocationPortal(ReemploiPortal):
     )
     def portal_allocation_confirm(self, allocation_id, **post):
         """Confirm: the devices are reserved in this transaction, or none."""
+        return self._allocation_decide(allocation_id, "action_confirm", "confirmed")
+
+    @http.route(
+        "/my/allocations/<int:allocation_id>/refuse",
+        type="http",
+        auth="user",
+        methods=["POST"],
+        website=True,
+    )
+    def portal_allocation_refuse(self, allocation_id, **post):
+        return self._allocation_decide(allocation_id, "action_refuse", "refused")
+
+    def _allocation_decide(self, allocation_id, method, message):
+        """The association's answer to its allocation (``method``: confirm
+        or refuse it), then its page with ``message``; or the page with the
+        reason of a refusal."""
         allocation = self._allocation_check_access(allocation_id)
         try:
             with request.env.cr.savepoint():
-                # sudo: associations confirm their own allocations (checked
-                # above) but do not write allocations and devices otherwise
-                allocation.sudo().action_confirm()
+                # sudo: associations confirm or refuse their own allocations
+                # (checked above) but do not write allocations and devices
+                # otherwise
+                getattr(allocation.sudo(), method)()
         except UserError as error:
             return self._allocation_render(allocation, error=error.args[0])
         except psycopg2.errors.UniqueViolation:
@@ -140,24 +151,7 @@ class ReemploiAllocationPortal(ReemploiPortal):
                     "association: confirm again to get another one."
                 ),
             )
-        return request.redirect(f"/my/allocations/{allocation_id}?message=confirmed")
-
-    @http.route(
-        "/my/allocations/<int:allocation_id>/refuse",
-        type="http",
-        auth="user",
-        methods=["POST"],
-        website=True,
-    )
-    def portal_allocation_refuse(self, allocation_id, **post):
-        allocation = self._allocation_check_access(allocation_id)
-        try:
-            with request.env.cr.savepoint():
-                # sudo: as for the confirmation
-                allocation.sudo().action_refuse()
-        except UserError as error:
-            return self._allocation_render(allocation, error=error.args[0])
-        return request.redirect(f"/my/allocations/{allocation_id}?message=refused")
+        return request.redirect(f"/my/allocations/{allocation_id}?message={message}")
 
     # ------------------------------------------------------------------
     # Requests
