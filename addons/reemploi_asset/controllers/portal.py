@@ -157,15 +157,9 @@ class ReemploiPortal(CustomerPortal):
     def _portal_import_source(self):
         """The source that receives the uploads of the user's organisation."""
         organisation = request.env.user.commercial_partner_id
-        # sudo: donors cannot read sources; this one is looked up (or created
-        # once) for the user's own organisation and nothing else
-        Source = request.env["reemploi.import.source"].sudo()
-        source = Source.search(
-            [("owner_id", "=", organisation.id), ("kind", "=", "file")],
-            order="id",
-            limit=1,
-        )
-        return source or Source.create(
+        return request.env["reemploi.import.source"]._organisation_source(
+            organisation,
+            "file",
             {
                 "name": request.env._(
                     "Portal uploads — %(organisation)s", organisation=organisation.name

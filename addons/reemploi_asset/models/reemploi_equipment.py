@@ -806,20 +806,27 @@ class ReemploiEquipment(models.Model):
         return self._transition(lifecycle.MISSING)
 
     def action_new_grading(self):
-        self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": "reemploi.grading",
-            "view_mode": "form",
-            "context": {"default_equipment_id": self.id},
-            "target": "current",
-        }
+        return self._action_new_record("reemploi.grading")
 
     def action_new_erasure(self):
+        return self._action_new_record("reemploi.erasure")
+
+    @api.model
+    def _action_register(self, domain):
+        """The register (the action of its menu) narrowed to ``domain``."""
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "reemploi_asset.reemploi_equipment_action"
+        )
+        action["domain"] = domain
+        return action
+
+    def _action_new_record(self, model):
+        """The form of a new ``model`` record (a grading, an erasure) for
+        this device."""
         self.ensure_one()
         return {
             "type": "ir.actions.act_window",
-            "res_model": "reemploi.erasure",
+            "res_model": model,
             "view_mode": "form",
             "context": {"default_equipment_id": self.id},
             "target": "current",

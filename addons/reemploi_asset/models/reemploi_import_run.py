@@ -115,11 +115,12 @@ class ReemploiImportRun(models.Model):
         )
 
     @api.model
-    def _import_table(self, source, read, label=""):
+    def _import_table(self, source, read, label="", values=None):
         """Import the rows of ``read()`` (a :class:`tabular.Table`) for
-        ``source``; always return the run, named ``label``. A file gives its
-        parsed table, a connector its rows as they are
-        (:func:`tabular.table_of`).
+        ``source``; always return the run, named ``label`` (and given
+        ``values``). A file gives its parsed table, a connector its rows as
+        they are (:func:`tabular.table_of`), the partner API and a replay
+        rows already read (:func:`tabular.rows_table`).
 
         The rows are read at once, so that a table that cannot be read is
         refused while the user waits; more than BACKGROUND_ROWS rows are
@@ -130,6 +131,7 @@ class ReemploiImportRun(models.Model):
                 "source_id": source.id,
                 "filename": label,
                 "cursor_after": self.env.context.get("reemploi_cursor_after"),
+                **(values or {}),
             }
         )
         started = time.perf_counter()
@@ -178,17 +180,6 @@ class ReemploiImportRun(models.Model):
     @api.model
     def _background_rows(self):
         return int(self.env.context.get("reemploi_background_rows", BACKGROUND_ROWS))
-
-    def _import_rows(self, header, rows):
-        """Import rows already read (replay of rejected rows)."""
-        self.ensure_one()
-        started = time.perf_counter()
-        self.write(
-            {"header": json.dumps(header, ensure_ascii=False), "row_count": len(rows)}
-        )
-        if self._check_mapping(header, started, rows):
-            self._process_rows(rows, final=True, started=started)
-        return self
 
     def _check_mapping(self, header, started, rows=()):
         """Whether the source's mapping can read ``header``; list the columns
@@ -446,14 +437,15 @@ class ReemploiImportRun(models.Model):
                     error=error,
                 )
             )
-        replay = self.create(
-            {
-                "source_id": self.source_id.id,
-                "filename": self.filename,
-                "replay_of_id": self.id,
-            }
+        # processed at once, whatever their number, as the user waits
+        replay = self.with_context(
+            reemploi_background_rows=len(rows)
+        )._import_table(
+            self.source_id,
+            lambda: tabular.rows_table(header, rows),
+            self.filename,
+            {"replay_of_id": self.id},
         )
-        replay._import_rows(header, rows)
         lines.write({"replayed": True})
         return {
             "type": "ir.actions.act_window",
@@ -464,11 +456,9 @@ class ReemploiImportRun(models.Model):
 
     def action_open_equipment(self):
         self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "reemploi_asset.reemploi_equipment_action"
+        return self.env["reemploi.equipment"]._action_register(
+            [("last_seen_run_id", "=", self.id)]
         )
-        action["domain"] = [("last_seen_run_id", "=", self.id)]
-        return action
 
     @api.model
     def _demo_import_file(self, source_id, path):

@@ -488,13 +488,27 @@ class ReemploiImportSource(models.Model):
             },
         }
 
+    @api.model
+    def _organisation_source(self, organisation, kind, values):
+        """The source of ``kind`` that receives what ``organisation`` sends
+        itself (portal uploads, partner API), created with ``values`` on its
+        first use; sudoed: donors cannot read sources, and the caller looks
+        up its own user's organisation only."""
+        Source = self.sudo()
+        source = Source.search(
+            [("owner_id", "=", organisation.id), ("kind", "=", kind)],
+            order="id",
+            limit=1,
+        )
+        return source or Source.create(
+            dict(values, kind=kind, owner_id=organisation.id)
+        )
+
     def action_open_equipment(self):
         self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "reemploi_asset.reemploi_equipment_action"
+        return self.env["reemploi.equipment"]._action_register(
+            [("import_source_id", "=", self.id)]
         )
-        action["domain"] = [("import_source_id", "=", self.id)]
-        return action
 
     def action_open_import_wizard(self):
         self.ensure_one()

@@ -884,3 +884,10 @@ def table_of(header, records):
     numbered = ((line, cells(record)) for line, record in enumerate(records, start=2))
     rows = _rows(header, ((line, found) for line, found in numbered if found))
     return Table(list(header), rows, "rows", None, None, 1)
+
+
+def rows_table(header, rows):
+    """The :class:`Table` of :class:`Row` objects already read and checked
+    elsewhere (the partner API's devices, the rejected rows of a run being
+    replayed)."""
+    return Table(list(header), list(rows), "rows", None, None, 1)

@@ -21,7 +21,7 @@ from odoo.exceptions import AccessError, MissingError, UserError, ValidationErro
 from odoo.http import request
 
 from odoo.addons.reemploi_asset.controllers.main import TOKEN_RE
-from odoo.addons.reemploi_asset.services import http_input, identity, messages
+from odoo.addons.reemploi_asset.services import http_input, identity, messages, tabular
 
 from ..services import device_batch, openapi
 
@@ -518,12 +518,16 @@ class ReemploiApi(http.Controller):
         # sudo: donors cannot create runs; this run registers the devices of
         # the caller's own organisation (or of the one a coordinator named),
         # through the engine of the imports, which sets owner and source
+        # processed at once, whatever the batch's size: the answer gives the
+        # result of each device
         run = (
             request.env["reemploi.import.run"]
             .sudo()
-            .create({"source_id": source.id, "filename": "API"})
+            .with_context(reemploi_background_rows=len(rows))
+            ._import_table(
+                source, lambda: tabular.rows_table(device_batch.HEADER, rows), "API"
+            )
         )
-        run._import_rows(device_batch.HEADER, rows)
         if run.state == "failed":
             raise ApiError(400, "import_failed", run.message or "")
         lines = run.line_ids.sorted("line")

@@ -45,22 +45,14 @@ class ReemploiImportSource(models.Model):
     def _api_source(self, organisation):
         """The source of the devices ``organisation`` sends through the API,
         created on its first call."""
-        # sudo: donors cannot read sources; this one is looked up (or created
-        # once) for the caller's organisation only
-        Source = self.sudo()
-        source = Source.search(
-            [("owner_id", "=", organisation.id), ("kind", "=", "api")],
-            order="id",
-            limit=1,
-        )
-        return source or Source.create(
+        return self._organisation_source(
+            organisation,
+            "api",
             {
                 "name": self.env._(
                     "Partner API — %(organisation)s", organisation=organisation.name
                 ),
-                "kind": "api",
                 "preset": "generic",
-                "owner_id": organisation.id,
                 "mapping_ids": [
                     Command.create(
                         {
