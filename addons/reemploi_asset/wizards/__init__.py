@@ -1,3 +1,4 @@
+from . import correction
 from . import reemploi_import_wizard
 from . import reemploi_equipment_correction
 from . import reemploi_erasure_import

@@ -1,11 +1,6 @@
 from odoo import api, fields, models
-from odoo.exceptions import UserError
 
 from ..services.lifecycle import STATE_SELECTION
-from .correction import correction_defaults, correction_values
-
-# the fields a correction may change (action_admin_correct)
-CORRECTED = ("state", "owner_id", "company_id")
 
 
 class ReemploiEquipmentCorrection(models.TransientModel):
@@ -16,6 +11,10 @@ class ReemploiEquipmentCorrection(models.TransientModel):
 
     _name = "reemploi.equipment.correction"
     _description = "Administrator correction of devices"
+    _inherit = ["reemploi.correction.mixin"]
+    _corrected_records = "equipment_ids"
+    # the fields a correction may change (action_admin_correct)
+    _corrected = ("state", "owner_id", "company_id")
 
     equipment_ids = fields.Many2many(
         "reemploi.equipment", string="Devices", required=True, readonly=True
@@ -29,27 +28,10 @@ class ReemploiEquipmentCorrection(models.TransientModel):
         help="Kept in each device's custody chain, with your name and the date.",
     )
 
-    @api.model
-    def default_get(self, fields_list):
-        return correction_defaults(
-            self,
-            super().default_get(fields_list),
-            fields_list,
-            "equipment_ids",
-            CORRECTED,
-        )
-
     @api.depends("equipment_ids")
     def _compute_equipment_count(self):
         for wizard in self:
             wizard.equipment_count = len(wizard.equipment_ids)
 
-    def action_apply(self):
-        self.ensure_one()
-        values = correction_values(self, CORRECTED)
-        if not values:
-            raise UserError(
-                self.env._("Choose what to correct: a new state, owner or operator.")
-            )
-        self.equipment_ids.action_admin_correct(values, self.reason)
-        return {"type": "ir.actions.act_window_close"}
+    def _nothing_chosen_message(self):
+        return self.env._("Choose what to correct: a new state, owner or operator.")

@@ -1,15 +1,6 @@
 from odoo import api, fields, models
-from odoo.exceptions import UserError
-
-from odoo.addons.reemploi_asset.wizards.correction import (
-    correction_defaults,
-    correction_values,
-)
 
 from ..services.lot_lifecycle import STATE_SELECTION
-
-# the fields a correction may change (action_admin_correct)
-CORRECTED = ("state", "partner_id", "company_id")
 
 
 class ReemploiLotCorrection(models.TransientModel):
@@ -20,6 +11,10 @@ class ReemploiLotCorrection(models.TransientModel):
 
     _name = "reemploi.lot.correction"
     _description = "Administrator correction of lots"
+    _inherit = ["reemploi.correction.mixin"]
+    _corrected_records = "lot_ids"
+    # the fields a correction may change (action_admin_correct)
+    _corrected = ("state", "partner_id", "company_id")
 
     lot_ids = fields.Many2many(
         "reemploi.lot", string="Lots", required=True, readonly=True
@@ -32,23 +27,10 @@ class ReemploiLotCorrection(models.TransientModel):
         required=True, help="Posted on each lot, with your name and the date."
     )
 
-    @api.model
-    def default_get(self, fields_list):
-        return correction_defaults(
-            self, super().default_get(fields_list), fields_list, "lot_ids", CORRECTED
-        )
-
     @api.depends("lot_ids")
     def _compute_lot_count(self):
         for wizard in self:
             wizard.lot_count = len(wizard.lot_ids)
 
-    def action_apply(self):
-        self.ensure_one()
-        values = correction_values(self, CORRECTED)
-        if not values:
-            raise UserError(
-                self.env._("Choose what to correct: a new state, donor or operator.")
-            )
-        self.lot_ids.action_admin_correct(values, self.reason)
-        return {"type": "ir.actions.act_window_close"}
+    def _nothing_chosen_message(self):
+        return self.env._("Choose what to correct: a new state, donor or operator.")
