@@ -14,7 +14,7 @@ class ReemploiAllocationRun(models.Model):
 
     _name = "reemploi.allocation.run"
     _description = "Fair allocation run"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "reemploi.category.period"]
     _order = "date_from desc, id desc"
 
     name = fields.Char(compute="_compute_name", store=True)
@@ -70,16 +70,6 @@ class ReemploiAllocationRun(models.Model):
     _sql_constraints = [
         ("dates", "CHECK(date_to >= date_from)", "A run ends after it starts."),
     ]
-
-    @api.depends("category_id", "date_from", "date_to")
-    def _compute_name(self):
-        for run in self:
-            run.name = self.env._(
-                "%(category)s, %(start)s – %(end)s",
-                category=run.category_id.name or "",
-                start=run.date_from and run.date_from.strftime("%d/%m/%Y") or "",
-                end=run.date_to and run.date_to.strftime("%d/%m/%Y") or "",
-            )
 
     @api.depends("allocation_ids.allocated_qty")
     def _compute_allocated_qty(self):

@@ -14,7 +14,7 @@ class ReemploiQuota(models.Model):
 
     _name = "reemploi.quota"
     _description = "Solidarity quota"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "reemploi.category.period"]
     _order = "date_from desc, association_id, category_id"
 
     association_id = fields.Many2one(
@@ -57,16 +57,6 @@ class ReemploiQuota(models.Model):
     def _compute_remaining_qty(self):
         for quota in self:
             quota.remaining_qty = quota.limit_qty - quota.used_qty
-
-    @api.depends("association_id", "category_id", "date_from", "date_to")
-    def _compute_name(self):
-        for quota in self:
-            quota.name = self.env._(
-                "%(category)s, %(start)s – %(end)s",
-                category=quota.category_id.name or "",
-                start=quota.date_from and quota.date_from.strftime("%d/%m/%Y") or "",
-                end=quota.date_to and quota.date_to.strftime("%d/%m/%Y") or "",
-            )
 
     @api.constrains("association_id", "category_id", "date_from", "date_to")
     def _check_no_overlap(self):
