@@ -11,13 +11,19 @@ class ProductPricelistItem(models.Model):
         help="Apply this rule only to refurbished products of this grade.",
     )
 
+    def _reemploi_conditions(self):
+        """(rule's field, product template's field): a rule that sets one of
+        these applies only to the products whose template has that value.
+        reemploi_social adds the equipment category."""
+        return [("reemploi_grade_id", "reemploi_grade_id")]
+
     def _is_applicable_for(self, product, qty_in_product_uom):
-        applicable = super()._is_applicable_for(product, qty_in_product_uom)
-        if applicable and self.reemploi_grade_id:
-            template = (
-                product.product_tmpl_id
-                if product._name == "product.product"
-                else product
-            )
-            return template.reemploi_grade_id == self.reemploi_grade_id
-        return applicable
+        if not super()._is_applicable_for(product, qty_in_product_uom):
+            return False
+        template = (
+            product.product_tmpl_id if product._name == "product.product" else product
+        )
+        return all(
+            not self[rule] or template[field] == self[rule]
+            for rule, field in self._reemploi_conditions()
+        )

@@ -24,16 +24,11 @@ class ProductPricelistItem(models.Model):
         ),
     ]
 
-    def _is_applicable_for(self, product, qty_in_product_uom):
-        applicable = super()._is_applicable_for(product, qty_in_product_uom)
-        if applicable and self.reemploi_category_id:
-            template = (
-                product.product_tmpl_id
-                if product._name == "product.product"
-                else product
-            )
-            return template.reemploi_category_id == self.reemploi_category_id
-        return applicable
+    def _reemploi_conditions(self):
+        return [
+            *super()._reemploi_conditions(),
+            ("reemploi_category_id", "reemploi_category_id"),
+        ]
 
     def _compute_price(self, product, quantity, uom, date, currency=None):
         price = super()._compute_price(product, quantity, uom, date, currency)
