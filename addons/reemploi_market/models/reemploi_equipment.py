@@ -130,19 +130,28 @@ class ReemploiEquipment(models.Model):
             }
         )
         for equipment in self:
-            equipment.shop_currency_id = (
-                equipment.company_id.currency_id or self.env.company.currency_id
-            )
             product = equipment.shop_product_id or (
                 equipment in ready and products.get(equipment._shop_product_key())
             )
-            equipment.shop_price = (
-                product.lst_price
-                if product
-                else equipment.category_id._shop_new_product_price(equipment.grade_id)
-                if equipment.category_id
-                else 0.0
+            equipment.shop_currency_id = equipment._shop_currency()
+            equipment.shop_price = equipment._shop_price_of(
+                product, equipment.grade_id
             )
+
+    def _shop_currency(self):
+        """The currency of the device's prices on the shop: its operator's
+        (the user's company's for no device yet, as in a new grading)."""
+        return self.company_id.currency_id or self.env.company.currency_id
+
+    def _shop_price_of(self, product, grade):
+        """The shop's price of this device graded ``grade``: its shop
+        product's (``product``, if it has one), else the price its category
+        gives a new product of that grade; 0 for no device yet."""
+        if product:
+            return product.lst_price
+        if self.category_id:
+            return self.category_id._shop_new_product_price(grade)
+        return 0.0
 
     @api.depends(
         "grading_ids.state",

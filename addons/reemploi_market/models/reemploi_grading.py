@@ -35,16 +35,9 @@ class ReemploiGrading(models.Model):
         )
         for session in self:
             device = session.equipment_id
-            session.shop_currency_id = (
-                device.company_id.currency_id or self.env.company.currency_id
-            )
-            product = products.get(keys.get(session))
-            session.shop_price = (
-                product.lst_price
-                if product
-                else device.category_id._shop_new_product_price(session.grade_id)
-                if device.category_id
-                else 0.0
+            session.shop_currency_id = device._shop_currency()
+            session.shop_price = device._shop_price_of(
+                products.get(keys.get(session)), session.grade_id
             )
 
     def action_done_grade_publish(self):
