@@ -25,32 +25,13 @@ DRIVE_FIELDS = (
 
 # What a verified erasure proves: never changed once verified, by any caller.
 # (The note, the tool's report and mail.thread's own fields stay writable.)
-EVIDENCE_FIELDS = frozenset(
-    {
-        "equipment_id",
-        "company_id",
-        "medium_type",
-        "medium_manufacturer",
-        "medium_model",
-        "medium_serial",
-        "medium_capacity_gb",
-        "method",
-        "technique",
-        "tool_name",
-        "tool_version",
-        "user_id",
-        "operator_role",
-        "date_start",
-        "date_end",
-        "place",
-        "result",
-        "verification_method",
-        "verification_result",
-        "destination",
-        "passes",
-        "import_key",
-    }
-)
+EVIDENCE_FIELDS = frozenset(DRIVE_FIELDS) | {
+    "equipment_id",
+    "company_id",
+    "user_id",
+    "operator_role",
+    "destination",
+}
 
 
 class ReemploiErasure(models.Model):

@@ -4,26 +4,16 @@ from odoo.http import request
 
 from odoo.addons.portal.controllers.portal import CustomerPortal
 
-ACTIVITIES = ("collect", "refurbish", "sell", "give")
-# what an actor writes on the portal form, as text
-PORTAL_TEXT_FIELDS = (
-    "name",
-    "description",
-    "opening_hours",
-    "phone",
-    "email",
-    "website_url",
-    "street",
-    "zip",
-    "city",
+from ..models.reemploi_directory_entry import (
+    ACTIVITIES,
+    ACTIVITY_FIELDS,
+    CONTACT_FIELDS,
+    TEXT_FIELDS,
 )
-PORTAL_FLAGS = (
-    "activity_collect",
-    "activity_refurbish",
-    "activity_sell",
-    "activity_give",
-    "donor_consent",
-)
+
+# what an actor writes on the portal form, as text; and ticks
+PORTAL_TEXT_FIELDS = TEXT_FIELDS + CONTACT_FIELDS
+PORTAL_FLAGS = (*ACTIVITY_FIELDS, "donor_consent")
 
 
 class ReemploiDirectory(http.Controller):

@@ -12,26 +12,23 @@ DRAFT, SUBMITTED, APPROVED, REFUSED = "draft", "submitted", "approved", "refused
 # an opening tag, a closing tag, an HTML comment or an entity: the public
 # directory shows plain text only
 HTML_RE = re.compile(r"<\s*/?\s*[a-zA-Z!][^>]*>|&[a-zA-Z#][a-zA-Z0-9]*;")
+# what an actor does, each a boolean field activity_<name>
+ACTIVITIES = ("collect", "refurbish", "sell", "give")
+ACTIVITY_FIELDS = tuple(f"activity_{activity}" for activity in ACTIVITIES)
+# the actor's own words, checked to be plain text
+TEXT_FIELDS = ("name", "description", "opening_hours", "phone", "street", "zip", "city")
+# how to reach the actor, checked as an address and a URL
+CONTACT_FIELDS = ("email", "website_url")
 # what the actor writes, shown on the public page: changing one of them on an
 # approved entry sends it back to the coordinator
 PUBLIC_FIELDS = frozenset(
     {
-        "name",
-        "description",
-        "activity_collect",
-        "activity_refurbish",
-        "activity_sell",
-        "activity_give",
+        *TEXT_FIELDS,
+        *CONTACT_FIELDS,
+        *ACTIVITY_FIELDS,
         "category_ids",
         "label_ids",
         "social_status",
-        "opening_hours",
-        "phone",
-        "email",
-        "website_url",
-        "street",
-        "zip",
-        "city",
         "latitude",
         "longitude",
         # reemploi_social: the association's own words
@@ -40,7 +37,6 @@ PUBLIC_FIELDS = frozenset(
 )
 # what only the coordinator decides
 COORDINATOR_FIELDS = frozenset({"state", "review_note", "kind", "company_id", "partner_id"})
-TEXT_FIELDS = ("name", "description", "opening_hours", "phone", "street", "zip", "city")
 
 
 class ReemploiDirectoryEntry(models.Model):
@@ -230,7 +226,7 @@ class ReemploiDirectoryEntry(models.Model):
                     )
                 )
 
-    @api.constrains(*TEXT_FIELDS, "email", "website_url")
+    @api.constrains(*TEXT_FIELDS, *CONTACT_FIELDS)
     def _check_plain_text(self):
         for entry in self:
             for fname in TEXT_FIELDS:

@@ -31,9 +31,6 @@ DEVICE_INPUT_FIELDS = {
     "site": {"type": "string", "description": "Site name, created when new"},
 }
 
-DEVICE_STATES = list(lifecycle.STATES)
-LOT_STATES = list(lot_lifecycle.STATES)
-
 _NULLABLE_STRING = {"type": ["string", "null"]}
 _NULLABLE_INT = {"type": ["integer", "null"]}
 _REF = {"type": ["object", "null"], "properties": {"id": {}, "name": {}}}
@@ -142,7 +139,7 @@ SCHEMAS = {
             "manufacturer": _NULLABLE_STRING,
             "model": _NULLABLE_STRING,
             "category": {"type": "string"},
-            "state": {"type": "string", "enum": DEVICE_STATES},
+            "state": {"type": "string", "enum": list(lifecycle.STATES)},
             "state_date": {"type": ["string", "null"], "format": "date-time"},
             "grade": _NULLABLE_STRING,
             "erasure_verified": {"type": "boolean"},
@@ -203,7 +200,7 @@ SCHEMAS = {
         "properties": {
             "id": {"type": "integer"},
             "name": {"type": "string"},
-            "state": {"type": "string", "enum": LOT_STATES},
+            "state": {"type": "string", "enum": list(lot_lifecycle.STATES)},
             "donor": _REF,
             "operator": _REF,
             "date_from": {"type": ["string", "null"], "format": "date"},
