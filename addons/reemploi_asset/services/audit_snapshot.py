@@ -693,51 +693,64 @@ def _summary(values, components):
     return values
 
 
-def _agent_memory(memory):
-    """A memory module of an agent's inventory (an empty slot: None)."""
-    if not isinstance(memory, dict) or not _int(memory.get("capacity")):
-        return None
-    return {
-        "manufacturer": _text(memory.get("manufacturer")),
-        "model": _text(memory.get("model") or memory.get("type")),
-        "serial": _clean_serial(memory.get("serialnumber")),
-        "size_mb": _int(memory.get("capacity")),
-        "speed_mhz": _int(memory.get("speed")),
-    }
+def _agent_reader(required=None, **spec):
+    """The reader of one kind of an agent's components: it gives each key
+    of ``spec`` = (reader, source key, fallback source key...) its reader's
+    value of the first non-empty source; None for what is not a component,
+    or has no number under ``required`` (an empty memory slot)."""
 
+    def read(section):
+        if not isinstance(section, dict):
+            return None
+        if required and not _int(section.get(required)):
+            return None
+        values = {}
+        for key, (reader, *sources) in spec.items():
+            value = None
+            for source in sources:
+                value = section.get(source)
+                if value:
+                    break
+            values[key] = reader(value)
+        return values
 
-def _agent_cpu(cpu):
-    """A processor of an agent's inventory, or None."""
-    if not isinstance(cpu, dict):
-        return None
-    return {
-        "manufacturer": _text(cpu.get("manufacturer")),
-        "model": _text(cpu.get("name") or cpu.get("model")),
-        "serial": _clean_serial(cpu.get("serial")),
-        "cores": _int(cpu.get("core") or cpu.get("corecount")),
-        "speed_mhz": _int(cpu.get("speed")),
-    }
-
-
-def _agent_battery(battery):
-    """A battery of an agent's inventory, or None."""
-    if not isinstance(battery, dict):
-        return None
-    return {
-        "manufacturer": _text(battery.get("manufacturer")),
-        "model": _text(battery.get("name")),
-        "serial": _clean_serial(battery.get("serial")),
-        "design_capacity_mwh": _int(battery.get("capacity")),
-        "current_capacity_mwh": _int(battery.get("real_capacity")),
-    }
+    return read
 
 
 # section of an agent's inventory (glpi-agent, fusioninventory) -> (component
 # kind, its reader), in the order the components are listed
 _AGENT_COMPONENTS = {
-    "memories": ("memory", _agent_memory),
-    "cpus": ("cpu", _agent_cpu),
-    "batteries": ("battery", _agent_battery),
+    "memories": (
+        "memory",
+        _agent_reader(
+            "capacity",
+            manufacturer=(_text, "manufacturer"),
+            model=(_text, "model", "type"),
+            serial=(_clean_serial, "serialnumber"),
+            size_mb=(_int, "capacity"),
+            speed_mhz=(_int, "speed"),
+        ),
+    ),
+    "cpus": (
+        "cpu",
+        _agent_reader(
+            manufacturer=(_text, "manufacturer"),
+            model=(_text, "name", "model"),
+            serial=(_clean_serial, "serial"),
+            cores=(_int, "core", "corecount"),
+            speed_mhz=(_int, "speed"),
+        ),
+    ),
+    "batteries": (
+        "battery",
+        _agent_reader(
+            manufacturer=(_text, "manufacturer"),
+            model=(_text, "name"),
+            serial=(_clean_serial, "serial"),
+            design_capacity_mwh=(_int, "capacity"),
+            current_capacity_mwh=(_int, "real_capacity"),
+        ),
+    ),
 }
 
 
