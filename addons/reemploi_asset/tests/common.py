@@ -4,6 +4,10 @@ from odoo import Command, fields
 from odoo.exceptions import AccessError
 from odoo.tests import TransactionCase, new_test_user
 
+OPERATOR_MANAGER = "reemploi_asset.group_reemploi_operator_manager"
+# the least privileged role of an operator's staff (drivers, technicians)
+TECHNICIAN = "reemploi_asset.group_reemploi_operator_user"
+
 
 class ReemploiCase(TransactionCase):
     """Two operators (X, Y), two donors (A, B), a coordinator and their users.
@@ -42,13 +46,16 @@ class ReemploiCase(TransactionCase):
         cls.user_public = cls.env.ref("base.public_user")
 
     @classmethod
-    def _operator(cls, login, company):
+    def _operator(cls, login, company, groups=OPERATOR_MANAGER, **values):
+        """A user of the operator ``company``: its manager, or a technician
+        (``groups=TECHNICIAN``, the least privileged of its roles)."""
         return new_test_user(
             cls.env,
             login=login,
-            groups="reemploi_asset.group_reemploi_operator_manager",
+            groups=groups,
             company_id=company.id,
             company_ids=[Command.set(company.ids)],
+            **values,
         )
 
     @classmethod
@@ -175,3 +182,19 @@ class AccessMatrixMixin:
                         else:
                             with self.assertRaises(AccessError):
                                 self._attempt(model, role, operation, index)
+
+
+class InstalledChecks:
+    """The check of an addon's test_install: the addon and the dependencies
+    it names in ``expected`` are installed (a mixin, not a test case: it
+    runs where a TransactionCase inherits it)."""
+
+    expected = ()
+    # Odoo's loader runs only the test methods of a class's own body,
+    # unless told (odoo/tests/loader.py)
+    allow_inherited_tests_method = True
+
+    def test_module_and_dependencies_installed(self):
+        modules = self.env["ir.module.module"].search([("name", "in", self.expected)])
+        self.assertEqual(sorted(modules.mapped("name")), sorted(self.expected))
+        self.assertEqual(set(modules.mapped("state")), {"installed"})

@@ -8,12 +8,11 @@ import shutil
 import subprocess
 import tempfile
 
-from odoo import Command
 from odoo.exceptions import AccessError
-from odoo.tests import Form, HttpCase, new_test_user, tagged
+from odoo.tests import Form, HttpCase, tagged
 
 from ..services import audit_snapshot
-from .common import ReemploiCase
+from .common import TECHNICIAN, ReemploiCase
 from .test_audit_snapshot import (
     FUSION,
     GLPI,
@@ -31,14 +30,7 @@ class AuditCase(ReemploiCase):
         super().setUpClass()
         cls.env["res.lang"]._activate_lang("fr_FR")
         # the least-privileged role that processes devices, at X's bench
-        cls.technician = new_test_user(
-            cls.env,
-            login="bench_x",
-            groups="reemploi_asset.group_reemploi_operator_user",
-            company_id=cls.company_x.id,
-            company_ids=[Command.set(cls.company_x.ids)],
-            lang="fr_FR",
-        )
+        cls.technician = cls._operator("bench_x", cls.company_x, TECHNICIAN, lang="fr_FR")
 
     def _wizard(self, files, user=None):
         """Import ``files`` ({name: bytes}) through the wizard's form, as

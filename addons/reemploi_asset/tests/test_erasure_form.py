@@ -1,10 +1,10 @@
 from datetime import timedelta
 
-from odoo import Command, fields
+from odoo import fields
 from odoo.exceptions import UserError
-from odoo.tests import Form, new_test_user, tagged
+from odoo.tests import Form, tagged
 
-from .common import ReemploiCase
+from .common import TECHNICIAN, ReemploiCase
 
 
 @tagged("post_install", "-at_install")
@@ -17,13 +17,7 @@ class TestErasureForm(ReemploiCase):
     def setUpClass(cls):
         super().setUpClass()
         # the least-privileged role that erases devices
-        cls.technician = new_test_user(
-            cls.env,
-            login="technician_x",
-            groups="reemploi_asset.group_reemploi_operator_user",
-            company_id=cls.company_x.id,
-            company_ids=[Command.set(cls.company_x.ids)],
-        )
+        cls.technician = cls._operator("technician_x", cls.company_x, TECHNICIAN)
 
     def setUp(self):
         super().setUp()

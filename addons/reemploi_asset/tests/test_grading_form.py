@@ -1,9 +1,9 @@
 from odoo import Command
 from odoo.exceptions import UserError
-from odoo.tests import Form, new_test_user, tagged
+from odoo.tests import Form, tagged
 
 from ..services import grading as grading_rules
-from .common import ReemploiCase
+from .common import TECHNICIAN, ReemploiCase
 
 
 @tagged("post_install", "-at_install")
@@ -14,13 +14,7 @@ class TestGradingForm(ReemploiCase):
     def setUpClass(cls):
         super().setUpClass()
         # the least-privileged role that grades devices
-        cls.technician = new_test_user(
-            cls.env,
-            login="grader_x",
-            groups="reemploi_asset.group_reemploi_operator_user",
-            company_id=cls.company_x.id,
-            company_ids=[Command.set(cls.company_x.ids)],
-        )
+        cls.technician = cls._operator("grader_x", cls.company_x, TECHNICIAN)
 
     def setUp(self):
         super().setUp()

@@ -218,30 +218,30 @@ class TestEquipmentIntegrityRpc(ReemploiCase, HttpCase, RpcMixin):
         self.received.invalidate_recordset()
         self.assertEqual(self.received.state, "missing")
 
-    def test_operator_cannot_correct(self):
-        self.authenticate("op_x", "op_x")
+    def _correct(self, login, values, reason):
+        """The correction of the received device asked by ``login`` over
+        JSON-RPC, as the correction form's button sends it; its answer."""
+        self.authenticate(login, login)
         answer = self._call_kw(
             "reemploi.equipment",
             "action_admin_correct",
-            [[self.received.id], {"state": "sold"}, "oops"],
+            [[self.received.id], values, reason],
         )
-        self.assertIn("error", answer)
         self.received.invalidate_recordset()
+        return answer
+
+    def test_operator_cannot_correct(self):
+        answer = self._correct("op_x", {"state": "sold"}, "oops")
+        self.assertIn("error", answer)
         self.assertEqual(self.received.state, "received")
 
     def test_administrator_correction_is_logged(self):
-        self.authenticate("admin", "admin")
-        answer = self._call_kw(
-            "reemploi.equipment",
-            "action_admin_correct",
-            [
-                [self.received.id],
-                {"owner_id": self.donor_b.id, "state": "collected"},
-                "Wrong donor scanned at the check-in",
-            ],
+        answer = self._correct(
+            "admin",
+            {"owner_id": self.donor_b.id, "state": "collected"},
+            "Wrong donor scanned at the check-in",
         )
         self.assertIn("result", answer)
-        self.received.invalidate_recordset()
         self.assertEqual(self.received.owner_id, self.donor_b)
         self.assertEqual(self.received.state, "collected")
         event = self.received.custody_event_ids.sorted("sequence")[-1]
@@ -255,12 +255,6 @@ class TestEquipmentIntegrityRpc(ReemploiCase, HttpCase, RpcMixin):
         )
 
     def test_correction_needs_a_reason(self):
-        self.authenticate("admin", "admin")
-        answer = self._call_kw(
-            "reemploi.equipment",
-            "action_admin_correct",
-            [[self.received.id], {"state": "collected"}, "  "],
-        )
+        answer = self._correct("admin", {"state": "collected"}, "  ")
         self.assertIn("error", answer)
-        self.received.invalidate_recordset()
         self.assertEqual(self.received.state, "received")

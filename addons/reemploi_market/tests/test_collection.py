@@ -3,7 +3,9 @@ from datetime import timedelta
 
 from odoo import Command, fields
 from odoo.exceptions import UserError, ValidationError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import tagged
+
+from odoo.addons.reemploi_asset.tests.common import TECHNICIAN
 
 from .common import MarketCase
 
@@ -18,13 +20,7 @@ class CollectionCase(MarketCase):
         super().setUpClass()
         cls.Round = cls.env["reemploi.collection.round"]
         cls.smartphone = cls.env.ref("reemploi_asset.category_smartphone")
-        cls.user_driver_x = new_test_user(
-            cls.env,
-            login="driver_x",
-            groups="reemploi_asset.group_reemploi_operator_user",
-            company_id=cls.company_x.id,
-            company_ids=[Command.set(cls.company_x.ids)],
-        )
+        cls.user_driver_x = cls._operator("driver_x", cls.company_x, TECHNICIAN)
         cls.device_1 = cls._device("CHK-1", asset_tag="INV-001")
         cls.device_2 = cls._device("CHK-2")
         cls.device_3 = cls._device("CHK-3", category=cls.monitor, asset_tag="INV-003")
@@ -51,6 +47,34 @@ class CollectionCase(MarketCase):
 
     def _last_event(self, device):
         return device.custody_event_ids.sorted("sequence")[-1]
+
+
+class CollectionTourCase(CollectionCase):
+    """A round of operator X planned for a lot of two laptops and a monitor
+    (``tour_round``, ``tour_lot``, ``tour_devices``), walked on a phone by
+    the driver (an HttpCase's tour)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.user_driver_x.password = "driver_x"
+        devices = cls._device("TOUR-1") | cls._device("TOUR-2")
+        devices |= cls._device("TOUR-3", category=cls.monitor)
+        cls.tour_lot = cls._matched_lot(devices=devices)
+        cls.tour_devices = devices
+        cls.tour_round = cls._round(cls.tour_lot)
+        cls.tour_round.action_plan()
+
+    def _start_round_tour(self, tour):
+        """The driver runs ``tour`` from the round's form, on a phone."""
+        self.browser_size = "360x740"
+        self.touch_enabled = True
+        self.start_tour(
+            "/odoo/action-reemploi_market.reemploi_collection_round_action/"
+            f"{self.tour_round.id}",
+            tour,
+            login="driver_x",
+        )
 
 
 @tagged("post_install", "-at_install")

@@ -2,32 +2,18 @@ from lxml import html
 
 from odoo.tests import HttpCase, tagged
 
-from .test_collection import CollectionCase
+from .test_collection import CollectionTourCase
 
 
 @tagged("post_install", "-at_install")
-class TestCheckinTour(CollectionCase, HttpCase):
+class TestCheckinTour(CollectionTourCase, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.user_driver_x.password = "driver_x"
         cls.user_donor_a.password = "donor_a"
-        devices = cls._device("TOUR-1") | cls._device("TOUR-2")
-        devices |= cls._device("TOUR-3", category=cls.monitor)
-        cls.tour_lot = cls._matched_lot(devices=devices)
-        cls.tour_devices = devices
-        cls.tour_round = cls._round(cls.tour_lot)
-        cls.tour_round.action_plan()
 
     def test_checkin_two_serials_on_a_phone(self):
-        self.browser_size = "360x740"
-        self.touch_enabled = True
-        self.start_tour(
-            "/odoo/action-reemploi_market.reemploi_collection_round_action/"
-            f"{self.tour_round.id}",
-            "reemploi_checkin",
-            login="driver_x",
-        )
+        self._start_round_tour("reemploi_checkin")
         self.assertEqual(self.tour_lot.state, "received")
         self.assertEqual(
             self.tour_devices.mapped("state"), ["received", "received", "missing"]

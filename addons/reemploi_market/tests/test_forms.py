@@ -1,8 +1,10 @@
 from datetime import timedelta
 
-from odoo import Command, fields
+from odoo import fields
 from odoo.exceptions import AccessError, ValidationError
-from odoo.tests import Form, new_test_user, tagged
+from odoo.tests import Form, tagged
+
+from odoo.addons.reemploi_asset.tests.common import TECHNICIAN
 
 from .common import MarketCase
 
@@ -15,13 +17,7 @@ class FormCase(MarketCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.operator = new_test_user(
-            cls.env,
-            login="form_operator_x",
-            groups="reemploi_asset.group_reemploi_operator_user",
-            company_id=cls.company_x.id,
-            company_ids=[Command.set(cls.company_x.ids)],
-        )
+        cls.operator = cls._operator("form_operator_x", cls.company_x, TECHNICIAN)
 
 
 @tagged("post_install", "-at_install")

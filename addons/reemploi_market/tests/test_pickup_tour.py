@@ -1,32 +1,18 @@
 from odoo.tests import HttpCase, tagged
 
-from .test_collection import CollectionCase
+from .test_collection import CollectionTourCase
 
 
 @tagged("post_install", "-at_install")
-class TestPickupTour(CollectionCase, HttpCase):
+class TestPickupTour(CollectionTourCase, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.user_driver_x.password = "driver_x"
         cls.company_x.partner_id.email = "collecte@operateur-x.example"
         cls.donor_a.email = "dsi@donateur-a.example"
-        devices = cls._device("TOUR-1") | cls._device("TOUR-2")
-        devices |= cls._device("TOUR-3", category=cls.monitor)
-        cls.tour_lot = cls._matched_lot(devices=devices)
-        cls.tour_devices = devices
-        cls.tour_round = cls._round(cls.tour_lot)
-        cls.tour_round.action_plan()
 
     def test_pickup_on_a_phone_through_a_network_loss(self):
-        self.browser_size = "360x740"
-        self.touch_enabled = True
-        self.start_tour(
-            "/odoo/action-reemploi_market.reemploi_collection_round_action/"
-            f"{self.tour_round.id}",
-            "reemploi_round_pickup",
-            login="driver_x",
-        )
+        self._start_round_tour("reemploi_round_pickup")
         pickup = self.tour_round.pickup_ids
         self.assertEqual(pickup.state, "done")
         self.assertEqual(pickup.signer_name, "Claire Martin")

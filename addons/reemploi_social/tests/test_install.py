@@ -1,11 +1,8 @@
 from odoo.tests import TransactionCase, tagged
 
-EXPECTED = ["reemploi_social", "reemploi_market"]
+from odoo.addons.reemploi_asset.tests.common import InstalledChecks
 
 
 @tagged("post_install", "-at_install")
-class TestInstall(TransactionCase):
-    def test_module_and_dependencies_installed(self):
-        modules = self.env["ir.module.module"].search([("name", "in", EXPECTED)])
-        self.assertEqual(sorted(modules.mapped("name")), sorted(EXPECTED))
-        self.assertEqual(set(modules.mapped("state")), {"installed"})
+class TestInstall(InstalledChecks, TransactionCase):
+    expected = ["reemploi_social", "reemploi_market"]
