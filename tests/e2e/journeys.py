@@ -15,7 +15,7 @@ import re
 import secrets
 import urllib.parse
 
-from harness import HTTP_TIMEOUT
+from harness import HTTP_TIMEOUT, csrf_token
 
 # the donor's pickup site and the operator's depot, 5 km apart (Grenoble)
 DONOR_POSITION = (45.1885, 5.7245)
@@ -352,6 +352,112 @@ def open_shop(admin, company_id):
         {"company_id": company_id},
     )
     return laptop
+
+
+def operator_workshop(admin, tag, code):
+    """A new operator "Opérateur <tag>" with its warehouse (``code``: Odoo
+    gives a new company one in test mode only), whose devices the website
+    sells, and a donor organisation: (company id, laptop category id, donor
+    partner id)."""
+    company = admin("res.company", "create", {"name": f"Opérateur {tag}"})
+    admin(
+        "stock.warehouse",
+        "create",
+        {"name": f"Atelier {tag}", "code": code, "company_id": company},
+        context={"allowed_company_ids": [company]},
+    )
+    laptop = open_shop(admin, company)
+    donor = admin(
+        "res.partner", "create", {"name": f"Donateur {tag}", "is_company": True}
+    )
+    return company, laptop, donor
+
+
+def create_users(admin, db, values, password):
+    """Users created by the administrator (``values``: a dict or a list of
+    dicts), all with ``password``, hashed once for all of them: Odoo's 600,000
+    PBKDF2 rounds are about a second of CPU a user. The id or the ids."""
+    users = admin("res.users", "create", values)
+    with db.cursor() as cr:
+        cr.execute(
+            "UPDATE res_users SET password = %s WHERE id = ANY(%s)",
+            [password_hash(password), users if isinstance(users, list) else [users]],
+        )
+    return users
+
+
+def cart_session(server, login, password):
+    """A logged-in session of ``login`` and the CSRF token of its cart's page
+    (valid as long as the session): (session, token, HTTP status of the
+    page)."""
+    session = server.session(login, password)
+    page = session.get(f"{server.url}/shop/cart", timeout=HTTP_TIMEOUT)
+    return session, csrf_token(page.text), page.status_code
+
+
+def post_at_once(session, url, barrier, **data):
+    """POST a form (``data`` and the session's CSRF token in ``csrf_token``)
+    once every thread of ``barrier`` is there: the requests of a race."""
+    barrier.wait(timeout=120)
+    return session.post(url, data=data, allow_redirects=False, timeout=HTTP_TIMEOUT)
+
+
+class RaceSetup:
+    """What the races on a multi-process server share (a mixin of their
+    ServerCase): ``tag``, a token that makes every name unique (the database
+    may be one that is reused), ``admin``, the administrator's XML-RPC, and
+    ``db``, a PostgreSQL connection to check what was committed."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.tag = secrets.token_hex(3)
+        cls.admin = cls.server.rpc()
+        cls.db = cls.server.sql()
+        cls.addClassCleanup(cls.db.close)
+
+
+class CheckoutRace(RaceSetup):
+    """What the races of solidarity checkouts share: the operator and the
+    associations set up once (``_setup_operator()``,
+    ``_setup_associations()``); ``self.sessions[buyer]`` is a buyer's
+    (session, token) and ``self.logins[buyer]`` its login."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._setup_operator()
+        cls._setup_associations()
+
+    def _add_to_cart(self, buyer, device):
+        session, token = self.sessions[buyer]
+        self.assertEqual(
+            add_to_cart(self.server.url, session, token, device),
+            (303, "/shop/cart", ""),
+            f"{self.logins[buyer]} could not add device {device} to the cart",
+        )
+
+    def _checkout(self, buyer, barrier):
+        """The buyer's solidarity checkout, at the barrier's signal."""
+        session, token = self.sessions[buyer]
+        response = post_at_once(
+            session,
+            f"{self.server.url}/shop/solidarity/confirm",
+            barrier,
+            csrf_token=token,
+        )
+        return checkout_outcome(response)
+
+
+def clear_draft_carts(admin, partners):
+    """The carts still open of ``partners`` (those of a previous round)."""
+    drafts = admin(
+        "sale.order",
+        "search",
+        [("partner_id", "in", partners), ("state", "=", "draft")],
+    )
+    if drafts:
+        admin("sale.order", "unlink", drafts)
 
 
 def accredited_associations(admin, names, number):

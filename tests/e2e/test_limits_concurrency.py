@@ -17,13 +17,22 @@ measurements of what the server lets through.
 import binascii
 import concurrent.futures
 import os
-import secrets
 import threading
 import urllib.parse
 
 import requests
-from harness import HTTP_TIMEOUT, ServerCase, csrf_token
-from journeys import accredited_associations, address, graded_devices, open_shop
+from harness import HTTP_TIMEOUT, ServerCase
+from journeys import (
+    RaceSetup,
+    accredited_associations,
+    add_to_cart,
+    address,
+    cart_session,
+    create_users,
+    graded_devices,
+    operator_workshop,
+    post_at_once,
+)
 
 CONCURRENT = 16
 PASSWORD = "e2e-Limits-1"  # noqa: S105 (a throw-away test account)
@@ -35,20 +44,11 @@ def _crypt(secret, rounds):
     return CryptContext(["pbkdf2_sha512"], pbkdf2_sha512__rounds=rounds).hash(secret)
 
 
-class TestLimitsConcurrency(ServerCase):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.tag = secrets.token_hex(3)
-        cls.admin = cls.server.rpc()
-        cls.db = cls.server.sql()
-        cls.addClassCleanup(cls.db.close)
-
+class TestLimitsConcurrency(RaceSetup, ServerCase):
     def _user(self, login, partner, company, groups):
-        admin = self.admin
-        user = admin(
-            "res.users",
-            "create",
+        return create_users(
+            self.admin,
+            self.db,
             {
                 "name": login,
                 "login": login,
@@ -57,15 +57,8 @@ class TestLimitsConcurrency(ServerCase):
                 "company_ids": [(6, 0, [company])],
                 "groups_id": [(6, 0, groups)],
             },
+            PASSWORD,
         )
-        # Odoo's own hash, computed once here rather than by 600,000 rounds
-        # of PBKDF2 in the server
-        with self.db.cursor() as cr:
-            cr.execute(
-                "UPDATE res_users SET password = %s WHERE id = %s",
-                [_crypt(PASSWORD, 600_000), user],
-            )
-        return user
 
     def _forget_attempts(self, user):
         with self.db.cursor() as cr:
@@ -75,19 +68,7 @@ class TestLimitsConcurrency(ServerCase):
 
     def test_wrong_voucher_codes_at_once(self):
         admin = self.admin
-        company = admin("res.company", "create", {"name": f"Opérateur {self.tag}"})
-        admin(
-            "stock.warehouse",
-            "create",
-            {"name": f"Atelier {self.tag}", "code": "LIM", "company_id": company},
-            context={"allowed_company_ids": [company]},
-        )
-        laptop = open_shop(admin, company)
-        donor = admin(
-            "res.partner",
-            "create",
-            {"name": f"Donateur {self.tag}", "is_company": True},
-        )
+        company, laptop, donor = operator_workshop(admin, self.tag, "LIM")
         operator_login = f"operator_lim_{self.tag}"
         self._user(
             operator_login,
@@ -126,26 +107,21 @@ class TestLimitsConcurrency(ServerCase):
         # the attempts count for the server's address too: leave none behind
         # for the other tests typing codes from the same address
         self.addCleanup(self._forget_attempts, user)
-        session = self.server.session(login, PASSWORD)
-        cart = session.get(f"{self.server.url}/shop/cart", timeout=HTTP_TIMEOUT)
-        token = csrf_token(cart.text)
-        added = session.post(
-            f"{self.server.url}/shop/reemploi/add",
-            data={"equipment_id": str(device[0]), "csrf_token": token},
-            allow_redirects=False,
-            timeout=HTTP_TIMEOUT,
-        )
-        self.assertEqual(added.status_code, 303, added.text[:300])
+        session, token, _status = cart_session(self.server, login, PASSWORD)
+        # a redirection, to the cart or (this association has no quota) to
+        # the product with the reason: the codes are typed either way
+        status, _path, _query = add_to_cart(self.server.url, session, token, device[0])
+        self.assertEqual(status, 303)
 
         barrier = threading.Barrier(CONCURRENT)
 
         def send(index):
-            barrier.wait(timeout=120)
-            return session.post(
+            return post_at_once(
+                session,
                 f"{self.server.url}/shop/voucher",
-                data={"code": f"FAUX-{index:04d}-{self.tag}", "csrf_token": token},
-                allow_redirects=False,
-                timeout=HTTP_TIMEOUT,
+                barrier,
+                code=f"FAUX-{index:04d}-{self.tag}",
+                csrf_token=token,
             )
 
         mark = self.server.log_mark()

@@ -35,20 +35,21 @@ import collections
 import concurrent.futures
 import os
 import re
-import secrets
 import threading
 import time
 import urllib.parse
 
-from harness import HTTP_TIMEOUT, ServerCase, csrf_token
+from harness import HTTP_TIMEOUT, ServerCase
 from journeys import (
+    CheckoutRace,
     accredited_associations,
-    add_to_cart,
     address,
-    checkout_outcome,
+    cart_session,
+    clear_draft_carts,
+    create_users,
     graded_devices,
-    open_shop,
-    password_hash,
+    operator_workshop,
+    post_at_once,
     redirect_path,
     response_gist,
 )
@@ -65,34 +66,12 @@ ALLOCATION_ERROR_RE = re.compile(
 USER_ERROR = "odoo.exceptions.UserError"
 
 
-class TestPoolConcurrency(ServerCase):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        # every name is unique: the database may be one that is reused
-        cls.tag = secrets.token_hex(3)
-        cls.admin = cls.server.rpc()
-        cls.db = cls.server.sql()
-        cls.addClassCleanup(cls.db.close)
-        cls._setup_operator()
-        cls._setup_associations()
-
+class TestPoolConcurrency(CheckoutRace, ServerCase):
     # ------------------------------------------------------------- setup
     @classmethod
     def _setup_operator(cls):
         admin = cls.admin
-        cls.company = admin("res.company", "create", {"name": f"Opérateur {cls.tag}"})
-        # Odoo gives a new company a warehouse in test mode only
-        admin(
-            "stock.warehouse",
-            "create",
-            {"name": f"Atelier {cls.tag}", "code": "E2P", "company_id": cls.company},
-            context={"allowed_company_ids": [cls.company]},
-        )
-        cls.laptop = open_shop(admin, cls.company)
-        cls.donor = admin(
-            "res.partner", "create", {"name": f"Donateur {cls.tag}", "is_company": True}
-        )
+        cls.company, cls.laptop, cls.donor = operator_workshop(admin, cls.tag, "E2P")
         cls.resellers = admin(
             "res.partner",
             "create",
@@ -107,9 +86,9 @@ class TestPoolConcurrency(ServerCase):
         ]
         cls.operator_logins = [f"operator{j}_{cls.tag}" for j in range(len(DEMANDS))]
         cls.coordinator_login = f"coordinator_{cls.tag}"
-        users = admin(
-            "res.users",
-            "create",
+        create_users(
+            admin,
+            cls.db,
             [
                 {
                     "name": f"Opérateur {cls.tag} {j}",
@@ -136,8 +115,8 @@ class TestPoolConcurrency(ServerCase):
                     ],
                 }
             ],
+            PASSWORD,
         )
-        cls._set_passwords(users)
         cls.operator = cls.server.rpc(cls.operator_logins[0], PASSWORD)
         cls.coordinator = cls.server.rpc(cls.coordinator_login, PASSWORD)
 
@@ -183,9 +162,9 @@ class TestPoolConcurrency(ServerCase):
         cls.buyer_contacts = contacts[:BUYERS]
         group = admin.ref("reemploi_social.group_reemploi_association")
         cls.logins = [f"association{j:02d}_{cls.tag}" for j in range(count)]
-        users = admin(
-            "res.users",
-            "create",
+        create_users(
+            admin,
+            cls.db,
             [
                 {
                     "name": f"Contact {cls.tag} {j:02d}",
@@ -197,28 +176,17 @@ class TestPoolConcurrency(ServerCase):
                 }
                 for j, login in enumerate(cls.logins)
             ],
+            PASSWORD,
         )
-        cls._set_passwords(users)
-
-    @classmethod
-    def _set_passwords(cls, users):
-        # Odoo hashes a password with 600,000 PBKDF2 rounds, about a second
-        # of this machine's CPU: hash it once for all the users
-        with cls.db.cursor() as cr:
-            cr.execute(
-                "UPDATE res_users SET password = %s WHERE id = ANY(%s)",
-                [password_hash(PASSWORD), users],
-            )
 
     def _login_all(self):
         """(session, CSRF token) of every association user, then the
         operators' sessions."""
 
         def login(login):
-            session = self.server.session(login, PASSWORD)
-            page = session.get(f"{self.server.url}/shop/cart", timeout=HTTP_TIMEOUT)
-            self.assertEqual(page.status_code, 200, login)
-            return session, csrf_token(page.text)
+            session, token, status = cart_session(self.server, login, PASSWORD)
+            self.assertEqual(status, 200, login)
+            return session, token
 
         with concurrent.futures.ThreadPoolExecutor(8) as pool:
             associations = list(pool.map(login, self.logins))
@@ -242,14 +210,6 @@ class TestPoolConcurrency(ServerCase):
         )
         self.operator("reemploi.equipment", "action_publish_shop", devices)
         return devices
-
-    def _add_to_cart(self, buyer, device):
-        session, token = self.sessions[buyer]
-        self.assertEqual(
-            add_to_cart(self.server.url, session, token, device),
-            (303, "/shop/cart", ""),
-            f"{self.logins[buyer]} could not add device {device} to the cart",
-        )
 
     def _published_allocations(self):
         """Two runs in turn, each for one association's new request: both
@@ -318,25 +278,13 @@ class TestPoolConcurrency(ServerCase):
             )
         return matches
 
-    def _checkout(self, buyer, barrier):
-        session, token = self.sessions[buyer]
-        barrier.wait(timeout=120)
-        response = session.post(
-            f"{self.server.url}/shop/solidarity/confirm",
-            data={"csrf_token": token},
-            allow_redirects=False,
-            timeout=HTTP_TIMEOUT,
-        )
-        return checkout_outcome(response)
-
     def _confirm_allocation(self, j, allocation, barrier):
         session, token = self.sessions[BUYERS + j]
-        barrier.wait(timeout=120)
-        response = session.post(
+        response = post_at_once(
+            session,
             f"{self.server.url}/my/allocations/{allocation}/confirm",
-            data={"csrf_token": token},
-            allow_redirects=False,
-            timeout=HTTP_TIMEOUT,
+            barrier,
+            csrf_token=token,
         )
         location = urllib.parse.urlsplit(response.headers.get("Location", ""))
         if (
@@ -378,7 +326,7 @@ class TestPoolConcurrency(ServerCase):
         return "error", f"{data.get('name')}: {data.get('message')}"
 
     def _round(self, number):
-        self._clear_carts()
+        clear_draft_carts(self.admin, self.buyer_contacts)
         devices = self._new_devices(number)
         grade = self.operator("reemploi.equipment", "read", devices[:1], ["grade_id"])
         grade = grade[0]["grade_id"][0]
@@ -425,16 +373,6 @@ class TestPoolConcurrency(ServerCase):
             "gave_up": gave_up,
             "seconds": elapsed,
         }
-
-    def _clear_carts(self):
-        """Carts left by the previous round."""
-        drafts = self.admin(
-            "sale.order",
-            "search",
-            [("partner_id", "in", self.buyer_contacts), ("state", "=", "draft")],
-        )
-        if drafts:
-            self.admin("sale.order", "unlink", drafts)
 
     def _end_round(self, devices, matches):
         """The devices left leave the pool; the demands are closed."""

@@ -27,19 +27,19 @@ must hold:
 import collections
 import concurrent.futures
 import os
-import secrets
 import threading
 import time
 
-from harness import HTTP_TIMEOUT, ServerCase, csrf_token
+from harness import ServerCase
 from journeys import (
+    CheckoutRace,
     accredited_associations,
-    add_to_cart,
     address,
-    checkout_outcome,
+    cart_session,
+    clear_draft_carts,
+    create_users,
     graded_devices,
-    open_shop,
-    password_hash,
+    operator_workshop,
 )
 
 ASSOCIATIONS = 10
@@ -50,43 +50,20 @@ ROUNDS = int(os.environ.get("E2E_ROUNDS") or 20)
 PASSWORD = "e2e-Solidarity-1"  # noqa: S105 (a throw-away test account)
 
 
-class TestSolidarityConcurrency(ServerCase):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        # every name is unique: the database may be one that is reused
-        cls.tag = secrets.token_hex(3)
-        cls.admin = cls.server.rpc()
-        cls.db = cls.server.sql()
-        cls.addClassCleanup(cls.db.close)
-        cls._setup_operator()
-        cls._setup_associations()
-
+class TestSolidarityConcurrency(CheckoutRace, ServerCase):
     # ------------------------------------------------------------- setup
     @classmethod
     def _setup_operator(cls):
         admin = cls.admin
-        cls.company = admin("res.company", "create", {"name": f"Opérateur {cls.tag}"})
-        # Odoo gives a new company a warehouse in test mode only
-        admin(
-            "stock.warehouse",
-            "create",
-            {"name": f"Atelier {cls.tag}", "code": "E2E", "company_id": cls.company},
-            context={"allowed_company_ids": [cls.company]},
-        )
         # the website the associations order on sells operator X's devices
-        cls.laptop = open_shop(admin, cls.company)
-        cls.donor = admin(
-            "res.partner", "create", {"name": f"Donateur {cls.tag}", "is_company": True}
-        )
+        cls.company, cls.laptop, cls.donor = operator_workshop(admin, cls.tag, "E2E")
         login = f"operator_{cls.tag}"
-        admin(
-            "res.users",
-            "create",
+        create_users(
+            admin,
+            cls.db,
             {
                 "name": f"Opérateur {cls.tag}",
                 "login": login,
-                "password": PASSWORD,
                 "company_id": cls.company,
                 "company_ids": [(6, 0, [cls.company])],
                 "groups_id": [
@@ -100,6 +77,7 @@ class TestSolidarityConcurrency(ServerCase):
                     )
                 ],
             },
+            PASSWORD,
         )
         cls.operator = cls.server.rpc(login, PASSWORD)
 
@@ -145,9 +123,9 @@ class TestSolidarityConcurrency(ServerCase):
         )
         group = admin.ref("reemploi_social.group_reemploi_association")
         cls.logins = [f"buyer{i:02d}_{cls.tag}" for i in range(BUYERS)]
-        users = admin(
-            "res.users",
-            "create",
+        create_users(
+            admin,
+            cls.db,
             [
                 {
                     "name": f"Contact {cls.tag} {i:02d}",
@@ -159,14 +137,8 @@ class TestSolidarityConcurrency(ServerCase):
                 }
                 for i, login in enumerate(cls.logins)
             ],
+            PASSWORD,
         )
-        # Odoo hashes a password with 600,000 PBKDF2 rounds, about a second
-        # of this machine's CPU: hash it once for all the buyers
-        with cls.db.cursor() as cr:
-            cr.execute(
-                "UPDATE res_users SET password = %s WHERE id = ANY(%s)",
-                [password_hash(PASSWORD), users],
-            )
 
     def _graded(self, serials):
         """New laptops of the operator, ready for the shop."""
@@ -181,11 +153,11 @@ class TestSolidarityConcurrency(ServerCase):
 
     def _login_all(self):
         def login(i):
-            session = self.server.session(self.logins[i], PASSWORD)
-            cart = session.get(f"{self.server.url}/shop/cart", timeout=HTTP_TIMEOUT)
-            self.assertEqual(cart.status_code, 200, self.logins[i])
-            # the token stays valid as long as the session (no time limit)
-            return session, csrf_token(cart.text)
+            session, token, status = cart_session(
+                self.server, self.logins[i], PASSWORD
+            )
+            self.assertEqual(status, 200, self.logins[i])
+            return session, token
 
         with concurrent.futures.ThreadPoolExecutor(8) as pool:
             return list(pool.map(login, range(BUYERS)))
@@ -203,38 +175,9 @@ class TestSolidarityConcurrency(ServerCase):
         for limit, ids in limits.items():
             self.admin("reemploi.quota", "write", ids, {"limit_qty": limit})
 
-    def _clear_carts(self):
-        """Carts still holding a device another association bought."""
-        drafts = self.admin(
-            "sale.order",
-            "search",
-            [("partner_id", "in", self.contacts), ("state", "=", "draft")],
-        )
-        if drafts:
-            self.admin("sale.order", "unlink", drafts)
-
-    def _add_to_cart(self, buyer, device):
-        session, token = self.sessions[buyer]
-        self.assertEqual(
-            add_to_cart(self.server.url, session, token, device),
-            (303, "/shop/cart", ""),
-            f"{self.logins[buyer]} could not add device {device} to the cart",
-        )
-
-    def _confirm(self, buyer, barrier):
-        session, token = self.sessions[buyer]
-        barrier.wait(timeout=120)
-        response = session.post(
-            f"{self.server.url}/shop/solidarity/confirm",
-            data={"csrf_token": token},
-            allow_redirects=False,
-            timeout=HTTP_TIMEOUT,
-        )
-        return checkout_outcome(response)
-
     def _round(self, number):
         self._refresh_tight_quotas()
-        self._clear_carts()
+        clear_draft_carts(self.admin, self.contacts)
         # the shop gets the round's devices: the last ones there are
         devices = self.stock[number]
         self.operator("reemploi.equipment", "action_publish_shop", devices)
@@ -246,7 +189,7 @@ class TestSolidarityConcurrency(ServerCase):
         barrier = threading.Barrier(BUYERS)
         started = time.monotonic()
         with concurrent.futures.ThreadPoolExecutor(BUYERS) as pool:
-            outcomes = list(pool.map(self._confirm, range(BUYERS), [barrier] * BUYERS))
+            outcomes = list(pool.map(self._checkout, range(BUYERS), [barrier] * BUYERS))
         elapsed = time.monotonic() - started
         retries, gave_up = self.server.retries_since(mark)
         self._check_round(number, devices, wanted, outcomes)
