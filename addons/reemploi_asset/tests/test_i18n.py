@@ -51,14 +51,19 @@ def assert_french_complete(case, module):
 class TestFrenchComplete(TransactionCase):
     """Every term the code and data of the suite show users is in fr.po."""
 
-    def test_every_term_translated(self):
+    def _french_modules(self):
+        """(name, path of its fr.po) of each installed Réemploi addon that
+        has one."""
         modules = self.env["ir.module.module"].search(
             [("name", "=like", "reemploi\\_%"), ("state", "=", "installed")]
         )
         for module in modules.mapped("name"):
             path = os.path.join(get_module_path(module), "i18n", "fr.po")
-            if not os.path.exists(path):
-                continue
+            if os.path.exists(path):
+                yield module, path
+
+    def test_every_term_translated(self):
+        for module, _path in self._french_modules():
             with self.subTest(module=module):
                 assert_french_complete(self, module)
 
@@ -67,13 +72,7 @@ class TestFrenchComplete(TransactionCase):
         ``odoo-javascript``): a code term merged into a view term's entry
         without the mark stays in English on screen ("created" in the audit
         import's result, seen on the demo)."""
-        modules = self.env["ir.module.module"].search(
-            [("name", "=like", "reemploi\\_%"), ("state", "=", "installed")]
-        )
-        for module in modules.mapped("name"):
-            path = os.path.join(get_module_path(module), "i18n", "fr.po")
-            if not os.path.exists(path):
-                continue
+        for module, path in self._french_modules():
             code_terms = {
                 term[4]
                 for term in TranslationModuleReader(self.env.cr, modules=[module])

@@ -6,7 +6,6 @@ shop, except to the demand's own partner. reemploi_social's test_pool adds
 the fair allocation, the third path.
 """
 
-from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
@@ -47,26 +46,7 @@ class TestDemandPromise(ShopCase):
         )
 
     def _order_of(self, partner, *devices):
-        return (
-            self.env["sale.order"]
-            .with_company(self.company_x)
-            .create(
-                {
-                    "partner_id": partner.id,
-                    "company_id": self.company_x.id,
-                    "order_line": [
-                        Command.create(
-                            {
-                                "product_id": device.shop_product_id.id,
-                                "product_uom_qty": 1,
-                                "reemploi_equipment_id": device.id,
-                            }
-                        )
-                        for device in devices
-                    ],
-                }
-            )
-        )
+        return self._order(*devices, partner=partner)
 
     def _stock_of_x(self):
         """Devices of operator X the demand matching counts."""

@@ -68,14 +68,17 @@ class ShopCase(MarketCase):
         device.with_user(cls.user_operator_x).action_publish_shop()
         return device
 
-    def _order(self, *devices):
+    def _order(self, *devices, partner=None, **values):
+        """An order of operator X for ``devices`` (one line each), of
+        ``partner`` (the buyer by default), with ``values``."""
         return (
             self.env["sale.order"]
             .with_company(self.company_x)
             .create(
                 {
-                    "partner_id": self.buyer.partner_id.id,
+                    "partner_id": (partner or self.buyer.partner_id).id,
                     "company_id": self.company_x.id,
+                    **values,
                     "order_line": [
                         Command.create(
                             {
@@ -89,6 +92,21 @@ class ShopCase(MarketCase):
                 }
             )
         )
+
+
+    @classmethod
+    def _territory_shop(cls, *users):
+        """The website becomes the coordinating body's (a company that is
+        not an operator, "Métropole (test)"), selling every operator's
+        devices; ``users`` sign up there, so they are its users too."""
+        cls.metropolis = cls.env["res.company"].create(
+            {"name": "Métropole (test)", "currency_id": cls.company_x.currency_id.id}
+        )
+        cls.website.write(
+            {"company_id": cls.metropolis.id, "reemploi_territory_shop": True}
+        )
+        for user in users:
+            user.company_ids = [Command.link(cls.metropolis.id)]
 
 
 @tagged("post_install", "-at_install")

@@ -4,7 +4,6 @@ from urllib.parse import unquote_plus, urlencode
 from freezegun import freeze_time
 from lxml import html
 
-from odoo import Command
 from odoo.tests import HttpCase, tagged
 
 from .common import MarketCase
@@ -289,14 +288,7 @@ class TestTerritoryShop(ShopHttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.metropolis = cls.env["res.company"].create(
-            {"name": "Métropole (test)", "currency_id": cls.company_x.currency_id.id}
-        )
-        cls.website.write(
-            {"company_id": cls.metropolis.id, "reemploi_territory_shop": True}
-        )
-        # the visitors who sign up on the metropolis's website are its users
-        cls.buyer.company_ids = [Command.link(cls.metropolis.id)]
+        cls._territory_shop(cls.buyer)
         cls.device_x = cls._published("TERR-X-1", model="Terr-Book X")
         cls.device_y = cls._graded(
             "TERR-Y-1", model="Terr-Book Y", company=cls.company_y

@@ -100,24 +100,6 @@ class SocialCase(ShopCase):
     def _solidarity_order(self, user, *devices):
         """A confirmed-to-be order of ``user``'s organisation at solidarity
         prices for ``devices``."""
-        return (
-            self.env["sale.order"]
-            .with_company(self.company_x)
-            .create(
-                {
-                    "partner_id": user.partner_id.id,
-                    "company_id": self.company_x.id,
-                    "pricelist_id": self.solidarity.id,
-                    "order_line": [
-                        Command.create(
-                            {
-                                "product_id": device.shop_product_id.id,
-                                "product_uom_qty": 1,
-                                "reemploi_equipment_id": device.id,
-                            }
-                        )
-                        for device in devices
-                    ],
-                }
-            )
+        return self._order(
+            *devices, partner=user.partner_id, pricelist_id=self.solidarity.id
         )

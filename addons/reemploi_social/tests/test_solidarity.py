@@ -3,7 +3,7 @@ from datetime import date, timedelta
 import psycopg2
 from freezegun import freeze_time
 
-from odoo import Command, fields, http
+from odoo import fields, http
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
@@ -356,14 +356,7 @@ class TestSolidarityTerritoryShop(SolidarityHttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.metropolis = cls.env["res.company"].create(
-            {"name": "Métropole (test)", "currency_id": cls.company_x.currency_id.id}
-        )
-        cls.website.write(
-            {"company_id": cls.metropolis.id, "reemploi_territory_shop": True}
-        )
-        # the visitors who sign up on the metropolis's website are its users
-        cls.user_association_a.company_ids = [Command.link(cls.metropolis.id)]
+        cls._territory_shop(cls.user_association_a)
         cls.device = cls._published("SOL-T-1")
 
     def test_association_order_lands_in_the_operator_company(self):
