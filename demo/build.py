@@ -106,17 +106,9 @@ class Odoo:
         cmd = [sys.executable, "-m", "odoo"]
         if subcommand:
             cmd.append(subcommand)
-        cmd += [
-            f"--config={self.config}",
-            f"--addons-path={','.join(map(str, self.addons))}",
-            f"--data-dir={self.data_dir}",
-            f"--database={self.dbname}",
-            f"--db-filter=^{self.dbname}$",
-            f"--db_port={self.conn_args['port']}",
-            f"--db_user={self.conn_args['user']}",
-        ]
-        if self.conn_args["host"]:
-            cmd.append(f"--db_host={self.conn_args['host']}")
+        cmd += runner.database_args(
+            self.config, self.addons, self.data_dir, self.dbname, self.conn_args
+        )
         return cmd + list(args)
 
     def cleanup(self):

@@ -249,6 +249,23 @@ def _current_user():
     return getpass.getuser()
 
 
+def database_args(config, addons, data_dir, dbname, conn_args):
+    """The options of an Odoo process that serves ``dbname`` alone, with our
+    config file (not ~/.odoorc), addons, data directory and PostgreSQL."""
+    args = [
+        f"--config={config}",
+        f"--addons-path={','.join(map(str, addons))}",
+        f"--data-dir={data_dir}",
+        f"--database={dbname}",
+        f"--db-filter=^{dbname}$",
+        f"--db_port={conn_args['port']}",
+        f"--db_user={conn_args['user']}",
+    ]
+    if conn_args["host"]:
+        args.append(f"--db_host={conn_args['host']}")
+    return args
+
+
 def free_port():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -652,13 +669,7 @@ def main(argv):
         sys.executable,
         "-m",
         "odoo",
-        f"--config={config}",
-        f"--addons-path={','.join(map(str, dirs))}",
-        f"--data-dir={tmp / 'data'}",
-        f"--database={dbname}",
-        f"--db-filter=^{dbname}$",
-        f"--db_port={conn_args['port']}",
-        f"--db_user={conn_args['user']}",
+        *database_args(config, dirs, tmp / "data", dbname, conn_args),
         f"--init={','.join(modules)}",
         "--test-enable",
         f"--test-tags={test_tags}",
@@ -671,8 +682,6 @@ def main(argv):
         f"--http-port={free_port()}",
         f"--screenshots={tmp / 'screenshots'}",
     ]
-    if conn_args["host"]:
-        cmd.append(f"--db_host={conn_args['host']}")
     cmd += shlex.split(os.environ.get("ODOO_ARGS", ""))
 
     print(f"Odoo 18.0: {odoo_pkg} (core addons {core})", flush=True)

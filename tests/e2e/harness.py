@@ -170,23 +170,16 @@ class OdooServer:
         return self
 
     def _base_cmd(self):
-        cmd = [
+        return [
             sys.executable,
             str(self.launcher),
-            f"--config={self.config}",
-            f"--addons-path={','.join(map(str, self.addons))}",
-            f"--data-dir={self.data_dir}",
-            f"--database={self.dbname}",
-            f"--db-filter=^{self.dbname}$",
-            f"--db_port={self.conn_args['port']}",
-            f"--db_user={self.conn_args['user']}",
+            *runner.database_args(
+                self.config, self.addons, self.data_dir, self.dbname, self.conn_args
+            ),
             "--max-cron-threads=0",
             "--limit-memory-hard=0",
             "--http-interface=127.0.0.1",
         ]
-        if self.conn_args["host"]:
-            cmd.append(f"--db_host={self.conn_args['host']}")
-        return cmd
 
     def _install(self):
         """Create the database and install the modules, without demo data:
