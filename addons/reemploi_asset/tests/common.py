@@ -59,6 +59,17 @@ class ReemploiCase(TransactionCase):
         )
 
     @classmethod
+    def _api_key(cls, user, scope=None, name="test"):
+        """A new API key of ``user`` for ``scope`` (None: every scope),
+        without expiry date, as an administrator may give one (sudo)."""
+        return (
+            cls.env["res.users.apikeys"]
+            .with_user(user)
+            .sudo()
+            ._generate(scope, name, None)
+        )
+
+    @classmethod
     def _donor(cls, login, organisation):
         contact = cls.env["res.partner"].create(
             {"name": f"Contact {login}", "parent_id": organisation.id}

@@ -30,7 +30,9 @@ class AuditCase(ReemploiCase):
         super().setUpClass()
         cls.env["res.lang"]._activate_lang("fr_FR")
         # the least-privileged role that processes devices, at X's bench
-        cls.technician = cls._operator("bench_x", cls.company_x, TECHNICIAN, lang="fr_FR")
+        cls.technician = cls._operator(
+            "bench_x", cls.company_x, TECHNICIAN, lang="fr_FR"
+        )
 
     def _wizard(self, files, user=None):
         """Import ``files`` ({name: bytes}) through the wizard's form, as
@@ -338,20 +340,9 @@ class TestAuditHttp(AuditCase, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        # sudo: a key without expiry date, as an administrator may give
-        cls.key_x = (
-            cls.env["res.users.apikeys"]
-            .with_user(cls.technician)
-            .sudo()
-            ._generate("reemploi_audit", "bench station", None)
-        )
+        cls.key_x = cls._api_key(cls.technician, "reemploi_audit", "bench station")
         cls.user_donor_a.lang = "fr_FR"
-        cls.key_donor = (
-            cls.env["res.users.apikeys"]
-            .with_user(cls.user_donor_a)
-            .sudo()
-            ._generate(None, "donor", None)
-        )
+        cls.key_donor = cls._api_key(cls.user_donor_a, name="donor")
 
     def _post(self, data, key=None, content_type="application/json"):
         headers = {"Content-Type": content_type}

@@ -417,19 +417,8 @@ class TestErasureHttp(HttpCase, ReemploiCase):
             }
         )
         cls.user_operator_x.lang = "fr_FR"
-        # sudo: a key without expiry date, as an administrator may give
-        cls.key_x = (
-            cls.env["res.users.apikeys"]
-            .with_user(cls.user_operator_x)
-            .sudo()
-            ._generate("reemploi_audit", "bench station", None)
-        )
-        cls.key_donor = (
-            cls.env["res.users.apikeys"]
-            .with_user(cls.user_donor_a)
-            .sudo()
-            ._generate(None, "donor", None)
-        )
+        cls.key_x = cls._api_key(cls.user_operator_x, "reemploi_audit", "bench station")
+        cls.key_donor = cls._api_key(cls.user_donor_a, name="donor")
 
     def _post(self, data, key=None, name="nwipe.log"):
         headers = {"Content-Type": "text/plain", "X-Filename": name}

@@ -4,6 +4,15 @@ from odoo import Command, fields
 
 from odoo.addons.reemploi_asset.tests.common import ReemploiCase
 
+# the checks of a laptop graded for the shop: battery and keyboard fine,
+# the battery at 87 % of its design capacity
+LAPTOP_CHECKS = {
+    "check_battery": "ok",
+    "check_keyboard": "ok",
+    "battery_design_capacity": 50.0,
+    "battery_full_capacity": 43.5,
+}
+
 
 class MarketCase(ReemploiCase):
     """ReemploiCase's operators, donors and coordinator, plus lots."""

@@ -7,7 +7,7 @@ from odoo.exceptions import AccessError
 from odoo.tests import Form, tagged
 from odoo.tools import mute_logger
 
-from .common import MarketCase
+from .common import LAPTOP_CHECKS, MarketCase
 from .test_shop import ShopCase
 
 
@@ -20,13 +20,7 @@ class AgecCase(MarketCase):
             device.action_recycle()
             return
         cls._erase(device)
-        cls._grading(
-            device,
-            check_battery="ok",
-            check_keyboard="ok",
-            battery_design_capacity=50.0,
-            battery_full_capacity=43.5,
-        )
+        cls._grading(device, **LAPTOP_CHECKS)
         device.action_grade()
         if outcome == "donated":
             device.action_donate()

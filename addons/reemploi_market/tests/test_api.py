@@ -23,13 +23,7 @@ class ApiCase(MarketCase, HttpCase):
 
     @classmethod
     def _key(cls, user, scope=API_SCOPE):
-        # sudo: a key without expiry date, as an administrator may give
-        return (
-            cls.env["res.users.apikeys"]
-            .with_user(user)
-            .sudo()
-            ._generate(scope, f"test {user.login}", None)
-        )
+        return cls._api_key(user, scope, f"test {user.login}")
 
     def _call(self, method, path, key=None, body=None, raw=None, params=None):
         headers = {"Authorization": f"Bearer {key}"} if key else {}

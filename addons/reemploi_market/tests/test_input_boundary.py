@@ -45,6 +45,17 @@ JSON_VALUES = st.recursive(
 )
 
 
+# the fuzz tests of the API: reproducible (derandomised, no example
+# database), a few dozen requests each, each request a real transaction
+FUZZ = settings(
+    max_examples=40,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=list(HealthCheck),
+)
+
+
 def _device_rows():
     keys = st.sampled_from(
         ["serial", "source_ref", "category", "manufacturer", "state", "model",
@@ -176,13 +187,7 @@ class TestInputBoundary(ApiCase):
         )
         self.assertEqual(response.status_code, 400, response.text[:300])
 
-    @settings(
-        max_examples=40,
-        deadline=None,
-        derandomize=True,
-        database=None,
-        suppress_health_check=list(HealthCheck),
-    )
+    @FUZZ
     @given(rows=_device_rows())
     def test_fuzz_device_batches(self, rows):
         raw = json.dumps({"devices": rows}).encode()
@@ -190,13 +195,7 @@ class TestInputBoundary(ApiCase):
         self.assertNoServerError(response, f"POST /devices {raw[:200]!r}")
         self.assertTrue(response.headers["Content-Type"].startswith("application/json"))
 
-    @settings(
-        max_examples=40,
-        deadline=None,
-        derandomize=True,
-        database=None,
-        suppress_health_check=list(HealthCheck),
-    )
+    @FUZZ
     @given(body=_lot_bodies())
     def test_fuzz_lot_declarations(self, body):
         raw = json.dumps(body).encode()

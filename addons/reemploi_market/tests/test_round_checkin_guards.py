@@ -1,30 +1,16 @@
 """A collection round moves on only through its buttons, and a check-in is
 validated only by its Validate button, whoever calls: the ORM, JSON-RPC."""
 
-import json
-
 from odoo.exceptions import UserError
 from odoo.tests import HttpCase, tagged
+
+from odoo.addons.reemploi_asset.tests.test_integrity_rpc import RpcMixin
 
 from .test_collection import CollectionCase
 
 
 @tagged("post_install", "-at_install")
-class TestRoundAndCheckinGuards(CollectionCase, HttpCase):
-    def _call_kw(self, model, method, args):
-        payload = {
-            "jsonrpc": "2.0",
-            "method": "call",
-            "params": {"model": model, "method": method, "args": args, "kwargs": {}},
-        }
-        response = self.url_open(
-            f"/web/dataset/call_kw/{model}/{method}",
-            data=json.dumps(payload),
-            headers={"Content-Type": "application/json"},
-        )
-        self.assertEqual(response.status_code, 200)
-        return response.json()
-
+class TestRoundAndCheckinGuards(CollectionCase, HttpCase, RpcMixin):
     def test_round_state_only_through_its_buttons(self):
         round_ = self._round(self.lot)
         driver_round = round_.with_user(self.user_driver_x)

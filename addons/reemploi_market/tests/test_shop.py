@@ -7,7 +7,35 @@ from odoo.tools import mute_logger
 
 from odoo.addons.reemploi_asset.services.grading import CHECK_CODES
 
-from .common import MarketCase, QueryCountMixin
+from .common import LAPTOP_CHECKS, MarketCase, QueryCountMixin
+
+
+def shop_order(case, partner, devices, values=None, line_values=None):
+    """An order of operator X for ``devices`` (a line each, with
+    ``line_values``), of ``partner``, with ``values``; made in ``case``'s
+    environment (a test case, or its class in setUpClass)."""
+    return (
+        case.env["sale.order"]
+        .with_company(case.company_x)
+        .create(
+            {
+                "partner_id": partner.id,
+                "company_id": case.company_x.id,
+                **(values or {}),
+                "order_line": [
+                    Command.create(
+                        {
+                            "product_id": device.shop_product_id.id,
+                            "product_uom_qty": 1,
+                            "reemploi_equipment_id": device.id,
+                            **(line_values or {}),
+                        }
+                    )
+                    for device in devices
+                ],
+            }
+        )
+    )
 
 
 class ShopCase(MarketCase):
@@ -53,10 +81,7 @@ class ShopCase(MarketCase):
         defects = cls.env.ref("reemploi_asset.defect_scratch_minor")
         cls._grading(
             device,
-            check_battery="ok",
-            check_keyboard="ok",
-            battery_design_capacity=50.0,
-            battery_full_capacity=43.5,
+            **LAPTOP_CHECKS,
             defect_ids=[Command.set(defects.ids if scratched else [])],
         )
         device.action_grade()
@@ -71,28 +96,7 @@ class ShopCase(MarketCase):
     def _order(self, *devices, partner=None, **values):
         """An order of operator X for ``devices`` (one line each), of
         ``partner`` (the buyer by default), with ``values``."""
-        return (
-            self.env["sale.order"]
-            .with_company(self.company_x)
-            .create(
-                {
-                    "partner_id": (partner or self.buyer.partner_id).id,
-                    "company_id": self.company_x.id,
-                    **values,
-                    "order_line": [
-                        Command.create(
-                            {
-                                "product_id": device.shop_product_id.id,
-                                "product_uom_qty": 1,
-                                "reemploi_equipment_id": device.id,
-                            }
-                        )
-                        for device in devices
-                    ],
-                }
-            )
-        )
-
+        return shop_order(self, partner or self.buyer.partner_id, devices, values)
 
     @classmethod
     def _territory_shop(cls, *users):

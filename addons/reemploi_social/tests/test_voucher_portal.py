@@ -3,8 +3,10 @@ from urllib.parse import parse_qs, urlparse
 
 from lxml import html
 
-from odoo import Command, fields, http
+from odoo import fields, http
 from odoo.tests import HttpCase, tagged
+
+from odoo.addons.reemploi_market.tests.test_shop import shop_order
 
 from .common_voucher import VoucherCase
 
@@ -159,25 +161,7 @@ class TestHandoverPortal(VoucherHttpCase):
     def setUpClass(cls):
         super().setUpClass()
         device = cls._published("HO-H-1")
-        order = (
-            cls.env["sale.order"]
-            .with_company(cls.company_x)
-            .create(
-                {
-                    "partner_id": cls.user_association_a.partner_id.id,
-                    "company_id": cls.company_x.id,
-                    "order_line": [
-                        Command.create(
-                            {
-                                "product_id": device.shop_product_id.id,
-                                "product_uom_qty": 1,
-                                "reemploi_equipment_id": device.id,
-                            }
-                        )
-                    ],
-                }
-            )
-        )
+        order = shop_order(cls, cls.user_association_a.partner_id, device)
         order.action_confirm()
         cls.line = order.order_line
 

@@ -2,9 +2,10 @@ from datetime import date
 
 from freezegun import freeze_time
 
-from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
+
+from odoo.addons.reemploi_market.tests.test_shop import shop_order
 
 from .common import TODAY
 from .common_voucher import VoucherCase
@@ -33,25 +34,11 @@ class HandoverMixin:
         """A device of ``serial`` sold by a confirmed order of ``user``'s
         organisation, bought with ``voucher`` if given."""
         device = cls._published(serial)
-        order = (
-            cls.env["sale.order"]
-            .with_company(cls.company_x)
-            .create(
-                {
-                    "partner_id": user.partner_id.id,
-                    "company_id": cls.company_x.id,
-                    "order_line": [
-                        Command.create(
-                            {
-                                "product_id": device.shop_product_id.id,
-                                "product_uom_qty": 1,
-                                "reemploi_equipment_id": device.id,
-                                "reemploi_voucher_id": voucher.id if voucher else False,
-                            }
-                        )
-                    ],
-                }
-            )
+        order = shop_order(
+            cls,
+            user.partner_id,
+            device,
+            line_values={"reemploi_voucher_id": voucher.id if voucher else False},
         )
         order.action_confirm()
         return order.order_line
