@@ -1,4 +1,6 @@
-"""Window actions that the models' buttons return."""
+"""The records that point to a record (a lot's proposals, a category's
+devices...): their list, as a button opens it, and their number, as a
+smart button shows it."""
 
 
 def related_records_action(record, xmlid, field):
@@ -10,3 +12,13 @@ def related_records_action(record, xmlid, field):
     action["domain"] = [(field, "=", record.id)]
     action["context"] = {f"default_{field}": record.id}
     return action
+
+
+def related_counts(records, model, field):
+    """{record: number of ``model`` records whose ``field`` is it} for
+    ``records``, in one query (a record with none is absent)."""
+    return dict(
+        records.env[model]._read_group(
+            [(field, "in", records.ids)], [field], ["__count"]
+        )
+    )

@@ -1,5 +1,7 @@
 from odoo import api, fields, models
 
+from .actions import related_counts
+
 
 class ReemploiEquipmentCategory(models.Model):
     _name = "reemploi.equipment.category"
@@ -68,11 +70,7 @@ class ReemploiEquipmentCategory(models.Model):
     ]
 
     def _compute_equipment_count(self):
-        counts = dict(
-            self.env["reemploi.equipment"]._read_group(
-                [("category_id", "in", self.ids)], ["category_id"], ["__count"]
-            )
-        )
+        counts = related_counts(self, "reemploi.equipment", "category_id")
         for category in self:
             category.equipment_count = counts.get(category, 0)
 

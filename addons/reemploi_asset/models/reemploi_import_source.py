@@ -7,6 +7,7 @@ from odoo.exceptions import UserError, ValidationError
 from ..services import import_mapping, lifecycle, tabular
 from ..services.connectors import base as connector_base
 from ..services.connectors import glpi, glpi_hl, ocs, snipeit
+from .actions import related_counts
 
 
 class ReemploiImportSource(models.Model):
@@ -286,13 +287,7 @@ class ReemploiImportSource(models.Model):
             source.last_run_id = source.run_ids[:1]
 
     def _compute_equipment_count(self):
-        counts = dict(
-            self.env["reemploi.equipment"]._read_group(
-                [("import_source_id", "in", self.ids)],
-                ["import_source_id"],
-                ["__count"],
-            )
-        )
+        counts = related_counts(self, "reemploi.equipment", "import_source_id")
         for source in self:
             source.equipment_count = counts.get(source, 0)
 

@@ -795,7 +795,9 @@ class ReemploiLot(models.Model):
             self.env["reemploi.match.proposal"]._propose(declared)
 
     def action_view_proposals(self):
-        return related_records_action(self, "reemploi_market.reemploi_match_proposal_action", "lot_id")
+        return related_records_action(
+            self, "reemploi_market.reemploi_match_proposal_action", "lot_id"
+        )
 
     @api.model
     def _cron_propose(self):

@@ -164,4 +164,6 @@ class ReemploiWebhook(models.Model):
         return True
 
     def action_open_deliveries(self):
-        return related_records_action(self, "reemploi_market.reemploi_webhook_delivery_action", "webhook_id")
+        return related_records_action(
+            self, "reemploi_market.reemploi_webhook_delivery_action", "webhook_id"
+        )

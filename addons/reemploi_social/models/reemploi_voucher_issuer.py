@@ -3,7 +3,10 @@ from dateutil.relativedelta import relativedelta
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
-from odoo.addons.reemploi_asset.models.actions import related_records_action
+from odoo.addons.reemploi_asset.models.actions import (
+    related_counts,
+    related_records_action,
+)
 
 ISSUER_TYPES = [
     ("ccas", "Social action centre (CCAS/CIAS)"),
@@ -62,11 +65,7 @@ class ReemploiVoucherIssuer(models.Model):
     ]
 
     def _compute_voucher_count(self):
-        counts = dict(
-            self.env["reemploi.voucher"]._read_group(
-                [("issuer_id", "in", self.ids)], ["issuer_id"], ["__count"]
-            )
-        )
+        counts = related_counts(self, "reemploi.voucher", "issuer_id")
         for issuer in self:
             issuer.voucher_count = counts.get(issuer, 0)
 
@@ -91,7 +90,9 @@ class ReemploiVoucherIssuer(models.Model):
             group.sudo().write({"users": [Command.link(u.id) for u in users]})
 
     def action_view_vouchers(self):
-        return related_records_action(self, "reemploi_social.reemploi_voucher_action", "issuer_id")
+        return related_records_action(
+            self, "reemploi_social.reemploi_voucher_action", "issuer_id"
+        )
 
     # ------------------------------------------------------------------
     # Business methods
